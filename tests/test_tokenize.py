@@ -1,0 +1,53 @@
+"""A real byte-level BPE trained with HF tokenizers: EOS appended, exact round trip."""
+
+from __future__ import annotations
+
+import pytest
+
+from thresher.errors import ConfigError
+from thresher.tokenize.bpe_trainer import train_byte_level_bpe
+from thresher.tokenize.encoder import DocumentTokenizer, file_sha256
+
+TEXTS = [
+    "The quick brown fox jumps over the lazy dog.\n\nA second paragraph, with  double  spaces.",
+    "Der schnelle braune Fuchs springt über den faulen Hund. Größe, Maß, Straße.",
+    "東京の天気は晴れです。明日は雨が降るでしょう。",
+    "Emoji 🎉 and symbols ∑ √ → survive\ttabs\r\nand CRLF.",
+] * 20
+
+
+@pytest.fixture(scope="module")
+def tokenizer_path(tmp_path_factory):
+    path = tmp_path_factory.mktemp("tok") / "tokenizer.json"
+    train_byte_level_bpe(TEXTS, vocab_size=600).save(str(path))
+    return str(path)
+
+
+def test_round_trip_with_eos(tokenizer_path):
+    tok = DocumentTokenizer(tokenizer_path)
+    encoded = tok.encode_batch(TEXTS[:4])
+    for text, ids in zip(TEXTS, encoded):
+        assert ids[-1] == tok.eos_id
+        assert tok.eos_id not in ids[:-1]
+        assert tok.decode(ids) == text
+    assert max(max(ids) for ids in encoded) < tok.vocab_size
+
+
+def test_unseen_text_still_encodes(tokenizer_path):
+    tok = DocumentTokenizer(tokenizer_path)
+    (ids,) = tok.encode_batch(["Ωμέγα κείμενο που δεν είδε ποτέ"])
+    assert tok.decode(ids) == "Ωμέγα κείμενο που δεν είδε ποτέ"
+
+
+def test_training_is_deterministic(tmp_path):
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    train_byte_level_bpe(TEXTS, vocab_size=500).save(str(a))
+    train_byte_level_bpe(TEXTS, vocab_size=500).save(str(b))
+    assert file_sha256(str(a)) == file_sha256(str(b))
+
+
+def test_missing_eos_is_a_config_error(tmp_path):
+    path = tmp_path / "t.json"
+    train_byte_level_bpe(TEXTS, vocab_size=400, special_tokens=("<eos>",)).save(str(path))
+    with pytest.raises(ConfigError, match="eos_token"):
+        DocumentTokenizer(str(path), eos_token="<|endoftext|>").load()

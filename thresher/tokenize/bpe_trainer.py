@@ -1,0 +1,35 @@
+"""Train a byte-level BPE tokenizer (HF ``tokenizers``) on a run's kept text."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+
+DEFAULT_EOS = "<|endoftext|>"
+
+
+def train_byte_level_bpe(
+    texts: Iterable[str],
+    *,
+    vocab_size: int = 8192,
+    min_frequency: int = 2,
+    special_tokens: tuple[str, ...] = (DEFAULT_EOS,),
+) -> Tokenizer:
+    """A GPT-2-style byte-level BPE: any text encodes (no unknown token) and decodes back exactly.
+
+    Deterministic for the same texts in the same order; callers feed texts
+    sorted by document id.
+    """
+    tokenizer = Tokenizer(models.BPE())
+    tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tokenizer.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(
+        vocab_size=vocab_size,
+        min_frequency=min_frequency,
+        special_tokens=list(special_tokens),
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,
+    )
+    tokenizer.train_from_iterator(texts, trainer=trainer)
+    return tokenizer

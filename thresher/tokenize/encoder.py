@@ -1,0 +1,68 @@
+"""Encode documents with a ``tokenizer.json``, EOS appended, loaded once per worker."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Sequence
+
+from tokenizers import Tokenizer
+
+from thresher.errors import ConfigError
+
+
+def file_sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class DocumentTokenizer:
+    """Wraps a HF tokenizer: ``encode_batch`` returns token ids with the EOS id appended."""
+
+    def __init__(self, path: str, eos_token: str = "<|endoftext|>") -> None:
+        self.path = path
+        self.eos_token = eos_token
+        self._tokenizer: Tokenizer | None = None
+        self._eos_id: int | None = None
+
+    def load(self) -> None:
+        if self._tokenizer is not None:
+            return
+        tokenizer = Tokenizer.from_file(self.path)
+        eos_id = tokenizer.token_to_id(self.eos_token)
+        if eos_id is None:
+            raise ConfigError(
+                f"tokenize.eos_token: {self.eos_token!r} is not in the vocabulary of {self.path}"
+            )
+        self._tokenizer, self._eos_id = tokenizer, eos_id
+
+    @property
+    def eos_id(self) -> int:
+        self.load()
+        return self._eos_id  # type: ignore[return-value]
+
+    @property
+    def vocab_size(self) -> int:
+        self.load()
+        return self._tokenizer.get_vocab_size(with_added_tokens=True)  # type: ignore[union-attr]
+
+    def encode_batch(self, texts: Sequence[str]) -> list[list[int]]:
+        self.load()
+        encodings = self._tokenizer.encode_batch(list(texts), add_special_tokens=False)  # type: ignore[union-attr]
+        eos = self._eos_id
+        return [enc.ids + [eos] for enc in encodings]
+
+    def decode(self, ids: Sequence[int]) -> str:
+        self.load()
+        ids = list(ids)
+        if ids and ids[-1] == self._eos_id:
+            ids = ids[:-1]
+        return self._tokenizer.decode(ids, skip_special_tokens=False)  # type: ignore[union-attr]
+
+    def __getstate__(self) -> dict:
+        return {"path": self.path, "eos_token": self.eos_token}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["path"], state["eos_token"])  # type: ignore[misc]
