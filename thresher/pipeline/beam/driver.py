@@ -1,0 +1,145 @@
+"""Build and run the two Beam pipelines of a run, and collect their counters.
+
+1. documents: read → URL filter → extract/langid/filters → URL, exact and
+   MinHash dedup → intermediate Parquet of kept documents (+ removed duplicates);
+2. shards: intermediate documents → tokenize → shards → manifest.
+
+Between them the driver trains the tokenizer when the config names none.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import apache_beam as beam
+from apache_beam.metrics.metric import MetricsFilter
+from apache_beam.options.pipeline_options import PipelineOptions
+
+from thresher.io.documents import DOCUMENT_SCHEMA, document_to_row
+from thresher.io.warc import WarcReadOptions
+from thresher.pipeline.beam.dedup import ExactDedup, MinHashDedup, UrlDedup
+from thresher.pipeline.beam.metrics import NAMESPACE
+from thresher.pipeline.beam.phase_a import FilterAndExtract, ReadWarcPages
+from thresher.pipeline.beam.shards import TokenizeDocuments, WriteShards
+from thresher.pipeline.config import PipelineConfig
+from thresher.pipeline.layout import RunLayout
+from thresher.tokenize.encoder import DocumentTokenizer
+
+_REMOVED_SCHEMA_FIELDS = ("id", "url", "crawl_date", "duplicate_of")
+
+
+def pipeline_options(config: PipelineConfig, extra_args: list[str] | None = None) -> PipelineOptions:
+    runner = config.runner
+    args: list[str] = []
+    if runner.name == "direct":
+        workers = runner.workers or os.cpu_count() or 1
+        args += ["--runner=DirectRunner", f"--direct_num_workers={workers}"]
+        # One worker needs no process pool; more use every core for real.
+        args.append("--direct_running_mode=" + ("in_memory" if workers == 1 else "multi_processing"))
+    elif runner.name == "portable":
+        args.append("--runner=PortableRunner")
+    elif runner.name == "dataflow":
+        args.append("--runner=DataflowRunner")
+    for key, value in sorted(runner.options.items()):
+        args.append(f"--{key}={value}" if value is not True else f"--{key}")
+    return PipelineOptions(args + list(extra_args or []))
+
+
+def _counters(result) -> dict[str, int]:
+    query = result.metrics().query(MetricsFilter().with_namespace(NAMESPACE))
+    out: dict[str, int] = {}
+    for counter in query["counters"]:
+        value = counter.committed if counter.committed is not None else counter.attempted
+        name = counter.key.metric.name
+        out[name] = out.get(name, 0) + int(value or 0)
+    return out
+
+
+def _removed_row(doc) -> dict[str, Any]:
+    return {k: getattr(doc, k) for k in _REMOVED_SCHEMA_FIELDS}
+
+
+def run_documents_pipeline(
+    config: PipelineConfig, layout: RunLayout, extra_args: list[str] | None = None
+) -> dict[str, int]:
+    import pyarrow as pa
+
+    dedup = config.dedup
+    options = pipeline_options(config, extra_args)
+    read_options = WarcReadOptions(max_payload_bytes=config.input.max_payload_bytes)
+    removed_schema = pa.schema([DOCUMENT_SCHEMA.field(k) for k in _REMOVED_SCHEMA_FIELDS])
+    with beam.Pipeline(options=options) as pipeline:
+        docs = (
+            pipeline
+            | "Read" >> ReadWarcPages(layout.input_files, read_options)
+            | "PhaseA" >> FilterAndExtract(config)
+        )
+        removed = []
+        if dedup.url.enabled:
+            result = docs | "UrlDedup" >> UrlDedup(keep=dedup.url.keep)
+            docs, gone = result.kept, result.removed
+            removed.append(gone)
+        if dedup.exact.enabled:
+            result = docs | "ExactDedup" >> ExactDedup()
+            docs, gone = result.kept, result.removed
+            removed.append(gone)
+        if dedup.minhash.enabled:
+            mh = dedup.minhash
+            result = docs | "MinHashDedup" >> MinHashDedup(
+                ngram=mh.ngram,
+                bands=mh.bands,
+                rows=mh.rows,
+                seed=mh.seed,
+                normalization=mh.normalization,
+                max_rounds=mh.max_rounds,
+            )
+            docs, gone = result.kept, result.removed
+            removed.append(gone)
+        (
+            docs
+            | "ToRows" >> beam.Map(document_to_row)
+            | "WriteDocuments"
+            >> beam.io.WriteToParquet(
+                layout.documents_prefix, DOCUMENT_SCHEMA, file_name_suffix=".parquet"
+            )
+        )
+        if removed:
+            (
+                removed
+                | "AllRemoved" >> beam.Flatten()
+                | "RemovedRows" >> beam.Map(_removed_row)
+                | "WriteRemoved"
+                >> beam.io.WriteToParquet(
+                    layout.duplicates_prefix, removed_schema, file_name_suffix=".parquet"
+                )
+            )
+    # ``with beam.Pipeline()`` runs on exit and keeps the result.
+    return _counters(pipeline.result)
+
+
+def run_shards_pipeline(
+    config: PipelineConfig,
+    layout: RunLayout,
+    tokenizer: DocumentTokenizer,
+    tokenizer_info: dict,
+    extra_args: list[str] | None = None,
+) -> dict[str, int]:
+    options = pipeline_options(config, extra_args)
+    with beam.Pipeline(options=options) as pipeline:
+        (
+            pipeline
+            | "ReadDocuments" >> beam.io.ReadFromParquet(layout.documents_glob)
+            | "Tokenize" >> TokenizeDocuments(tokenizer)
+            | "Shards"
+            >> WriteShards(
+                layout.root,
+                layout.manifest,
+                target_tokens=config.output.shard_target_tokens,
+                keep_text=config.output.keep_text,
+                compression=config.output.compression,
+                tokenizer_info=tokenizer_info,
+                config=config.to_dict(),
+            )
+        )
+    return _counters(pipeline.result)

@@ -1,0 +1,155 @@
+"""Phase B's tail on Beam: tokenize kept documents, write shards, then the manifest."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any, Iterable, Iterator
+
+import apache_beam as beam
+
+from thresher.io.manifest import build_manifest, write_json_atomic
+from thresher.io.shards import ShardInfo, shard_count, shard_index, shard_name, write_shard
+from thresher.pipeline.beam.metrics import BeamStats
+from thresher.tokenize.encoder import DocumentTokenizer
+
+
+class _TokenizeBatchFn(beam.DoFn):
+    """Encodes a batch of documents at once (``encode_batch`` runs in Rust threads)."""
+
+    def __init__(self, tokenizer: DocumentTokenizer) -> None:
+        self.tokenizer = tokenizer
+
+    def setup(self) -> None:
+        self.tokenizer.load()
+        self.stats = BeamStats()
+
+    def process(self, rows: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        encoded = self.tokenizer.encode_batch([r["text"] for r in rows])
+        tokens = 0
+        for row, ids in zip(rows, encoded):
+            out = dict(row)
+            out["token_ids"] = ids
+            out["token_count"] = len(ids)
+            tokens += len(ids)
+            yield out
+        self.stats.inc("tokenize/in", len(rows))
+        self.stats.inc("tokenize/kept", len(rows))
+        self.stats.inc("tokenize/tokens", tokens)
+
+
+class TokenizeDocuments(beam.PTransform):
+    def __init__(self, tokenizer: DocumentTokenizer, batch_size: int = 256) -> None:
+        super().__init__()
+        self.tokenizer = tokenizer
+        self.batch_size = batch_size
+
+    def expand(self, rows):
+        return (
+            rows
+            | "Batch" >> beam.BatchElements(min_batch_size=1, max_batch_size=self.batch_size)
+            | "Encode" >> beam.ParDo(_TokenizeBatchFn(self.tokenizer))
+        )
+
+
+class _WriteShardFn(beam.DoFn):
+    def __init__(self, directory: str, keep_text: bool, compression: str) -> None:
+        self.directory = directory
+        self.keep_text = keep_text
+        self.compression = compression
+
+    def setup(self) -> None:
+        self.stats = BeamStats()
+
+    def process(self, keyed: tuple[int, Iterable[dict[str, Any]]], num_shards: int):
+        index, rows = keyed
+        rows = list(rows)
+        info = write_shard(
+            rows,
+            self.directory,
+            shard_name(index, num_shards),
+            keep_text=self.keep_text,
+            compression=self.compression,
+        )
+        languages: dict[str, Counter] = {}
+        for row in rows:
+            per = languages.setdefault(row.get("language") or "unknown", Counter())
+            per["documents"] += 1
+            per["tokens"] += row["token_count"]
+        self.stats.inc("shards/written")
+        self.stats.inc("shards/documents", info.rows)
+        self.stats.inc("shards/tokens", info.tokens)
+        yield info, {lang: dict(c) for lang, c in languages.items()}
+
+
+class _WriteManifestFn(beam.DoFn):
+    def __init__(self, path: str, tokenizer_info: dict, keep_text: bool, config: dict) -> None:
+        self.path = path
+        self.tokenizer_info = tokenizer_info
+        self.keep_text = keep_text
+        self.config = config
+
+    def process(self, results: list[tuple[ShardInfo, dict]]):
+        languages: dict[str, Counter] = {}
+        for _info, per_shard in results:
+            for lang, counts in per_shard.items():
+                languages.setdefault(lang, Counter()).update(counts)
+        manifest = build_manifest(
+            [info for info, _ in results],
+            tokenizer=self.tokenizer_info,
+            keep_text=self.keep_text,
+            languages={k: dict(v) for k, v in languages.items()},
+            config=self.config,
+        )
+        write_json_atomic(self.path, manifest)
+        yield self.path
+
+
+class WriteShards(beam.PTransform):
+    """Tokenized rows → ``shard-*.parquet`` files, then ``manifest.json`` last.
+
+    The shard count follows from the total token count (a single-integer side
+    input); a document's shard follows from its id; rows in a shard are sorted
+    by id: the same input gives byte-identical shards on any engine.
+    """
+
+    def __init__(
+        self,
+        directory: str,
+        manifest_path: str,
+        *,
+        target_tokens: int,
+        keep_text: bool,
+        compression: str,
+        tokenizer_info: dict,
+        config: dict,
+    ) -> None:
+        super().__init__()
+        self.directory = directory
+        self.manifest_path = manifest_path
+        self.target_tokens = target_tokens
+        self.keep_text = keep_text
+        self.compression = compression
+        self.tokenizer_info = tokenizer_info
+        self.config = config
+
+    def expand(self, rows):
+        target = self.target_tokens
+        num_shards = (
+            rows
+            | "TokenCounts" >> beam.Map(lambda r: r["token_count"])
+            | "TotalTokens" >> beam.CombineGlobally(sum)
+            | "ShardCount" >> beam.Map(lambda total: shard_count(total, target))
+        )
+        shard_num = beam.pvalue.AsSingleton(num_shards)
+        return (
+            rows
+            | "AssignShard" >> beam.Map(lambda r, n: (shard_index(r["id"], n), r), n=shard_num)
+            | "GroupByShard" >> beam.GroupByKey()
+            | "WriteShard"
+            >> beam.ParDo(_WriteShardFn(self.directory, self.keep_text, self.compression), shard_num)
+            | "CollectShardInfo" >> beam.combiners.ToList()
+            | "WriteManifest"
+            >> beam.ParDo(
+                _WriteManifestFn(self.manifest_path, self.tokenizer_info, self.keep_text, self.config)
+            )
+        )

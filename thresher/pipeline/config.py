@@ -1,0 +1,296 @@
+"""The one YAML pipeline config: schema, defaults (RefinedWeb/FineWeb recipe), validation.
+
+Loading validates everything before any work starts: an unknown key or a
+value of the wrong type or range raises :class:`ConfigError` naming the key
+(``dedup.minhash.bands: expected int, got 'x'``). YAML is read with
+``yaml.safe_load``: no object construction from a config.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Union
+
+import yaml
+
+from thresher.errors import ConfigError
+
+
+def bundled_sample_path() -> str:
+    return str(Path(__file__).resolve().parent.parent / "resources" / "sample.warc.gz")
+
+
+@dataclass
+class InputConfig:
+    #: Paths or globs of WARC files; empty means the bundled sample crawl.
+    paths: list[str] = field(default_factory=list)
+    #: Payloads larger than this, after decompression, are counted and skipped.
+    max_payload_bytes: int = 10 * 1024 * 1024
+
+
+@dataclass
+class OutputConfig:
+    path: str = "thresher-out"
+    #: Keep the document text in the shards beside the token ids.
+    keep_text: bool = True
+    #: Target tokens per shard; the number of shards follows from the corpus size.
+    shard_target_tokens: int = 100_000_000
+    compression: str = "zstd"
+    #: Keep measured filter signals (ratios, scores) on documents.
+    keep_signals: bool = False
+
+
+@dataclass
+class UrlFilterConfig:
+    enabled: bool = True
+    #: Keyword arguments of the URL filter (blocklist and word-list paths, ...).
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ExtractConfig:
+    extractor: str = "trafilatura"
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class LangIdConfig:
+    enabled: bool = True
+    #: fastText model path; null means the bundled quantised lid.176.
+    model: str | None = None
+    threshold: float | None = 0.65
+    #: Languages to keep; null keeps every language.
+    languages: list[str] | None = None
+    #: Per-language thresholds overriding ``threshold``.
+    thresholds: dict[str, float] = field(default_factory=dict)
+    top_k: int = 3
+
+
+@dataclass
+class UrlDedupConfig:
+    enabled: bool = True
+    #: Which copy of a URL to keep: the ``latest`` or the ``earliest`` crawl.
+    keep: str = "latest"
+
+
+@dataclass
+class ExactDedupConfig:
+    enabled: bool = True
+
+
+@dataclass
+class MinHashConfig:
+    enabled: bool = True
+    ngram: int = 5
+    bands: int = 14
+    rows: int = 8
+    seed: int = 1
+    #: ``default`` (lower case, folded whitespace) or ``refinedweb``.
+    normalization: str = "default"
+    #: Unrolled connected-component rounds; raise for very long duplicate chains.
+    max_rounds: int = 20
+
+
+@dataclass
+class DedupConfig:
+    url: UrlDedupConfig = field(default_factory=UrlDedupConfig)
+    exact: ExactDedupConfig = field(default_factory=ExactDedupConfig)
+    minhash: MinHashConfig = field(default_factory=MinHashConfig)
+
+
+@dataclass
+class TokenizeConfig:
+    #: tokenizer.json path; null trains a byte-level BPE on the run's kept text.
+    tokenizer: str | None = None
+    vocab_size: int = 8192
+    eos_token: str = "<|endoftext|>"
+    #: Cap on documents used to train a tokenizer.
+    train_max_documents: int = 200_000
+
+
+@dataclass
+class RunnerConfig:
+    #: ``direct`` (local), ``portable``, ``dataflow`` or ``spark``.
+    name: str = "direct"
+    #: Local parallelism; null uses every core.
+    workers: int | None = None
+    #: Extra engine options passed through (Beam pipeline options or Spark conf).
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+def _default_filters() -> list[dict[str, dict[str, Any]]]:
+    return [{"gopher_repetition": {}}, {"gopher_quality": {}}]
+
+
+@dataclass
+class PipelineConfig:
+    input: InputConfig = field(default_factory=InputConfig)
+    output: OutputConfig = field(default_factory=OutputConfig)
+    url_filter: UrlFilterConfig = field(default_factory=UrlFilterConfig)
+    extract: ExtractConfig = field(default_factory=ExtractConfig)
+    langid: LangIdConfig = field(default_factory=LangIdConfig)
+    #: Ordered quality filters: a list of ``{filter_name: {param: value}}``.
+    filters: list[dict[str, dict[str, Any]]] = field(default_factory=_default_filters)
+    dedup: DedupConfig = field(default_factory=DedupConfig)
+    tokenize: TokenizeConfig = field(default_factory=TokenizeConfig)
+    runner: RunnerConfig = field(default_factory=RunnerConfig)
+
+    def input_paths(self) -> list[str]:
+        return list(self.input.paths) or [bundled_sample_path()]
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+_CHOICES = {
+    "dedup.url.keep": ("latest", "earliest"),
+    "dedup.minhash.normalization": ("default", "refinedweb"),
+    "runner.name": ("direct", "portable", "dataflow", "spark"),
+    "output.compression": ("zstd", "snappy", "gzip", "none"),
+}
+_POSITIVE = {
+    "input.max_payload_bytes",
+    "output.shard_target_tokens",
+    "dedup.minhash.ngram",
+    "dedup.minhash.bands",
+    "dedup.minhash.rows",
+    "dedup.minhash.max_rounds",
+    "tokenize.vocab_size",
+    "tokenize.train_max_documents",
+    "langid.top_k",
+    "runner.workers",
+}
+
+
+def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> PipelineConfig:
+    """Load and validate a YAML config (or the defaults when ``path`` is None)."""
+    data: Any = {}
+    if path is not None:
+        try:
+            with open(path, encoding="utf-8") as fh:
+                data = yaml.safe_load(fh) or {}
+        except OSError as exc:
+            raise ConfigError(f"cannot read config {path}: {exc.strerror}") from exc
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"config {path} is not valid YAML: {exc}") from exc
+    return config_from_dict(data, overrides)
+
+
+def config_from_dict(data: Any, overrides: dict[str, Any] | None = None) -> PipelineConfig:
+    if not isinstance(data, dict):
+        raise ConfigError("config: expected a mapping at the top level")
+    config = _build(PipelineConfig, data, "")
+    for dotted, value in (overrides or {}).items():
+        _set_dotted(config, dotted, value)
+    _validate_semantics(config)
+    return config
+
+
+def _build(cls: type, data: Any, prefix: str) -> Any:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{prefix or 'config'}: expected a mapping, got {type(data).__name__}")
+    hints = typing.get_type_hints(cls)
+    names = {f.name for f in dataclasses.fields(cls)}
+    for key in data:
+        if key not in names:
+            known = ", ".join(sorted(names))
+            raise ConfigError(f"unknown key '{_join(prefix, key)}' (known keys here: {known})")
+    kwargs = {}
+    for key, value in data.items():
+        kwargs[key] = _coerce(hints[key], value, _join(prefix, key))
+    return cls(**kwargs)
+
+
+def _join(prefix: str, key: str) -> str:
+    return f"{prefix}.{key}" if prefix else str(key)
+
+
+def _coerce(hint: Any, value: Any, where: str) -> Any:
+    origin = typing.get_origin(hint)
+    if origin in (Union, types.UnionType):
+        args = typing.get_args(hint)
+        if value is None and type(None) in args:
+            return None
+        inner = [a for a in args if a is not type(None)]
+        return _coerce(inner[0], value, where)
+    if dataclasses.is_dataclass(hint):
+        return _build(hint, value, where)
+    if hint is Any:
+        return value
+    if origin is list:
+        if not isinstance(value, list):
+            raise ConfigError(f"{where}: expected a list, got {value!r}")
+        (item,) = typing.get_args(hint)
+        return [_coerce(item, v, f"{where}[{i}]") for i, v in enumerate(value)]
+    if origin is dict:
+        if value is None:  # `- gopher_quality:` with no parameters
+            return {}
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: expected a mapping, got {value!r}")
+        _, item = typing.get_args(hint)
+        return {k: _coerce(item, v, f"{where}.{k}") for k, v in value.items()}
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{where}: expected true or false, got {value!r}")
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{where}: expected an integer, got {value!r}")
+        return value
+    if hint is float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ConfigError(f"{where}: expected a number, got {value!r}")
+        return float(value)
+    if hint is str:
+        if not isinstance(value, str):
+            raise ConfigError(f"{where}: expected a string, got {value!r}")
+        return value
+    raise ConfigError(f"{where}: unsupported type {hint}")  # pragma: no cover
+
+
+def _set_dotted(config: PipelineConfig, dotted: str, value: Any) -> None:
+    parts = dotted.split(".")
+    target: Any = config
+    for part in parts[:-1]:
+        if not hasattr(target, part):
+            raise ConfigError(f"unknown key '{dotted}'")
+        target = getattr(target, part)
+    if not dataclasses.is_dataclass(target) or parts[-1] not in {f.name for f in dataclasses.fields(target)}:
+        raise ConfigError(f"unknown key '{dotted}'")
+    hint = typing.get_type_hints(type(target))[parts[-1]]
+    setattr(target, parts[-1], _coerce(hint, value, dotted))
+
+
+def _get_dotted(config: PipelineConfig, dotted: str) -> Any:
+    target: Any = config
+    for part in dotted.split("."):
+        target = getattr(target, part)
+    return target
+
+
+def _validate_semantics(config: PipelineConfig) -> None:
+    for dotted, choices in _CHOICES.items():
+        value = _get_dotted(config, dotted)
+        if value not in choices:
+            raise ConfigError(f"{dotted}: {value!r} is not one of {', '.join(choices)}")
+    for dotted in _POSITIVE:
+        value = _get_dotted(config, dotted)
+        if value is not None and value <= 0:
+            raise ConfigError(f"{dotted}: must be positive, got {value}")
+    threshold = config.langid.threshold
+    if threshold is not None and not 0.0 <= threshold <= 1.0:
+        raise ConfigError(f"langid.threshold: must be within 0..1, got {threshold}")
+    for i, entry in enumerate(config.filters):
+        if len(entry) != 1:
+            raise ConfigError(
+                f"filters[{i}]: each entry names exactly one filter, like '- gopher_quality: {{}}'"
+            )
+    # Building the stages checks every filter name and parameter now, before any work.
+    from thresher.pipeline.stages import build_quality_filters, build_url_filter
+
+    build_quality_filters(config)
+    build_url_filter(config)

@@ -1,0 +1,107 @@
+"""A whole run, whatever the engine: documents phase, tokenizer, shards phase, stats."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+from dataclasses import dataclass
+from typing import Any, Callable, Iterator
+
+import pyarrow.parquet as pq
+
+from thresher.errors import ConfigError
+from thresher.io.manifest import write_json_atomic
+from thresher.pipeline.config import PipelineConfig
+from thresher.pipeline.layout import RunLayout
+from thresher.report.funnel import build_stats
+from thresher.stats import merge
+from thresher.tokenize.bpe_trainer import train_byte_level_bpe
+from thresher.tokenize.encoder import DocumentTokenizer, file_sha256
+
+
+@dataclass
+class RunResult:
+    layout: RunLayout
+    stats: dict[str, Any]
+
+
+def run_pipeline(
+    config: PipelineConfig,
+    extra_args: list[str] | None = None,
+    log: Callable[[str], None] = lambda _msg: None,
+) -> RunResult:
+    layout = RunLayout.create(config.output.path, config.input_paths())
+    engine = _engine(config)
+    _clear_previous_outputs(layout)
+    log(f"reading {len(layout.input_files)} input file(s) on the {config.runner.name} runner")
+
+    counters_a = engine.run_documents_pipeline(config, layout, extra_args)
+    tokenizer, tokenizer_info = prepare_tokenizer(config, layout, log)
+    counters_b = engine.run_shards_pipeline(config, layout, tokenizer, tokenizer_info, extra_args)
+
+    filter_order = [next(iter(entry)) for entry in config.filters]
+    stats = build_stats(merge([counters_a, counters_b]), filter_order)
+    write_json_atomic(layout.stats, stats)
+    return RunResult(layout=layout, stats=stats)
+
+
+def _engine(config: PipelineConfig):
+    if config.runner.name in ("direct", "portable", "dataflow"):
+        from thresher.pipeline.beam import driver
+
+        return driver
+    raise ConfigError(f"runner.name: the {config.runner.name!r} runner is not available in this build")
+
+
+def _clear_previous_outputs(layout: RunLayout) -> None:
+    """Remove what an earlier run left, so stale shards never mix with new ones."""
+    for path in glob.glob(os.path.join(layout.root, "shard-*.parquet*")):
+        os.remove(path)
+    for path in (layout.manifest, layout.stats, layout.tokenizer):
+        if os.path.exists(path):
+            os.remove(path)
+    shutil.rmtree(layout.work, ignore_errors=True)
+    os.makedirs(layout.work, exist_ok=True)
+
+
+def iter_kept_texts(layout: RunLayout, limit: int) -> Iterator[str]:
+    """Kept documents' text in id order (deterministic training input), at most ``limit``."""
+    files = sorted(glob.glob(layout.documents_glob))
+    if not files:
+        return
+    table = pq.read_table(files, columns=["id", "text"]).sort_by("id").slice(0, limit)
+    yield from table.column("text").to_pylist()
+
+
+def prepare_tokenizer(
+    config: PipelineConfig, layout: RunLayout, log: Callable[[str], None]
+) -> tuple[DocumentTokenizer, dict[str, Any]]:
+    """Copy the configured tokenizer beside the shards, or train one on the kept text."""
+    tok = config.tokenize
+    if tok.tokenizer:
+        if not os.path.exists(tok.tokenizer):
+            raise ConfigError(f"tokenize.tokenizer: file not found: {tok.tokenizer}")
+        shutil.copyfile(tok.tokenizer, layout.tokenizer)
+        trained = False
+    else:
+        log(f"training a byte-level BPE tokenizer (vocab {tok.vocab_size}) on the kept text")
+        model = train_byte_level_bpe(
+            iter_kept_texts(layout, tok.train_max_documents),
+            vocab_size=tok.vocab_size,
+            special_tokens=(tok.eos_token,),
+        )
+        model.save(layout.tokenizer)
+        trained = True
+    tokenizer = DocumentTokenizer(layout.tokenizer, tok.eos_token)
+    tokenizer.load()
+    info = {
+        "file": os.path.basename(layout.tokenizer),
+        "source": tok.tokenizer or "trained on this run's kept text",
+        "trained": trained,
+        "sha256": file_sha256(layout.tokenizer),
+        "vocab_size": tokenizer.vocab_size,
+        "eos_token": tok.eos_token,
+        "eos_id": tokenizer.eos_id,
+    }
+    return tokenizer, info

@@ -1,0 +1,128 @@
+"""Phase A's stages composed, engine-neutral: a page in, a document (or a counted drop) out.
+
+Beam and Spark wrap :class:`PageProcessor` in a thin layer; it never knows
+which engine runs it. Every page that enters leaves exactly one trace:
+``<stage>/kept`` at the end, or one ``<stage>/dropped/<reason>``.
+"""
+
+from __future__ import annotations
+
+from thresher.extract import build_extractor
+from thresher.filters.base import DocumentFilter
+from thresher.filters.registry import apply_filters, build_filter
+from thresher.io.charset import decode_html
+from thresher.io.warc import HtmlPage
+from thresher.langid.language_filter import LanguageFilter
+from thresher.pipeline.config import PipelineConfig
+from thresher.record import Document, document_id
+from thresher.stats import StatsSink, dropped
+
+
+def build_url_filter(config: PipelineConfig):
+    """The configured URL filter, or None when it is switched off."""
+    if not config.url_filter.enabled:
+        return None
+    return build_filter("url", dict(config.url_filter.params))
+
+
+def build_quality_filters(config: PipelineConfig) -> list[DocumentFilter]:
+    filters = []
+    for entry in config.filters:
+        ((name, params),) = entry.items()
+        filters.append(build_filter(name, dict(params or {})))
+        if config.output.keep_signals:
+            filters[-1].record_signals = True
+    return filters
+
+
+def build_language_filter(config: PipelineConfig) -> LanguageFilter | None:
+    lid = config.langid
+    if not lid.enabled:
+        return None
+    return LanguageFilter(
+        model_path=lid.model,
+        threshold=lid.threshold,
+        languages=lid.languages,
+        thresholds=lid.thresholds,
+        top_k=lid.top_k,
+        record_top_k=config.output.keep_signals,
+    )
+
+
+class UrlStage:
+    """The URL filter over pages, before any parsing (it is the cheapest cut)."""
+
+    name = "url_filter"
+
+    def __init__(self, config: PipelineConfig) -> None:
+        self.url_filter = build_url_filter(config)
+
+    def keep(self, page: HtmlPage, stats: StatsSink) -> bool:
+        if self.url_filter is None:
+            return True
+        stats.inc(f"{self.name}/in")
+        reason = self.url_filter.check_url(page.url)
+        if reason is not None:
+            stats.inc(dropped(self.name, reason))
+            return False
+        stats.inc(f"{self.name}/kept")
+        return True
+
+
+class PageProcessor:
+    """Extraction → language ID → quality filters, over one page at a time.
+
+    ``setup()`` loads the models; engines call it once per worker.
+    """
+
+    def __init__(self, config: PipelineConfig) -> None:
+        self.config = config
+        self.extractor = build_extractor(config.extract.extractor, dict(config.extract.params))
+        self.language_filter = build_language_filter(config)
+        self.filters = build_quality_filters(config)
+
+    def setup(self) -> None:
+        if self.language_filter is not None:
+            self.language_filter.load()
+
+    def process(self, page: HtmlPage, stats: StatsSink) -> Document | None:
+        doc = self._extract(page, stats)
+        if doc is None:
+            return None
+        if self.language_filter is not None:
+            stats.inc("langid/in")
+            reason = self.language_filter.filter(doc)
+            if reason is not None:
+                stats.inc(dropped("langid", reason))
+                return None
+            stats.inc("langid/kept")
+        if apply_filters(self.filters, doc, stats) is not None:
+            return None
+        if not self.config.output.keep_signals:
+            doc.signals = {}
+        return doc
+
+    def _extract(self, page: HtmlPage, stats: StatsSink) -> Document | None:
+        stats.inc("extract/in")
+        html, _charset = decode_html(page.body, page.http_charset)
+        if self.extractor.too_large(html):
+            stats.inc(dropped("extract", "html_too_large"))
+            return None
+        try:
+            text = self.extractor.extract(html, page.url)
+        except Exception:  # noqa: BLE001 - a broken page must never stop the run
+            stats.inc(dropped("extract", "extractor_error"))
+            return None
+        if not text or not text.strip():
+            stats.inc(dropped("extract", "no_main_text"))
+            return None
+        stats.inc("extract/kept")
+        return Document(
+            id=document_id(page.record_id, page.url, page.crawl_date),
+            url=page.url,
+            text=text,
+            crawl_date=page.crawl_date,
+            source=page.source,
+            offset=page.offset,
+            record_id=page.record_id,
+        )

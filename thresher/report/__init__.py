@@ -1,0 +1,1 @@
+"""Run statistics and reports."""
