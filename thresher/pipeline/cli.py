@@ -107,6 +107,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # Beam logs every worker start and missing optional GCP client at WARNING.
+    logging.getLogger("apache_beam").setLevel(logging.ERROR)
+    logging.getLogger().setLevel(logging.ERROR)
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "engine_args", None) and args.engine_args[0] == "--":

@@ -37,6 +37,8 @@ def pipeline_options(config: PipelineConfig, extra_args: list[str] | None = None
         args += ["--runner=DirectRunner", f"--direct_num_workers={workers}"]
         # One worker needs no process pool; more use every core for real.
         args.append("--direct_running_mode=" + ("in_memory" if workers == 1 else "multi_processing"))
+        # Worker processes inherit our terminal: keep their INFO chatter out of it.
+        args.append("--default_sdk_harness_log_level=ERROR")
     elif runner.name == "portable":
         args.append("--runner=PortableRunner")
     elif runner.name == "dataflow":
