@@ -26,10 +26,17 @@ def bundled_sample_path() -> str:
 
 @dataclass
 class InputConfig:
-    #: Paths or globs of WARC files; empty means the bundled sample crawl.
+    #: Paths or globs (any scheme), or ``*.paths(.gz)`` lists; empty means the bundled sample.
     paths: list[str] = field(default_factory=list)
+    #: ``auto`` (by file name and content), ``warc``, ``arc``, ``wet``, ``jsonl`` or ``parquet``.
+    format: str = "auto"
     #: Payloads larger than this, after decompression, are counted and skipped.
     max_payload_bytes: int = 10 * 1024 * 1024
+    #: Field names of pre-extracted JSONL/Parquet corpora.
+    text_field: str = "text"
+    url_field: str = "url"
+    id_field: str | None = "id"
+    date_field: str | None = None
 
 
 @dataclass
@@ -151,6 +158,7 @@ _CHOICES = {
     "dedup.minhash.normalization": ("default", "refinedweb"),
     "runner.name": ("direct", "portable", "dataflow", "spark"),
     "output.compression": ("zstd", "snappy", "gzip", "none"),
+    "input.format": ("auto", "warc", "arc", "wet", "jsonl", "parquet"),
 }
 _POSITIVE = {
     "input.max_payload_bytes",
