@@ -47,3 +47,19 @@ class Document:
     def from_dict(cls, data: dict[str, Any]) -> "Document":
         fields = cls.__dataclass_fields__
         return cls(**{k: v for k, v in data.items() if k in fields})
+
+
+@dataclass(slots=True)
+class DroppedDocument:
+    """What an audit sample keeps of a dropped page: where it came from and why it went."""
+
+    reason: str  # "<stage>/<reason>", e.g. "filters/gopher_quality/gopher_short_doc"
+    url: str
+    id: str
+    source: str
+    offset: int
+    snippet: str = ""
+    signals: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}

@@ -49,6 +49,8 @@ class OutputConfig:
     compression: str = "zstd"
     #: Keep measured filter signals (ratios, scores) on documents.
     keep_signals: bool = False
+    #: Dropped documents kept per drop reason in audit.json (0 switches it off).
+    audit_samples_per_reason: int = 5
 
 
 @dataclass

@@ -68,5 +68,9 @@ class RunLayout:
         return os.path.join(self.root, "stats.json")
 
     @property
+    def audit(self) -> str:
+        return os.path.join(self.root, "audit.json")
+
+    @property
     def tokenizer(self) -> str:
         return os.path.join(self.root, "tokenizer.json")

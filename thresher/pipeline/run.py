@@ -58,7 +58,7 @@ def _clear_previous_outputs(layout: RunLayout) -> None:
     """Remove what an earlier run left, so stale shards never mix with new ones."""
     for path in glob.glob(os.path.join(layout.root, "shard-*.parquet*")):
         os.remove(path)
-    for path in (layout.manifest, layout.stats, layout.tokenizer):
+    for path in (layout.manifest, layout.stats, layout.tokenizer, layout.audit):
         if os.path.exists(path):
             os.remove(path)
     shutil.rmtree(layout.work, ignore_errors=True)

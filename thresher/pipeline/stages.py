@@ -14,7 +14,7 @@ from thresher.io.charset import decode_html
 from thresher.io.warc import HtmlPage
 from thresher.langid.language_filter import LanguageFilter
 from thresher.pipeline.config import PipelineConfig
-from thresher.record import Document, document_id
+from thresher.record import Document, DroppedDocument, document_id
 from thresher.stats import StatsSink, dropped
 
 
@@ -30,8 +30,9 @@ def build_quality_filters(config: PipelineConfig) -> list[DocumentFilter]:
     for entry in config.filters:
         ((name, params),) = entry.items()
         filters.append(build_filter(name, dict(params or {})))
-        if config.output.keep_signals:
-            filters[-1].record_signals = True
+        # Signals feed the audit sample of dropped documents; kept documents
+        # lose them unless output.keep_signals is set.
+        filters[-1].record_signals = True
     return filters
 
 
@@ -57,16 +58,17 @@ class UrlStage:
     def __init__(self, config: PipelineConfig) -> None:
         self.url_filter = build_url_filter(config)
 
-    def keep(self, page: HtmlPage, stats: StatsSink) -> bool:
+    def check(self, page: HtmlPage, stats: StatsSink) -> DroppedDocument | None:
+        """None to keep the page, else the record of its drop."""
         if self.url_filter is None:
-            return True
+            return None
         stats.inc(f"{self.name}/in")
         reason = self.url_filter.check_url(page.url)
         if reason is not None:
             stats.inc(dropped(self.name, reason))
-            return False
+            return _dropped_page(page, f"{self.name}/{reason}")
         stats.inc(f"{self.name}/kept")
-        return True
+        return None
 
 
 class PageProcessor:
@@ -85,37 +87,41 @@ class PageProcessor:
         if self.language_filter is not None:
             self.language_filter.load()
 
-    def process(self, page: HtmlPage, stats: StatsSink) -> Document | None:
+    def process(self, page: HtmlPage, stats: StatsSink) -> Document | DroppedDocument:
         doc = self._extract(page, stats)
-        if doc is None:
-            return None
+        if isinstance(doc, DroppedDocument):
+            return doc
         if self.language_filter is not None:
             stats.inc("langid/in")
             reason = self.language_filter.filter(doc)
             if reason is not None:
                 stats.inc(dropped("langid", reason))
-                return None
+                return _dropped_document(doc, f"langid/{reason}")
             stats.inc("langid/kept")
-        if apply_filters(self.filters, doc, stats) is not None:
-            return None
+        reason = apply_filters(self.filters, doc, stats)
+        if reason is not None:
+            return _dropped_document(doc, f"filters/{reason}")
         if not self.config.output.keep_signals:
             doc.signals = {}
         return doc
 
-    def _extract(self, page: HtmlPage, stats: StatsSink) -> Document | None:
+    def _extract(self, page: HtmlPage, stats: StatsSink) -> Document | DroppedDocument:
         stats.inc("extract/in")
         html, _charset = decode_html(page.body, page.http_charset)
+        reason = None
         if self.extractor.too_large(html):
-            stats.inc(dropped("extract", "html_too_large"))
-            return None
-        try:
-            text = self.extractor.extract(html, page.url)
-        except Exception:  # noqa: BLE001 - a broken page must never stop the run
-            stats.inc(dropped("extract", "extractor_error"))
-            return None
-        if not text or not text.strip():
-            stats.inc(dropped("extract", "no_main_text"))
-            return None
+            reason = "html_too_large"
+        else:
+            try:
+                text = self.extractor.extract(html, page.url)
+            except Exception:  # noqa: BLE001 - a broken page must never stop the run
+                reason = "extractor_error"
+            else:
+                if not text or not text.strip():
+                    reason = "no_main_text"
+        if reason is not None:
+            stats.inc(dropped("extract", reason))
+            return _dropped_page(page, f"extract/{reason}")
         stats.inc("extract/kept")
         return Document(
             id=document_id(page.record_id, page.url, page.crawl_date),
@@ -126,3 +132,28 @@ class PageProcessor:
             offset=page.offset,
             record_id=page.record_id,
         )
+
+
+_SNIPPET_CHARS = 400
+
+
+def _dropped_page(page: HtmlPage, reason: str) -> DroppedDocument:
+    return DroppedDocument(
+        reason=reason,
+        url=page.url,
+        id=document_id(page.record_id, page.url, page.crawl_date),
+        source=page.source,
+        offset=page.offset,
+    )
+
+
+def _dropped_document(doc: Document, reason: str) -> DroppedDocument:
+    return DroppedDocument(
+        reason=reason,
+        url=doc.url,
+        id=doc.id,
+        source=doc.source,
+        offset=doc.offset,
+        snippet=doc.text[:_SNIPPET_CHARS],
+        signals=dict(doc.signals),
+    )

@@ -20,7 +20,7 @@ from thresher.io.documents import DOCUMENT_SCHEMA, document_to_row
 from thresher.io.warc import WarcReadOptions
 from thresher.pipeline.beam.dedup import ExactDedup, MinHashDedup, UrlDedup
 from thresher.pipeline.beam.metrics import NAMESPACE
-from thresher.pipeline.beam.phase_a import FilterAndExtract, ReadWarcPages
+from thresher.pipeline.beam.phase_a import AuditSample, FilterAndExtract, ReadWarcPages
 from thresher.pipeline.beam.shards import TokenizeDocuments, WriteShards
 from thresher.pipeline.config import PipelineConfig
 from thresher.pipeline.layout import RunLayout
@@ -72,11 +72,13 @@ def run_documents_pipeline(
     read_options = WarcReadOptions(max_payload_bytes=config.input.max_payload_bytes)
     removed_schema = pa.schema([DOCUMENT_SCHEMA.field(k) for k in _REMOVED_SCHEMA_FIELDS])
     with beam.Pipeline(options=options) as pipeline:
-        docs = (
+        docs, dropped = (
             pipeline
             | "Read" >> ReadWarcPages(layout.input_files, read_options)
             | "PhaseA" >> FilterAndExtract(config)
         )
+        if config.output.audit_samples_per_reason:
+            dropped | "Audit" >> AuditSample(layout.audit, config.output.audit_samples_per_reason)
         removed = []
         if dedup.url.enabled:
             result = docs | "UrlDedup" >> UrlDedup(keep=dedup.url.keep)

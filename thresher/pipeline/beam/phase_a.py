@@ -10,7 +10,10 @@ from thresher.io.warc import HtmlPage, WarcReadOptions, iter_html_pages
 from thresher.pipeline.beam.metrics import BeamStats
 from thresher.pipeline.config import PipelineConfig
 from thresher.pipeline.stages import PageProcessor, UrlStage
-from thresher.record import Document
+from thresher.io.manifest import write_json_atomic
+from thresher.record import DroppedDocument
+
+DROPPED = "dropped"
 
 
 class _ReadWarcFileFn(beam.DoFn):
@@ -32,9 +35,12 @@ class _UrlFilterFn(beam.DoFn):
         self.stage = UrlStage(self.config)
         self.stats = BeamStats()
 
-    def process(self, page: HtmlPage) -> Iterator[HtmlPage]:
-        if self.stage.keep(page, self.stats):
+    def process(self, page: HtmlPage):
+        drop = self.stage.check(page, self.stats)
+        if drop is None:
             yield page
+        else:
+            yield beam.pvalue.TaggedOutput(DROPPED, drop)
 
 
 class _ProcessPageFn(beam.DoFn):
@@ -48,10 +54,12 @@ class _ProcessPageFn(beam.DoFn):
         self.processor.setup()
         self.stats = BeamStats()
 
-    def process(self, page: HtmlPage) -> Iterator[Document]:
-        doc = self.processor.process(page, self.stats)
-        if doc is not None:
-            yield doc
+    def process(self, page: HtmlPage):
+        result = self.processor.process(page, self.stats)
+        if isinstance(result, DroppedDocument):
+            yield beam.pvalue.TaggedOutput(DROPPED, result)
+        else:
+            yield result
 
 
 class ReadWarcPages(beam.PTransform):
@@ -77,16 +85,56 @@ class ReadWarcPages(beam.PTransform):
 
 
 class FilterAndExtract(beam.PTransform):
-    """HTML pages → kept documents: URL filter, then the per-page stages."""
+    """HTML pages → kept documents: URL filter, then the per-page stages.
+
+    Returns ``(documents, dropped)``: the kept :class:`Document` objects and a
+    :class:`DroppedDocument` for every page a stage removed (for audit samples).
+    """
 
     def __init__(self, config: PipelineConfig) -> None:
         super().__init__()
         self.config = config
 
     def expand(self, pages):
-        return (
-            pages
-            | "UrlFilter" >> beam.ParDo(_UrlFilterFn(self.config))
-            | "SpreadPages" >> beam.Reshuffle()
-            | "ExtractLangIdFilter" >> beam.ParDo(_ProcessPageFn(self.config))
+        url_checked = pages | "UrlFilter" >> beam.ParDo(_UrlFilterFn(self.config)).with_outputs(
+            DROPPED, main="pages"
         )
+        processed = (
+            url_checked.pages
+            | "SpreadPages" >> beam.Reshuffle()
+            | "ExtractLangIdFilter"
+            >> beam.ParDo(_ProcessPageFn(self.config)).with_outputs(DROPPED, main="documents")
+        )
+        dropped = (url_checked[DROPPED], processed[DROPPED]) | "AllDropped" >> beam.Flatten()
+        return processed.documents, dropped
+
+
+class AuditSample(beam.PTransform):
+    """Up to ``per_reason`` dropped documents per reason, chosen by smallest id (ids are hashes).
+
+    Deterministic whatever the bundle order; written as one JSON file.
+    """
+
+    def __init__(self, path: str, per_reason: int) -> None:
+        super().__init__()
+        self.path = path
+        self.per_reason = per_reason
+
+    def expand(self, dropped):
+        path = self.path
+        return (
+            dropped
+            | "ByReason" >> beam.Map(lambda d: (d.reason, d))
+            | "SmallestIds" >> beam.combiners.Top.PerKey(self.per_reason, key=lambda d: d.id, reverse=True)
+            | "AllReasons" >> beam.combiners.ToList()
+            | "WriteAudit" >> beam.Map(lambda groups: write_audit(path, groups))
+        )
+
+
+def write_audit(path: str, groups: list[tuple[str, list[DroppedDocument]]]) -> str:
+    audit = {
+        reason: [d.to_dict() for d in sorted(docs, key=lambda d: d.id)]
+        for reason, docs in sorted(groups)
+    }
+    write_json_atomic(path, audit)
+    return path

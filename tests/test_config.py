@@ -1,0 +1,80 @@
+"""Config loading: defaults follow the recipe; anything wrong stops before work, naming the key."""
+
+from __future__ import annotations
+
+import pytest
+
+from thresher.errors import ConfigError
+from thresher.pipeline.config import bundled_sample_path, config_from_dict, load_config
+
+
+def _load(tmp_path, text: str):
+    path = tmp_path / "c.yaml"
+    path.write_text(text)
+    return load_config(path)
+
+
+def test_defaults_follow_the_recipe():
+    config = load_config(None)
+    assert config.langid.threshold == 0.65 and config.langid.languages is None
+    assert (config.dedup.minhash.ngram, config.dedup.minhash.bands, config.dedup.minhash.rows) == (5, 14, 8)
+    assert config.extract.extractor == "trafilatura"
+    assert [next(iter(f)) for f in config.filters] == ["gopher_repetition", "gopher_quality"]
+    assert config.input_paths() == [bundled_sample_path()]
+
+
+def test_full_config_round_trip(tmp_path):
+    config = _load(
+        tmp_path,
+        """
+input: {paths: ["a/*.warc.gz"]}
+output: {path: out, keep_text: false}
+langid: {threshold: 0.5, languages: [en, de]}
+filters:
+  - gopher_quality: {min_doc_words: 20}
+  - gopher_repetition:
+dedup: {minhash: {bands: 20, rows: 5}}
+tokenize: {vocab_size: 1000}
+""",
+    )
+    assert config.input.paths == ["a/*.warc.gz"]
+    assert config.output.keep_text is False
+    assert config.langid.languages == ["en", "de"]
+    assert config.filters == [{"gopher_quality": {"min_doc_words": 20}}, {"gopher_repetition": {}}]
+    assert config.dedup.minhash.bands == 20 and config.dedup.minhash.ngram == 5
+
+
+@pytest.mark.parametrize(
+    "text, key",
+    [
+        ("outptu: {}", "outptu"),
+        ("dedup: {minhash: {bandz: 3}}", "dedup.minhash.bandz"),
+        ("dedup: {minhash: {bands: many}}", "dedup.minhash.bands"),
+        ("dedup: {minhash: {bands: 0}}", "dedup.minhash.bands"),
+        ("langid: {threshold: 1.5}", "langid.threshold"),
+        ("langid: {threshold: yes}", "langid.threshold"),
+        ("output: {keep_text: 1}", "output.keep_text"),
+        ("runner: {name: flink}", "runner.name"),
+        ("filters: [{no_such_filter: {}}]", "no_such_filter"),
+        ("filters: [{gopher_quality: {min_doc_wordz: 3}}]", "min_doc_wordz"),
+        ("input: {paths: a.warc}", "input.paths"),
+    ],
+)
+def test_bad_config_names_the_key(tmp_path, text, key):
+    with pytest.raises(ConfigError) as info:
+        _load(tmp_path, text)
+    assert key in str(info.value)
+
+
+def test_yaml_is_loaded_safely(tmp_path):
+    with pytest.raises(ConfigError):
+        _load(tmp_path, "input: !!python/object/apply:os.system ['echo pwned']")
+
+
+def test_overrides_are_validated():
+    config = config_from_dict({}, {"output.path": "/tmp/x", "runner.workers": 2})
+    assert config.output.path == "/tmp/x" and config.runner.workers == 2
+    with pytest.raises(ConfigError, match="runner.workerz"):
+        config_from_dict({}, {"runner.workerz": 2})
+    with pytest.raises(ConfigError, match="runner.workers"):
+        config_from_dict({}, {"runner.workers": "two"})
