@@ -28,7 +28,9 @@ def _cmd_run(args: argparse.Namespace) -> int:
     config = load_config(args.config, overrides)
     say = (lambda _m: None) if args.quiet else (lambda m: print(f"thresher: {m}", file=sys.stderr))
     started = time.monotonic()
-    result = run_pipeline(config, extra_args=args.engine_args, log=say)
+    result = run_pipeline(
+        config, extra_args=args.engine_args, log=say, progress=False if args.quiet else None
+    )
     print(format_funnel(result.stats))
     print(f"\nshards, manifest.json and stats.json in {result.layout.root}")
     say(f"done in {time.monotonic() - started:.1f} s")
@@ -106,10 +108,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    # Beam logs every worker start and missing optional GCP client at WARNING.
-    logging.getLogger("apache_beam").setLevel(logging.ERROR)
-    logging.getLogger().setLevel(logging.ERROR)
+    # Beam logs every worker start and each missing optional GCP client at WARNING.
+    logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
     parser = build_parser()
     args = parser.parse_args(argv)
     if getattr(args, "engine_args", None) and args.engine_args[0] == "--":

@@ -68,6 +68,10 @@ class RunLayout:
         return os.path.join(self.root, "stats.json")
 
     @property
+    def progress(self) -> str:
+        return os.path.join(self.work, "progress")
+
+    @property
     def audit(self) -> str:
         return os.path.join(self.root, "audit.json")
 

@@ -15,6 +15,7 @@ from thresher.io.manifest import write_json_atomic
 from thresher.pipeline.config import PipelineConfig
 from thresher.pipeline.layout import RunLayout
 from thresher.report.funnel import build_stats
+from thresher.report.progress import ProgressMonitor
 from thresher.stats import merge
 from thresher.tokenize.bpe_trainer import train_byte_level_bpe
 from thresher.tokenize.encoder import DocumentTokenizer, file_sha256
@@ -30,20 +31,38 @@ def run_pipeline(
     config: PipelineConfig,
     extra_args: list[str] | None = None,
     log: Callable[[str], None] = lambda _msg: None,
+    progress: bool | None = None,
 ) -> RunResult:
+    """Run the whole pipeline; ``progress=None`` shows live progress when stderr is a terminal."""
     layout = RunLayout.create(config.output.path, config.input_paths())
     engine = _engine(config)
     _clear_previous_outputs(layout)
     log(f"reading {len(layout.input_files)} input file(s) on the {config.runner.name} runner")
 
-    counters_a = engine.run_documents_pipeline(config, layout, extra_args)
-    tokenizer, tokenizer_info = prepare_tokenizer(config, layout, log)
-    counters_b = engine.run_shards_pipeline(config, layout, tokenizer, tokenizer_info, extra_args)
+    # Progress files live on the local disk: only local runners can share them.
+    local = config.runner.name == "direct"
+    total_bytes = sum(_local_size(p) for p in layout.input_files)
+    with ProgressMonitor(layout.progress, total_bytes, enabled=progress if local else False) as monitor:
+        monitor.set_stage("documents")
+        counters_a = engine.run_documents_pipeline(
+            config, layout, extra_args, progress_dir=layout.progress if local else None
+        )
+        monitor.set_stage("tokenizer")
+        tokenizer, tokenizer_info = prepare_tokenizer(config, layout, log)
+        monitor.set_stage("shards")
+        counters_b = engine.run_shards_pipeline(config, layout, tokenizer, tokenizer_info, extra_args)
 
     filter_order = [next(iter(entry)) for entry in config.filters]
     stats = build_stats(merge([counters_a, counters_b]), filter_order)
     write_json_atomic(layout.stats, stats)
     return RunResult(layout=layout, stats=stats)
+
+
+def _local_size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def _engine(config: PipelineConfig):

@@ -63,7 +63,10 @@ def _removed_row(doc) -> dict[str, Any]:
 
 
 def run_documents_pipeline(
-    config: PipelineConfig, layout: RunLayout, extra_args: list[str] | None = None
+    config: PipelineConfig,
+    layout: RunLayout,
+    extra_args: list[str] | None = None,
+    progress_dir: str | None = None,
 ) -> dict[str, int]:
     import pyarrow as pa
 
@@ -74,8 +77,8 @@ def run_documents_pipeline(
     with beam.Pipeline(options=options) as pipeline:
         docs, dropped = (
             pipeline
-            | "Read" >> ReadWarcPages(layout.input_files, read_options)
-            | "PhaseA" >> FilterAndExtract(config)
+            | "Read" >> ReadWarcPages(layout.input_files, read_options, progress_dir)
+            | "PhaseA" >> FilterAndExtract(config, progress_dir)
         )
         if config.output.audit_samples_per_reason:
             dropped | "Audit" >> AuditSample(layout.audit, config.output.audit_samples_per_reason)

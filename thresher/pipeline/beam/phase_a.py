@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterable, Iterator
 
 import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
 
 from thresher.io.warc import HtmlPage, WarcReadOptions, iter_html_pages
 from thresher.pipeline.beam.metrics import BeamStats
@@ -12,19 +13,51 @@ from thresher.pipeline.config import PipelineConfig
 from thresher.pipeline.stages import PageProcessor, UrlStage
 from thresher.io.manifest import write_json_atomic
 from thresher.record import DroppedDocument
+from thresher.report.progress import ProgressReporter
 
 DROPPED = "dropped"
 
 
+class _CountingStats:
+    """Passes counts to Beam and tells the progress reporter about each record read."""
+
+    def __init__(self, stats: BeamStats, progress: ProgressReporter) -> None:
+        self.stats = stats
+        self.progress = progress
+
+    def inc(self, name: str, n: int = 1) -> None:
+        self.stats.inc(name, n)
+        if name == "read/records":
+            self.progress.add(records=n)
+
+
 class _ReadWarcFileFn(beam.DoFn):
-    def __init__(self, options: WarcReadOptions) -> None:
+    def __init__(self, options: WarcReadOptions, progress: ProgressReporter) -> None:
         self.options = options
+        self.progress = progress
 
     def setup(self) -> None:
-        self.stats = BeamStats()
+        self.stats = _CountingStats(BeamStats(), self.progress)
 
     def process(self, path: str) -> Iterator[HtmlPage]:
-        yield from iter_html_pages(path, self.stats, self.options)
+        position = 0
+        for page in iter_html_pages(path, self.stats, self.options):
+            # Record offsets are positions in the (compressed) file: bytes read so far.
+            self.progress.add(bytes=max(page.offset - position, 0))
+            position = max(position, page.offset)
+            yield page
+        self.progress.add(bytes=max(_file_size(path) - position, 0))
+        self.progress.flush()
+
+    def teardown(self) -> None:
+        self.progress.flush()
+
+
+def _file_size(path: str) -> int:
+    try:
+        return FileSystems.match([path])[0].metadata_list[0].size_in_bytes
+    except Exception:  # noqa: BLE001 - progress is best effort; the read itself reports errors
+        return 0
 
 
 class _UrlFilterFn(beam.DoFn):
@@ -46,15 +79,20 @@ class _UrlFilterFn(beam.DoFn):
 class _ProcessPageFn(beam.DoFn):
     """Extraction → language ID → filters; the fastText model loads once per worker."""
 
-    def __init__(self, config: PipelineConfig) -> None:
+    def __init__(self, config: PipelineConfig, progress: ProgressReporter) -> None:
         self.config = config
+        self.progress = progress
 
     def setup(self) -> None:
         self.processor = PageProcessor(self.config)
         self.processor.setup()
         self.stats = BeamStats()
 
+    def teardown(self) -> None:
+        self.progress.flush()
+
     def process(self, page: HtmlPage):
+        self.progress.add(pages=1)
         result = self.processor.process(page, self.stats)
         if isinstance(result, DroppedDocument):
             yield beam.pvalue.TaggedOutput(DROPPED, result)
@@ -70,17 +108,20 @@ class ReadWarcPages(beam.PTransform):
     extraction to one worker.
     """
 
-    def __init__(self, paths: Iterable[str], options: WarcReadOptions) -> None:
+    def __init__(
+        self, paths: Iterable[str], options: WarcReadOptions, progress_dir: str | None = None
+    ) -> None:
         super().__init__()
         self.paths = sorted(paths)
         self.options = options
+        self.progress = ProgressReporter(progress_dir)
 
     def expand(self, pbegin):
         return (
             pbegin
             | "InputPaths" >> beam.Create(self.paths)
             | "ReshufflePaths" >> beam.Reshuffle()
-            | "ReadWarc" >> beam.ParDo(_ReadWarcFileFn(self.options))
+            | "ReadWarc" >> beam.ParDo(_ReadWarcFileFn(self.options, self.progress))
         )
 
 
@@ -91,9 +132,10 @@ class FilterAndExtract(beam.PTransform):
     :class:`DroppedDocument` for every page a stage removed (for audit samples).
     """
 
-    def __init__(self, config: PipelineConfig) -> None:
+    def __init__(self, config: PipelineConfig, progress_dir: str | None = None) -> None:
         super().__init__()
         self.config = config
+        self.progress = ProgressReporter(progress_dir)
 
     def expand(self, pages):
         url_checked = pages | "UrlFilter" >> beam.ParDo(_UrlFilterFn(self.config)).with_outputs(
@@ -103,7 +145,7 @@ class FilterAndExtract(beam.PTransform):
             url_checked.pages
             | "SpreadPages" >> beam.Reshuffle()
             | "ExtractLangIdFilter"
-            >> beam.ParDo(_ProcessPageFn(self.config)).with_outputs(DROPPED, main="documents")
+            >> beam.ParDo(_ProcessPageFn(self.config, self.progress)).with_outputs(DROPPED, main="documents")
         )
         dropped = (url_checked[DROPPED], processed[DROPPED]) | "AllDropped" >> beam.Flatten()
         return processed.documents, dropped
