@@ -41,7 +41,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     from thresher.sample.generator import write_sample_crawl
 
     truth = write_sample_crawl(args.output, pages=args.pages, seed=args.seed)
-    print(f"wrote {args.output} ({len(truth.pages)} HTML pages, seed {args.seed}) and its truth file")
+    print(f"wrote {args.output} ({len(truth.planted_pages)} HTML pages, seed {args.seed}) and its truth file")
     return 0
 
 

@@ -1,0 +1,158 @@
+"""Gopher's quality rules (Rae et al. 2021, appendix A1), language-aware.
+
+A document is dropped (reason in brackets) when:
+
+* it has fewer than ``min_doc_words`` (50) or more than ``max_doc_words``
+  (100,000) words (``short_doc`` / ``long_doc``);
+* its mean word length is outside ``min_avg_word_length``..``max_avg_word_length``
+  (3..10 characters) (``below_avg_word_length`` / ``above_avg_word_length``);
+* ``#`` characters, or ellipses (``...`` and ``…``), number more than
+  ``max_symbol_word_ratio`` (0.1) per word (``too_many_hashes`` /
+  ``too_many_ellipsis``);
+* more than ``max_bullet_lines_ratio`` (90 %) of its lines start with a bullet
+  (``too_many_bullets``) or more than ``max_ellipsis_lines_ratio`` (30 %) end
+  with an ellipsis (``too_many_end_ellipsis``); lines are ``splitlines()``,
+  blank ones included, as in datatrove;
+* fewer than ``min_alpha_words_ratio`` (80 %) of its whitespace-separated
+  tokens contain a letter (``below_alpha_threshold``); tokens here keep their
+  punctuation, so junk such as "| -- 2021 $5" counts against the page;
+* it holds fewer than ``min_stop_words`` (2) stop words of its language
+  (``not_enough_stop_words``); occurrences are counted, case-insensitively.
+
+Words are :func:`thresher.text.words.split_words` of the text (punctuation
+trimmed; unspaced scripts one unit per character). ``doc.language`` picks the
+rules; ``None`` means English-like.
+
+Skipped rules, always recorded in ``doc.signals`` (whatever ``record_signals``):
+
+* Unspaced scripts (zh, ja, th, lo, km, my, bo, ... or any text where most
+  word units are Han/kana/Thai/...): mean word length and stop words are
+  skipped (``gopher_quality.skipped_word_rules = 1`` and
+  ``gopher_quality.skipped_stop_words = 1``): a "word" there is a character,
+  so neither rule means anything. Word counts are character-unit counts, so
+  50 units is about 50 characters of text.
+* Korean: mean word length skipped (``skipped_word_rules``): words are
+  syllable blocks, 2-4 long.
+* A language without a stop-word list (see :mod:`thresher.text.stopwords`):
+  the stop-word rule is skipped (``skipped_stop_words``).
+"""
+
+from __future__ import annotations
+
+from thresher.filters.base import DocumentFilter
+from thresher.record import Document
+from thresher.text.stopwords import stop_words_for
+from thresher.text.view import text_view
+
+BULLETS = ("•", "●", "○", "◦", "▪", "▫", "■", "□", "‣", "⁃", "∙", "·", "➢", "➤", "►", "-", "*", "–")
+ELLIPSES = ("...", "…")
+
+
+class GopherQualityFilter(DocumentFilter):
+    name = "gopher_quality"
+
+    def __init__(
+        self,
+        min_doc_words: int | None = 50,
+        max_doc_words: int | None = 100_000,
+        min_avg_word_length: float | None = 3,
+        max_avg_word_length: float | None = 10,
+        max_symbol_word_ratio: float | None = 0.1,
+        max_bullet_lines_ratio: float | None = 0.9,
+        max_ellipsis_lines_ratio: float | None = 0.3,
+        min_alpha_words_ratio: float | None = 0.8,
+        min_stop_words: int | None = 2,
+        stop_words: dict[str, list[str]] | None = None,
+        record_signals: bool = False,
+    ) -> None:
+        self.min_doc_words = min_doc_words
+        self.max_doc_words = max_doc_words
+        self.min_avg_word_length = min_avg_word_length
+        self.max_avg_word_length = max_avg_word_length
+        self.max_symbol_word_ratio = max_symbol_word_ratio
+        self.max_bullet_lines_ratio = max_bullet_lines_ratio
+        self.max_ellipsis_lines_ratio = max_ellipsis_lines_ratio
+        self.min_alpha_words_ratio = min_alpha_words_ratio
+        self.min_stop_words = min_stop_words
+        self.stop_words = {k.lower(): list(v) for k, v in stop_words.items()} if stop_words else None
+        self.record_signals = record_signals
+
+    def filter(self, doc: Document) -> str | None:
+        text = doc.text
+        view = text_view(text, doc.language)
+        words = view.words
+        n_words = len(words)
+        signal = self.record_signals
+        if signal:
+            self.signal(doc, "n_words", n_words)
+
+        if self.min_doc_words is not None and n_words < self.min_doc_words:
+            return "short_doc"
+        if self.max_doc_words is not None and n_words > self.max_doc_words:
+            return "long_doc"
+
+        if not view.word_length_meaningful:
+            doc.signals[f"{self.name}.skipped_word_rules"] = 1.0
+        elif n_words and (self.min_avg_word_length is not None or self.max_avg_word_length is not None):
+            mean = int(view.word_lengths.sum()) / n_words
+            if signal:
+                self.signal(doc, "avg_word_length", mean)
+            if self.min_avg_word_length is not None and mean < self.min_avg_word_length:
+                return "below_avg_word_length"
+            if self.max_avg_word_length is not None and mean > self.max_avg_word_length:
+                return "above_avg_word_length"
+
+        if self.max_symbol_word_ratio is not None:
+            per_word = max(n_words, 1)
+            hashes = text.count("#") / per_word
+            ellipses = (text.count("...") + text.count("…")) / per_word
+            if signal:
+                self.signal(doc, "hash_ratio", hashes)
+                self.signal(doc, "ellipsis_ratio", ellipses)
+            if hashes > self.max_symbol_word_ratio:
+                return "too_many_hashes"
+            if ellipses > self.max_symbol_word_ratio:
+                return "too_many_ellipsis"
+
+        lines = view.lines
+        if lines and (self.max_bullet_lines_ratio is not None or self.max_ellipsis_lines_ratio is not None):
+            n_lines = len(lines)
+            if self.max_bullet_lines_ratio is not None:
+                bullets = sum(1 for s in lines if s.lstrip().startswith(BULLETS)) / n_lines
+                if signal:
+                    self.signal(doc, "bullet_lines_ratio", bullets)
+                if bullets > self.max_bullet_lines_ratio:
+                    return "too_many_bullets"
+            if self.max_ellipsis_lines_ratio is not None:
+                ellipsis_end = sum(1 for s in lines if s.rstrip().endswith(ELLIPSES)) / n_lines
+                if signal:
+                    self.signal(doc, "ellipsis_lines_ratio", ellipsis_end)
+                if ellipsis_end > self.max_ellipsis_lines_ratio:
+                    return "too_many_end_ellipsis"
+
+        if self.min_alpha_words_ratio is not None:
+            n_tokens, letterless = view.letter_token_counts
+            if n_tokens:
+                alpha = 1.0 - letterless / n_tokens
+                if signal:
+                    self.signal(doc, "alpha_words_ratio", alpha)
+                if alpha < self.min_alpha_words_ratio:
+                    return "below_alpha_threshold"
+
+        if self.min_stop_words is not None:
+            stops = None if view.unspaced else stop_words_for(view.language, self.stop_words)
+            if stops is None:
+                doc.signals[f"{self.name}.skipped_stop_words"] = 1.0
+            else:
+                need = self.min_stop_words
+                found = 0
+                for w in words:
+                    if w.lower() in stops:
+                        found += 1
+                        if found >= need and not signal:
+                            break
+                if signal:
+                    self.signal(doc, "stop_words", found)
+                if found < need:
+                    return "not_enough_stop_words"
+        return None

@@ -1,0 +1,273 @@
+"""Gopher's repetition removal (Rae et al. 2021, table A1), as datatrove defines it.
+
+Checked in this order, each a fraction that must not be exceeded (``>`` drops):
+
+* ``dup_para_frac`` (0.30): paragraphs (``\\n{2,}``-separated, text stripped)
+  that repeat an earlier paragraph, by count;
+* ``dup_para_char_frac`` (0.20): characters in those repeats / ``len(text)``;
+* ``dup_line_frac`` (0.30), ``dup_line_char_frac`` (0.20): the same for lines
+  (``\\n+``-separated);
+* ``top_{n}_gram`` for n = 2, 3, 4 (0.20, 0.18, 0.16): characters covered by
+  the most frequent word n-gram, ``len(" ".join(ngram)) * count / len(text)``
+  (when several n-grams are equally frequent, the one occurring first);
+* ``duplicated_{n}_n_grams`` for n = 5..10 (0.15 .. 0.10): characters in
+  duplicated n-grams / ``len(text)``, counted greedily left to right: an
+  n-gram already seen adds its characters (words joined without spaces) and
+  skips its n words, otherwise it is remembered and the scan moves one word.
+
+Words come from :func:`thresher.text.words.split_words` (punctuation trimmed,
+unspaced scripts one unit per character, so for Chinese or Japanese the
+n-grams are character n-grams and top n-grams are measured without spaces).
+N-grams are compared through 64-bit hashes of the word sequence, so the
+counting runs in numpy; a hash collision would need two distinct n-grams with
+equal 64-bit keys. An empty or blank text is kept (nothing repeats).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+import numpy as np
+
+from thresher.errors import ConfigError
+from thresher.filters.base import DocumentFilter
+from thresher.record import Document
+from thresher.text.view import text_view
+
+_PARAGRAPHS = re.compile(r"\n{2,}")
+_LINES = re.compile(r"\n+")
+_MULT = np.int64(0x100000001B3)  # the 64-bit FNV prime: odd, so mixing is invertible
+
+DEFAULT_TOP_N_GRAMS = ((2, 0.20), (3, 0.18), (4, 0.16))
+DEFAULT_DUP_N_GRAMS = ((5, 0.15), (6, 0.14), (7, 0.13), (8, 0.12), (9, 0.11), (10, 0.10))
+
+
+def find_duplicates(items: Sequence[str]) -> tuple[int, int]:
+    """(number of items repeating an earlier one, characters in those repeats)."""
+    unique = set(items)
+    return len(items) - len(unique), sum(map(len, items)) - sum(map(len, unique))
+
+
+def split_lines(text: str) -> list[str]:
+    """``re.split(r"\\n+", text)``, without the regex engine."""
+    if not text:
+        return [""]
+    lines = [line for line in text.split("\n") if line]
+    if text.startswith("\n"):
+        lines.insert(0, "")
+    if text.endswith("\n"):
+        lines.append("")
+    return lines
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """``re.split(r"\\n{2,}", text)`` for a text with no newline at either end."""
+    if "\n\n" not in text:
+        return [text]
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in text.split("\n"):
+        if line:
+            current.append(line)
+        elif current:
+            paragraphs.append("\n".join(current))
+            current = []
+    if current:
+        paragraphs.append("\n".join(current))
+    return paragraphs
+
+
+def ngram_keys(hashes: np.ndarray, n: int) -> np.ndarray:
+    """A 64-bit key per n-gram (position i covers words i..i+n-1)."""
+    m = len(hashes) - n + 1
+    keys = hashes[:m].copy()
+    for i in range(1, n):
+        keys *= _MULT
+        keys += hashes[i : i + m]
+    return keys
+
+
+def top_ngram_count(keys: np.ndarray) -> tuple[np.ndarray, int]:
+    """Sorted keys and the count of the most frequent one."""
+    s = np.sort(keys)
+    change = np.empty(len(s) + 1, dtype=bool)
+    change[0] = change[-1] = True
+    np.not_equal(s[1:], s[:-1], out=change[1:-1])
+    return s, int(np.diff(np.flatnonzero(change)).max())
+
+
+def top_ngram_chars(keys: np.ndarray, words: Sequence[str], n: int, sep: int) -> tuple[int, int]:
+    """(characters covered by the most frequent n-gram, its count).
+
+    Among equally frequent n-grams the one occurring first counts, as with
+    ``Counter.most_common``.
+    """
+    s, c = top_ngram_count(keys)
+    if c == 1:
+        p = 0  # all distinct: the first n-gram
+    else:
+        # Slots i of s where a run of c equal keys ends at i + c - 1.
+        top = s[np.flatnonzero(s[c - 1 :] == s[: len(s) - c + 1])]
+        if len(top) == 1:
+            p = int(np.argmax(keys == top[0]))
+        else:
+            p = int(np.flatnonzero(np.isin(keys, top))[0])
+    length = sum(map(len, words[p : p + n])) + sep * (n - 1)
+    return length * c, c
+
+
+def duplicated_ngram_chars(keys: np.ndarray, lengths: np.ndarray, n: int) -> int:
+    """datatrove's greedy duplicated-n-gram character count.
+
+    ``lengths`` are the word lengths. Only positions whose key occurs more
+    than once can change the outcome, so the scan visits just those: between
+    two of them the reference loop only steps forward one word at a time.
+    """
+    s = np.sort(keys)
+    same = s[1:] == s[:-1]
+    if not same.any():
+        return 0
+    repeated_keys = np.unique(s[1:][same])
+    positions = np.flatnonzero(np.isin(keys, repeated_keys, assume_unique=False))
+    pos_list = positions.tolist()
+    key_list = keys[positions].tolist()
+    cum = np.concatenate(([0], np.cumsum(lengths))).tolist()
+    seen: set[int] = set()
+    nxt = 0
+    total = 0
+    for p, k in zip(pos_list, key_list):
+        if p < nxt:
+            continue
+        if k in seen:
+            total += cum[p + n] - cum[p]
+            nxt = p + n
+        else:
+            seen.add(k)
+            nxt = p + 1
+    return total
+
+
+def _ngram_spec(value, what: str) -> tuple[tuple[int, float | None], ...]:
+    if value is None:
+        return ()
+    out = []
+    try:
+        for n, frac in value:
+            if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+                raise ConfigError(f"filter 'gopher_repetition': {what}: n-gram size must be a positive integer, got {n!r}")
+            if frac is not None and (isinstance(frac, bool) or not isinstance(frac, (int, float))):
+                raise ConfigError(f"filter 'gopher_repetition': {what}: threshold for {n}-grams must be a number, got {frac!r}")
+            out.append((n, None if frac is None else float(frac)))
+    except (TypeError, ValueError):
+        raise ConfigError(f"filter 'gopher_repetition': {what} must be a list of [n, fraction] pairs, got {value!r}") from None
+    return tuple(out)
+
+
+class GopherRepetitionFilter(DocumentFilter):
+    name = "gopher_repetition"
+
+    def __init__(
+        self,
+        dup_line_frac: float | None = 0.30,
+        dup_para_frac: float | None = 0.30,
+        dup_line_char_frac: float | None = 0.20,
+        dup_para_char_frac: float | None = 0.20,
+        top_n_grams: Sequence[Sequence[float | None]] | None = DEFAULT_TOP_N_GRAMS,
+        dup_n_grams: Sequence[Sequence[float | None]] | None = DEFAULT_DUP_N_GRAMS,
+        record_signals: bool = False,
+    ) -> None:
+        self.dup_line_frac = dup_line_frac
+        self.dup_para_frac = dup_para_frac
+        self.dup_line_char_frac = dup_line_char_frac
+        self.dup_para_char_frac = dup_para_char_frac
+        self.top_n_grams = _ngram_spec(top_n_grams, "top_n_grams")
+        self.dup_n_grams = _ngram_spec(dup_n_grams, "dup_n_grams")
+        self.record_signals = record_signals
+
+    def filter(self, doc: Document) -> str | None:
+        text = doc.text
+        length = len(text)
+        stripped = text.strip()
+        if not stripped:
+            return None
+        signal = self.record_signals
+
+        if self.dup_para_frac is not None or self.dup_para_char_frac is not None:
+            paragraphs = split_paragraphs(stripped)
+            n_dup, dup_chars = find_duplicates(paragraphs)
+            frac, char_frac = n_dup / len(paragraphs), dup_chars / length
+            if signal:
+                self.signal(doc, "dup_para_frac", frac)
+                self.signal(doc, "dup_para_char_frac", char_frac)
+            if self.dup_para_frac is not None and frac > self.dup_para_frac:
+                return "dup_para_frac"
+            if self.dup_para_char_frac is not None and char_frac > self.dup_para_char_frac:
+                return "dup_para_char_frac"
+
+        if self.dup_line_frac is not None or self.dup_line_char_frac is not None:
+            lines = split_lines(text)
+            n_dup, dup_chars = find_duplicates(lines)
+            frac, char_frac = n_dup / len(lines), dup_chars / length
+            if signal:
+                self.signal(doc, "dup_line_frac", frac)
+                self.signal(doc, "dup_line_char_frac", char_frac)
+            if self.dup_line_frac is not None and frac > self.dup_line_frac:
+                return "dup_line_frac"
+            if self.dup_line_char_frac is not None and char_frac > self.dup_line_char_frac:
+                return "dup_line_char_frac"
+
+        if not self.top_n_grams and not self.dup_n_grams:
+            return None
+        view = text_view(text, doc.language)
+        n_words = len(view.words)
+        if n_words < 2:
+            return None
+        words = view.words
+        hashes = view.word_hashes
+        lengths = view.word_lengths
+        sep = 0 if view.unspaced else 1
+        longest = int(lengths.max())
+
+        # The count of any n-gram is at most the top count of any shorter
+        # m-gram (its prefix), and its length at most n longest words: a
+        # cheap bound on the top n-gram share that usually settles n = 3, 4.
+        count_bound = n_words
+        for n, limit in self.top_n_grams:
+            if limit is None or n_words < n:
+                continue
+            widest = longest * n + sep * (n - 1)
+            if not signal and widest * count_bound <= limit * length:
+                continue
+            keys = ngram_keys(hashes, n)
+            if not signal:
+                # The top count alone may settle it, without finding the n-gram.
+                _, count = top_ngram_count(keys)
+                count_bound = min(count_bound, count)
+                if widest * count <= limit * length:
+                    continue
+            chars, count = top_ngram_chars(keys, words, n, sep)
+            count_bound = min(count_bound, count)
+            share = chars / length
+            if signal:
+                self.signal(doc, f"top_{n}_gram", share)
+            if share > limit:
+                return f"top_{n}_gram"
+
+        # If no n-gram repeats, no longer one does either.
+        unique_from: int | None = None
+        for n, limit in self.dup_n_grams:
+            if limit is None or n_words < n:
+                continue
+            if unique_from is not None and n >= unique_from:
+                chars = 0
+            else:
+                chars = duplicated_ngram_chars(ngram_keys(hashes, n), lengths, n)
+                if chars == 0:
+                    unique_from = n if unique_from is None else min(unique_from, n)
+            share = chars / length
+            if signal:
+                self.signal(doc, f"duplicated_{n}_n_grams", share)
+            if share > limit:
+                return f"duplicated_{n}_n_grams"
+        return None
