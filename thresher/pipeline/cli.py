@@ -26,6 +26,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.workers is not None:
         overrides["runner.workers"] = args.workers
     config = load_config(args.config, overrides)
+    # Looks sys.stderr up at call time: during a run it is the terminal, not the worker log.
     say = (lambda _m: None) if args.quiet else (lambda m: print(f"thresher: {m}", file=sys.stderr))
     started = time.monotonic()
     result = run_pipeline(

@@ -68,6 +68,10 @@ class RunLayout:
         return os.path.join(self.root, "stats.json")
 
     @property
+    def worker_log(self) -> str:
+        return os.path.join(self.work, "logs", "workers.log")
+
+    @property
     def progress(self) -> str:
         return os.path.join(self.work, "progress")
 

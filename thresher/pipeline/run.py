@@ -5,6 +5,8 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
@@ -42,7 +44,9 @@ def run_pipeline(
     # Progress files live on the local disk: only local runners can share them.
     local = config.runner.name == "direct"
     total_bytes = sum(_local_size(p) for p in layout.input_files)
-    with ProgressMonitor(layout.progress, total_bytes, enabled=progress if local else False) as monitor:
+    with worker_output_to(layout.worker_log, enabled=local), ProgressMonitor(
+        layout.progress, total_bytes, enabled=progress if local else False
+    ) as monitor:
         monitor.set_stage("documents")
         counters_a = engine.run_documents_pipeline(
             config, layout, extra_args, progress_dir=layout.progress if local else None
@@ -56,6 +60,35 @@ def run_pipeline(
     stats = build_stats(merge([counters_a, counters_b]), filter_order)
     write_json_atomic(layout.stats, stats)
     return RunResult(layout=layout, stats=stats)
+
+
+@contextmanager
+def worker_output_to(path: str, enabled: bool = True) -> Iterator[None]:
+    """Send what local worker processes print to ``path``; keep ours on the terminal.
+
+    Beam's local worker processes inherit file descriptor 2 and log their
+    start-up there; they get the log file instead, while ``sys.stderr`` (the
+    progress line, our messages) keeps writing to the original terminal.
+    """
+    if not enabled:
+        yield
+        return
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    sys.stderr.flush()
+    saved_fd = os.dup(2)
+    terminal = os.fdopen(os.dup(saved_fd), "w", buffering=1)
+    saved_stderr = sys.stderr
+    with open(path, "ab") as log_file:
+        os.dup2(log_file.fileno(), 2)
+        sys.stderr = terminal
+        try:
+            yield
+        finally:
+            terminal.flush()
+            sys.stderr = saved_stderr
+            os.dup2(saved_fd, 2)
+            os.close(saved_fd)
+            terminal.close()
 
 
 def _local_size(path: str) -> int:
