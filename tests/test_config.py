@@ -78,3 +78,19 @@ def test_overrides_are_validated():
         config_from_dict({}, {"runner.workerz": 2})
     with pytest.raises(ConfigError, match="runner.workers"):
         config_from_dict({}, {"runner.workers": "two"})
+
+
+def test_presets_reproduce_the_papers_and_yield_to_explicit_keys():
+    refined = config_from_dict({"preset": "refinedweb"})
+    assert (refined.dedup.minhash.bands, refined.dedup.minhash.rows) == (450, 20)
+    assert refined.dedup.minhash.normalization == "refinedweb"
+    assert refined.langid.languages == ["en"]
+    assert [next(iter(f)) for f in refined.filters] == ["gopher_repetition", "gopher_quality", "refinedweb_lines"]
+    assert refined.url_filter.params.get("exclude_curated") is True
+    fineweb = config_from_dict({"preset": "fineweb", "langid": {"languages": None}})
+    assert [next(iter(f)) for f in fineweb.filters] == [
+        "gopher_repetition", "gopher_quality", "c4_quality", "fineweb_quality", "pii"
+    ]
+    assert fineweb.langid.languages is None
+    with pytest.raises(ConfigError, match="preset"):
+        config_from_dict({"preset": "c4"})

@@ -100,6 +100,9 @@ class MinHashConfig:
     seed: int = 1
     #: ``default`` (lower case, folded whitespace) or ``refinedweb``.
     normalization: str = "default"
+    #: Shingle hash: ``xxh3`` (fast) or ``sha1`` (datasketch's default hashfunc);
+    #: either way signatures equal datasketch's given the same hash function.
+    hash: str = "xxh3"
     #: Unrolled connected-component rounds; raise for very long duplicate chains.
     max_rounds: int = 20
 
@@ -137,6 +140,8 @@ def _default_filters() -> list[dict[str, dict[str, Any]]]:
 
 @dataclass
 class PipelineConfig:
+    #: ``refinedweb`` or ``fineweb``: start from that paper's recipe (keys set here still win).
+    preset: str | None = None
     input: InputConfig = field(default_factory=InputConfig)
     output: OutputConfig = field(default_factory=OutputConfig)
     url_filter: UrlFilterConfig = field(default_factory=UrlFilterConfig)
@@ -158,6 +163,7 @@ class PipelineConfig:
 _CHOICES = {
     "dedup.url.keep": ("latest", "earliest"),
     "dedup.minhash.normalization": ("default", "refinedweb"),
+    "dedup.minhash.hash": ("xxh3", "sha1"),
     "runner.name": ("direct", "portable", "dataflow", "spark"),
     "output.compression": ("zstd", "snappy", "gzip", "none"),
     "input.format": ("auto", "warc", "arc", "wet", "jsonl", "parquet"),
@@ -193,6 +199,13 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
 def config_from_dict(data: Any, overrides: dict[str, Any] | None = None) -> PipelineConfig:
     if not isinstance(data, dict):
         raise ConfigError("config: expected a mapping at the top level")
+    preset = data.get("preset")
+    if preset is not None:
+        from thresher.pipeline.presets import deep_merge, preset_overlay
+
+        if not isinstance(preset, str):
+            raise ConfigError(f"preset: expected a string, got {preset!r}")
+        data = deep_merge(preset_overlay(preset), data)
     config = _build(PipelineConfig, data, "")
     for dotted, value in (overrides or {}).items():
         _set_dotted(config, dotted, value)

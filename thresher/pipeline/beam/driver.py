@@ -99,6 +99,7 @@ def run_documents_pipeline(
                 rows=mh.rows,
                 seed=mh.seed,
                 normalization=mh.normalization,
+                hash=mh.hash,
                 max_rounds=mh.max_rounds,
             )
             docs, gone = result.kept, result.removed
