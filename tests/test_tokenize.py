@@ -51,3 +51,12 @@ def test_missing_eos_is_a_config_error(tmp_path):
     train_byte_level_bpe(TEXTS, vocab_size=400, special_tokens=("<eos>",)).save(str(path))
     with pytest.raises(ConfigError, match="eos_token"):
         DocumentTokenizer(str(path), eos_token="<|endoftext|>").load()
+
+
+def test_literal_eos_text_is_not_a_special_token(tokenizer_path):
+    tok = DocumentTokenizer(tokenizer_path)
+    text = "A page that quotes <|endoftext|> in its prose."
+    (ids,) = tok.encode_batch([text])
+    assert ids.count(tok.eos_id) == 1 and ids[-1] == tok.eos_id
+    assert tok.decode(ids) == text
+    assert tok.special_tokens() == {"<|endoftext|>": tok.eos_id}

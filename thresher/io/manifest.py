@@ -23,7 +23,7 @@ def build_manifest(
         "schema_version": SCHEMA_VERSION,
         "thresher_version": __version__,
         "tokenizer": tokenizer,
-        "columns": {"text": keep_text},
+        "columns": {"text": keep_text, "token_ids": "list<uint32>"},
         "totals": {
             "documents": sum(s.rows for s in ordered),
             "tokens": sum(s.tokens for s in ordered),

@@ -105,6 +105,12 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--max-documents", type=int, default=200_000)
     train.add_argument("--output", required=True, metavar="tokenizer.json")
     train.set_defaults(func=_cmd_train_tokenizer)
+
+    from thresher.export.cli import add_export_parser
+    from thresher.inspect.cli import add_inspect_parser
+
+    add_inspect_parser(sub)
+    add_export_parser(sub)
     return parser
 
 

@@ -147,13 +147,23 @@ def prepare_tokenizer(
         trained = True
     tokenizer = DocumentTokenizer(layout.tokenizer, tok.eos_token)
     tokenizer.load()
+    import tokenizers
+
     info = {
         "file": os.path.basename(layout.tokenizer),
+        "type": "byte-level-bpe" if trained else "tokenizer.json",
+        "library": "tokenizers",
+        "library_version": tokenizers.__version__,
         "source": tok.tokenizer or "trained on this run's kept text",
         "trained": trained,
         "sha256": file_sha256(layout.tokenizer),
         "vocab_size": tokenizer.vocab_size,
         "eos_token": tok.eos_token,
         "eos_id": tokenizer.eos_id,
+        "bos_id": None,
+        "pad_id": None,
+        "special_tokens": tokenizer.special_tokens(),
+        "add_special_tokens": False,
+        "eos_placement": "append",
     }
     return tokenizer, info

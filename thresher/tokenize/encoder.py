@@ -31,6 +31,9 @@ class DocumentTokenizer:
         if self._tokenizer is not None:
             return
         tokenizer = Tokenizer.from_file(self.path)
+        # A page that literally contains "<|endoftext|>" must not get an EOS in
+        # its middle: special tokens are only ever added by us, at the end.
+        tokenizer.encode_special_tokens = True
         eos_id = tokenizer.token_to_id(self.eos_token)
         if eos_id is None:
             raise ConfigError(
@@ -47,6 +50,12 @@ class DocumentTokenizer:
     def vocab_size(self) -> int:
         self.load()
         return self._tokenizer.get_vocab_size(with_added_tokens=True)  # type: ignore[union-attr]
+
+    def special_tokens(self) -> dict[str, int]:
+        """Every added (special) token with its id."""
+        self.load()
+        added = self._tokenizer.get_added_tokens_decoder()  # type: ignore[union-attr]
+        return {token.content: token_id for token_id, token in sorted(added.items())}
 
     def encode_batch(self, texts: Sequence[str]) -> list[list[int]]:
         self.load()
