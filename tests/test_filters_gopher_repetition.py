@@ -185,11 +185,19 @@ def reference(text, f):
     return None
 
 
-def test_matches_reference_on_random_documents():
-    f = GopherRepetitionFilter()
+@pytest.mark.parametrize(
+    "f",
+    [
+        GopherRepetitionFilter(),
+        GopherRepetitionFilter(record_signals=True),
+        GopherRepetitionFilter(top_n_grams=DEFAULT_TOP_N_GRAMS[::-1], dup_n_grams=DEFAULT_DUP_N_GRAMS[::-1]),
+    ],
+    ids=["defaults", "signals", "reversed-order"],
+)
+def test_matches_reference_on_random_documents(f):
     rng = random.Random(7)
     reasons = Counter()
-    for _ in range(150):
+    for _ in range(100):
         vocab = [f"v{i}" + "x" * rng.randint(0, 6) for i in range(rng.randint(3, 400))]
         lines = []
         for _ in range(rng.randint(1, 25)):

@@ -95,6 +95,9 @@ def test_everything_removed():
 
 
 def test_mostly_upper():
+    assert not is_mostly_upper("ABCD efgh", 0.5)  # exactly half: kept
+    assert is_mostly_upper("ABCDE fgh", 0.5)  # 5 of 8 letters
+    assert not is_mostly_upper("ÀBCD éfgh", 0.5) and is_mostly_upper("ÀBCDÉ fgh", 0.5)
     assert is_mostly_upper("ABOUT US", 0.5)
     assert not is_mostly_upper("About us", 0.5)
     assert is_mostly_upper("ÉCOLE NORMALE", 0.5)

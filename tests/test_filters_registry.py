@@ -1,3 +1,4 @@
+import pickle
 import subprocess
 import sys
 
@@ -17,7 +18,7 @@ from thresher.filters.registry import FILTERS, PRESETS, apply_filters, build_fil
 from thresher.record import Document
 from thresher.stats import DictStats
 
-from test_text_samples import ENGLISH, JAPANESE
+from test_text_samples import CHINESE, ENGLISH, JAPANESE
 
 
 def test_filters_by_name():
@@ -108,7 +109,7 @@ def test_apply_filters_counts_and_stops_at_first_drop():
 
 def test_presets_keep_real_prose():
     for preset in PRESETS:
-        for text, lang in [(ENGLISH, "en"), (JAPANESE, "ja")]:
+        for text, lang in [(ENGLISH, "en"), (JAPANESE, "ja"), (CHINESE, "zh"), (JAPANESE, None), (CHINESE, None)]:
             d = Document(id="1", url="https://example.com/a", text=text, language=lang)
             assert apply_filters(build_preset(preset), d, DictStats()) is None, (preset, lang)
 
@@ -120,3 +121,13 @@ def test_no_engine_imports():
         "assert not bad, bad\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_filters_pickle_for_workers():
+    for name in FILTERS:
+        f = build_filter(name, {"record_signals": True})
+        clone = pickle.loads(pickle.dumps(f))
+        d1 = Document(id="1", url="https://example.com/casino", text=ENGLISH, language="en")
+        d2 = Document(id="1", url="https://example.com/casino", text=ENGLISH, language="en")
+        assert f.filter(d1) == clone.filter(d2)
+        assert d1.text == d2.text and d1.signals == d2.signals

@@ -22,6 +22,8 @@ value equal to a threshold is dropped by the first three and kept by the last.
 
 from __future__ import annotations
 
+from itertools import repeat
+
 from thresher.filters.base import DocumentFilter
 from thresher.record import Document
 from thresher.text.view import text_view
@@ -65,7 +67,7 @@ class FineWebQualityFilter(DocumentFilter):
             if view.language in NO_TERMINAL_PUNCT_LANGUAGES:
                 doc.signals[f"{self.name}.skipped_line_punct"] = 1.0
             else:
-                ratio = sum(1 for line in lines if line.endswith(STOP_CHARS)) / n_lines
+                ratio = sum(map(str.endswith, lines, repeat(STOP_CHARS))) / n_lines
                 if signal:
                     self.signal(doc, "line_punct_ratio", ratio)
                 if ratio <= self.line_punct_thr and not (ratio == 0 and self.line_punct_exclude_zero):
@@ -73,7 +75,7 @@ class FineWebQualityFilter(DocumentFilter):
 
         if self.short_line_thr is not None:
             limit = self.short_line_length
-            ratio = sum(1 for line in lines if len(line) <= limit) / n_lines
+            ratio = sum(map(limit.__ge__, map(len, lines))) / n_lines
             if signal:
                 self.signal(doc, "short_line_ratio", ratio)
             if ratio >= self.short_line_thr:

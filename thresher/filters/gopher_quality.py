@@ -39,6 +39,8 @@ Skipped rules, always recorded in ``doc.signals`` (whatever ``record_signals``):
 
 from __future__ import annotations
 
+from itertools import repeat
+
 from thresher.filters.base import DocumentFilter
 from thresher.record import Document
 from thresher.text.stopwords import stop_words_for
@@ -118,13 +120,13 @@ class GopherQualityFilter(DocumentFilter):
         if lines and (self.max_bullet_lines_ratio is not None or self.max_ellipsis_lines_ratio is not None):
             n_lines = len(lines)
             if self.max_bullet_lines_ratio is not None:
-                bullets = sum(1 for s in lines if s.lstrip().startswith(BULLETS)) / n_lines
+                bullets = sum(map(str.startswith, map(str.lstrip, lines), repeat(BULLETS))) / n_lines
                 if signal:
                     self.signal(doc, "bullet_lines_ratio", bullets)
                 if bullets > self.max_bullet_lines_ratio:
                     return "too_many_bullets"
             if self.max_ellipsis_lines_ratio is not None:
-                ellipsis_end = sum(1 for s in lines if s.rstrip().endswith(ELLIPSES)) / n_lines
+                ellipsis_end = sum(map(str.endswith, map(str.rstrip, lines), repeat(ELLIPSES))) / n_lines
                 if signal:
                     self.signal(doc, "ellipsis_lines_ratio", ellipsis_end)
                 if ellipsis_end > self.max_ellipsis_lines_ratio:
@@ -145,12 +147,15 @@ class GopherQualityFilter(DocumentFilter):
                 doc.signals[f"{self.name}.skipped_stop_words"] = 1.0
             else:
                 need = self.min_stop_words
-                found = 0
-                for w in words:
-                    if w.lower() in stops:
-                        found += 1
-                        if found >= need and not signal:
-                            break
+                if signal:
+                    found = sum(map(stops.__contains__, map(str.lower, words)))
+                else:
+                    found = 0
+                    for w in words:
+                        if w.lower() in stops:
+                            found += 1
+                            if found >= need:
+                                break
                 if signal:
                     self.signal(doc, "stop_words", found)
                 if found < need:

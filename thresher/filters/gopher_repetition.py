@@ -18,14 +18,20 @@ Checked in this order, each a fraction that must not be exceeded (``>`` drops):
 Words come from :func:`thresher.text.words.split_words` (punctuation trimmed,
 unspaced scripts one unit per character, so for Chinese or Japanese the
 n-grams are character n-grams and top n-grams are measured without spaces).
-N-grams are compared through 64-bit hashes of the word sequence, so the
-counting runs in numpy; a hash collision would need two distinct n-grams with
-equal 64-bit keys. An empty or blank text is kept (nothing repeats).
+This is the one departure from datatrove, whose NLTK tokens keep punctuation
+marks as words of their own; the formulas are the same. N-grams are compared
+through 64-bit hashes of the word sequence, so the counting runs in numpy; a
+hash collision would need two distinct n-grams with equal 64-bit keys. An
+empty or blank text is kept (nothing repeats).
+
+Cheap bounds skip exact work that cannot change the outcome (a top n-gram
+share is at most the top count of a shorter gram times n longest words; no
+repeated 5-gram means no repeated longer one); with ``record_signals`` every
+share is computed exactly and recorded as ``gopher_repetition.<reason>``.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Sequence
 
 import numpy as np
@@ -35,8 +41,6 @@ from thresher.filters.base import DocumentFilter
 from thresher.record import Document
 from thresher.text.view import text_view
 
-_PARAGRAPHS = re.compile(r"\n{2,}")
-_LINES = re.compile(r"\n+")
 _MULT = np.int64(0x100000001B3)  # the 64-bit FNV prime: odd, so mixing is invertible
 
 DEFAULT_TOP_N_GRAMS = ((2, 0.20), (3, 0.18), (4, 0.16))
@@ -91,19 +95,25 @@ def ngram_keys(hashes: np.ndarray, n: int) -> np.ndarray:
 def top_ngram_count(keys: np.ndarray) -> tuple[np.ndarray, int]:
     """Sorted keys and the count of the most frequent one."""
     s = np.sort(keys)
+    same = s[1:] == s[:-1]
+    if not same.any():
+        return s, 1
     change = np.empty(len(s) + 1, dtype=bool)
     change[0] = change[-1] = True
-    np.not_equal(s[1:], s[:-1], out=change[1:-1])
+    np.logical_not(same, out=change[1:-1])
     return s, int(np.diff(np.flatnonzero(change)).max())
 
 
-def top_ngram_chars(keys: np.ndarray, words: Sequence[str], n: int, sep: int) -> tuple[int, int]:
+def top_ngram_chars(
+    keys: np.ndarray, words: Sequence[str], n: int, sep: int, counted: tuple[np.ndarray, int] | None = None
+) -> tuple[int, int]:
     """(characters covered by the most frequent n-gram, its count).
 
     Among equally frequent n-grams the one occurring first counts, as with
-    ``Counter.most_common``.
+    ``Counter.most_common``. ``counted`` is :func:`top_ngram_count` of
+    ``keys`` when already known.
     """
-    s, c = top_ngram_count(keys)
+    s, c = counted if counted is not None else top_ngram_count(keys)
     if c == 1:
         p = 0  # all distinct: the first n-gram
     else:
@@ -112,7 +122,11 @@ def top_ngram_chars(keys: np.ndarray, words: Sequence[str], n: int, sep: int) ->
         if len(top) == 1:
             p = int(np.argmax(keys == top[0]))
         else:
-            p = int(np.flatnonzero(np.isin(keys, top))[0])
+            # A stable sort keeps each key's positions in order: the first
+            # slot of each top run is that key's first position.
+            order = np.argsort(keys, kind="stable")
+            s = keys[order]
+            p = int(order[np.flatnonzero(s[c - 1 :] == s[: len(s) - c + 1])].min())
     length = sum(map(len, words[p : p + n])) + sep * (n - 1)
     return length * c, c
 
@@ -124,12 +138,15 @@ def duplicated_ngram_chars(keys: np.ndarray, lengths: np.ndarray, n: int) -> int
     than once can change the outcome, so the scan visits just those: between
     two of them the reference loop only steps forward one word at a time.
     """
-    s = np.sort(keys)
+    order = np.argsort(keys)
+    s = keys[order]
     same = s[1:] == s[:-1]
     if not same.any():
         return 0
-    repeated_keys = np.unique(s[1:][same])
-    positions = np.flatnonzero(np.isin(keys, repeated_keys, assume_unique=False))
+    repeated = np.zeros(len(s), dtype=bool)  # sorted slots whose key occurs twice or more
+    repeated[1:] |= same
+    repeated[:-1] |= same
+    positions = np.sort(order[repeated])
     pos_list = positions.tolist()
     key_list = keys[positions].tolist()
     cum = np.concatenate(([0], np.cumsum(lengths))).tolist()
@@ -232,22 +249,25 @@ class GopherRepetitionFilter(DocumentFilter):
         # The count of any n-gram is at most the top count of any shorter
         # m-gram (its prefix), and its length at most n longest words: a
         # cheap bound on the top n-gram share that usually settles n = 3, 4.
-        count_bound = n_words
+        top_counts: dict[int, int] = {}  # n -> count of the top n-gram, where known
         for n, limit in self.top_n_grams:
             if limit is None or n_words < n:
                 continue
+            count_bound = min((c for m, c in top_counts.items() if m <= n), default=n_words)
             widest = longest * n + sep * (n - 1)
             if not signal and widest * count_bound <= limit * length:
                 continue
-            keys = ngram_keys(hashes, n)
-            if not signal:
+            if count_bound == 1:
+                # Every n-gram is distinct: the "top" one is the first.
+                chars = int(lengths[:n].sum()) + sep * (n - 1)
+            else:
+                keys = ngram_keys(hashes, n)
+                counted = top_ngram_count(keys)
+                top_counts[n] = counted[1]
                 # The top count alone may settle it, without finding the n-gram.
-                _, count = top_ngram_count(keys)
-                count_bound = min(count_bound, count)
-                if widest * count <= limit * length:
+                if not signal and widest * counted[1] <= limit * length:
                     continue
-            chars, count = top_ngram_chars(keys, words, n, sep)
-            count_bound = min(count_bound, count)
+                chars, _ = top_ngram_chars(keys, words, n, sep, counted)
             share = chars / length
             if signal:
                 self.signal(doc, f"top_{n}_gram", share)
@@ -255,7 +275,7 @@ class GopherRepetitionFilter(DocumentFilter):
                 return f"top_{n}_gram"
 
         # If no n-gram repeats, no longer one does either.
-        unique_from: int | None = None
+        unique_from: int | None = min((m for m, c in top_counts.items() if c == 1), default=None)
         for n, limit in self.dup_n_grams:
             if limit is None or n_words < n:
                 continue

@@ -116,34 +116,36 @@ class RefinedWebLineFilter(DocumentFilter):
         max_upper = self.max_uppercase_frac
         boiler_max = self.boilerplate_max_words
 
+        # Per-line decisions only need to know whether a line has 1, <= 6 or
+        # <= boilerplate_max_words words, so spaced lines are split with a cap;
+        # the document's word total comes from one count over the whole text.
+        cap = max(6, boiler_max or 0)
+        total = 0 if unspaced else view.letter_token_counts[0]
         out: list[str] = []
-        total = removed = 0
+        removed = 0
         changed = False
         for line in text.split("\n"):
             s = line.strip()
             if not s:
                 out.append(line)
                 continue
-            n = len(split_words(s, language)) if unspaced else len(s.split())
-            if n == 0:  # punctuation only: one "word" of junk
-                n = 1
-            total += n
+            if unspaced:
+                n = len(split_words(s, language)) or 1  # punctuation only: one "word" of junk
+                total += n
+            else:
+                n = len(s.split(None, cap))  # exact up to cap, else cap + 1
             if n == 1 and self.remove_single_word_lines:
                 removed += 1
                 changed = True
                 continue
-            if self.remove_numeric_lines and not s[0].isalpha() and _LETTER.search(s) is None and _DIGIT.search(s) is not None:
-                removed += n
+            if (
+                (self.remove_numeric_lines and not s[0].isalpha() and _LETTER.search(s) is None and _DIGIT.search(s))
+                or (self.remove_counter_lines and n <= 6 and _COUNTER.match(s))
+                or (max_upper is not None and is_mostly_upper(s, max_upper))
+            ):
+                removed += n if n <= cap else len(s.split())
                 changed = True
                 continue
-            if self.remove_counter_lines and n <= 6 and _COUNTER.match(s):
-                removed += n
-                changed = True
-                continue
-            if max_upper is not None and is_mostly_upper(s, max_upper):
-                    removed += n
-                    changed = True
-                    continue
             if boiler_max is not None and n <= boiler_max and any(h in s.lower() for h in _BOILERPLATE_HINTS):
                 edited = _SPACES.sub(" ", _BOILERPLATE.sub(" ", s)).strip()
                 if edited != s:

@@ -65,10 +65,12 @@ def _iter_ends(text: str, need_words: bool = False):
     """Sentence ends; with ``need_words``, only those closing a piece that holds
     a letter or digit since the previous yielded end (what counting needs)."""
     n = len(text)
-    prev = 0
+    checked = 0  # no letter or digit between the last yielded end and here
     for m in _END.finditer(text):
-        if need_words and not _HAS_WORD(text, prev, m.start()):
-            continue
+        if need_words:
+            if not _HAS_WORD(text, checked, m.start()):
+                checked = m.end()
+                continue
         mark = m.group()
         end = m.end()
         if mark.isascii() or not mark.strip(_LATIN_STOPS + _CLOSERS):
@@ -80,7 +82,7 @@ def _iter_ends(text: str, need_words: bool = False):
                 text, m.start()
             ):
                 continue
-        prev = end
+        checked = end
         yield end
 
 
