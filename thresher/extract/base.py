@@ -1,8 +1,23 @@
-"""The extractor interface: HTML text in, main text (or None) out."""
+"""The extractor interface (HTML text in, main text or None out) and its cost bounds.
+
+A page can make an extractor slow or memory-hungry (megabytes of dense
+markup cost trafilatura ~2 s per MB; a parser bug can loop). Engines run
+extraction in worker threads (Beam DoFns), where ``signal.alarm`` cannot
+interrupt anything, so the bound is a process boundary: with ``timeout_s``
+set, each extractor instance runs its pages in one persistent child process
+(:mod:`thresher.extract.worker`), killed and restarted when a page overruns.
+A size cap (``max_html_chars``) refuses the largest pages before any work,
+and ``memory_limit_mb`` caps the child's address space.
+
+A page that hits a bound raises an :class:`ExtractionBoundHit` subclass whose
+``reason`` the caller counts (``extract/dropped/<reason>``):
+``html_too_large``, ``timeout``, ``memory_limit``, ``extractor_crashed``.
+"""
 
 from __future__ import annotations
 
-from typing import Protocol
+import threading
+from typing import Any, Protocol
 
 
 class Extractor(Protocol):
@@ -12,3 +27,105 @@ class Extractor(Protocol):
     def extract(self, html: str, url: str = "") -> str | None:
         """Return the page's main text, or None when it has none worth keeping."""
         ...
+
+
+class ExtractionBoundHit(Exception):
+    """Extraction of one page was cut off by a bound; ``reason`` is the counter suffix."""
+
+    reason = "bound_hit"
+
+
+class ExtractionTooLarge(ExtractionBoundHit):
+    """The page is larger than ``max_html_chars``, or its extraction ran out of memory."""
+
+    reason = "html_too_large"
+
+    def __init__(self, message: str = "", reason: str | None = None) -> None:
+        super().__init__(message)
+        if reason is not None:
+            self.reason = reason
+
+
+class ExtractionTimeout(ExtractionBoundHit):
+    """Extraction ran past ``timeout_s``; the worker process was killed (and restarts on the next page)."""
+
+    reason = "timeout"
+
+
+class ExtractionCrashed(ExtractionBoundHit):
+    """The worker process died on the page (a crash in native code, the memory limit)."""
+
+    reason = "extractor_crashed"
+
+
+#: Defaults: the size cap keeps the worst linear case near 10 s; the timeout catches the rest.
+DEFAULT_MAX_HTML_CHARS = 5_000_000
+DEFAULT_TIMEOUT_S = 10.0
+DEFAULT_MEMORY_LIMIT_MB = 2048
+
+
+class BoundedExtractor:
+    """Base of the extractors: a size cap, then the page run inline or in a bounded worker process.
+
+    Subclasses implement :meth:`extract_inline` and :meth:`inline_params` (the
+    keyword arguments that rebuild the same extractor in the worker).
+    ``timeout_s=None`` runs in-process with no time bound (benchmarks, tests).
+    """
+
+    name = "base"
+
+    def __init__(
+        self,
+        *,
+        max_html_chars: int | None = DEFAULT_MAX_HTML_CHARS,
+        timeout_s: float | None = DEFAULT_TIMEOUT_S,
+        memory_limit_mb: int | None = DEFAULT_MEMORY_LIMIT_MB,
+    ) -> None:
+        if timeout_s is not None and timeout_s <= 0:
+            raise ValueError("timeout_s must be positive (or null for no time bound)")
+        self.max_html_chars = max_html_chars
+        self.timeout_s = timeout_s
+        self.memory_limit_mb = memory_limit_mb
+        self._worker: Any = None
+        self._lock = threading.Lock()
+
+    def inline_params(self) -> dict[str, Any]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def extract_inline(self, html: str, url: str = "") -> str | None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def too_large(self, html: str) -> bool:
+        return self.max_html_chars is not None and len(html) > self.max_html_chars
+
+    def extract(self, html: str, url: str = "") -> str | None:
+        if self.too_large(html):
+            raise ExtractionTooLarge(f"{len(html)} characters > max_html_chars={self.max_html_chars}")
+        if self.timeout_s is None:
+            return self.extract_inline(html, url)
+        # One worker per extractor instance; the lock keeps a shared instance safe across threads.
+        with self._lock:
+            if self._worker is None:
+                from thresher.extract.worker import ExtractionWorker
+
+                params = dict(self.inline_params(), timeout_s=None, max_html_chars=None)
+                self._worker = ExtractionWorker(type(self), params, self.memory_limit_mb)
+            return self._worker.extract(html, url, self.timeout_s)
+
+    def close(self) -> None:
+        """Stop the worker process, if any (it also stops when the extractor is collected)."""
+        with self._lock:
+            if self._worker is not None:
+                self._worker.close()
+                self._worker = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Picklable without its process or lock (engines ship configs, and sometimes objects).
+        state = dict(self.__dict__)
+        state["_worker"] = None
+        state.pop("_lock", None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.Lock()

@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import trafilatura
 
+from thresher.extract.base import (
+    DEFAULT_MAX_HTML_CHARS,
+    DEFAULT_MEMORY_LIMIT_MB,
+    DEFAULT_TIMEOUT_S,
+    BoundedExtractor,
+)
 
-class TrafilaturaExtractor:
+
+class TrafilaturaExtractor(BoundedExtractor):
     """trafilatura favouring precision, comments off (FineWeb's settings).
 
-    ``max_html_chars`` bounds the cost of a pathological page: larger pages are
-    refused before trafilatura parses them (the caller counts the refusal).
+    Bounded as :class:`~thresher.extract.base.BoundedExtractor` describes:
+    pages over ``max_html_chars`` are refused, and with ``timeout_s`` set each
+    page runs in a worker process that is killed when it overruns.
     """
 
     name = "trafilatura"
@@ -23,20 +32,27 @@ class TrafilaturaExtractor:
         include_comments: bool = False,
         include_tables: bool = False,
         deduplicate: bool = False,
-        max_html_chars: int | None = 5_000_000,
+        max_html_chars: int | None = DEFAULT_MAX_HTML_CHARS,
+        timeout_s: float | None = DEFAULT_TIMEOUT_S,
+        memory_limit_mb: int | None = DEFAULT_MEMORY_LIMIT_MB,
     ) -> None:
+        super().__init__(max_html_chars=max_html_chars, timeout_s=timeout_s, memory_limit_mb=memory_limit_mb)
         self.favor_precision = favor_precision
         self.include_comments = include_comments
         self.include_tables = include_tables
         self.deduplicate = deduplicate
-        self.max_html_chars = max_html_chars
         # trafilatura logs every page it finds empty at WARNING level.
         logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
-    def too_large(self, html: str) -> bool:
-        return self.max_html_chars is not None and len(html) > self.max_html_chars
+    def inline_params(self) -> dict[str, Any]:
+        return {
+            "favor_precision": self.favor_precision,
+            "include_comments": self.include_comments,
+            "include_tables": self.include_tables,
+            "deduplicate": self.deduplicate,
+        }
 
-    def extract(self, html: str, url: str = "") -> str | None:
+    def extract_inline(self, html: str, url: str = "") -> str | None:
         return trafilatura.extract(
             html,
             url=url or None,

@@ -1,10 +1,21 @@
-"""Decode HTML bytes to text: BOM, then HTTP charset, then ``<meta>``, then detection.
+"""Decode HTML bytes to text: BOM, then HTTP charset, then ``<meta>``/XML declaration, then detection.
 
 Each declared charset is tried strictly in that order and the first that
 decodes wins, so a page whose HTTP header lies (says utf-8, sends
 windows-1252) still decodes correctly from its meta tag or by detection.
 Labels are mapped the way browsers (WHATWG Encoding) map them: latin-1 and
-ascii mean windows-1252, shift_jis means its Microsoft superset cp932.
+ascii mean windows-1252, shift_jis means its Microsoft superset cp932, and a
+``<meta>`` that says utf-16 means utf-8 (a page whose meta tag is readable as
+ASCII is not UTF-16).
+
+Two lies are common enough to undo before trusting a declaration:
+
+* a server default of latin-1/windows-1252 over a body that is valid UTF-8
+  with multi-byte sequences (accidental valid UTF-8 from windows-1252 text is
+  vanishingly rare), so such bodies are read as UTF-8;
+* a UTF-8 page with a few broken bytes (a cut multi-byte sequence): when valid
+  multi-byte sequences far outnumber the broken ones it is read as UTF-8 with
+  replacement characters rather than handed to detection, which would guess.
 """
 
 from __future__ import annotations
@@ -22,6 +33,16 @@ _BOMS = (
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)""", re.IGNORECASE
 )
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-:.]+)""", re.IGNORECASE)
+
+# A valid UTF-8 multi-byte sequence (2, 3 or 4 bytes).
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_ASCII_BYTES = bytes(range(0x80))
+
+# Single-byte legacy charsets that servers declare by default, whatever the page holds.
+_DEFAULT_SERVER_CHARSETS = frozenset({"cp1252", "latin_1", "iso8859-15", "ascii"})
 
 _WHATWG_ALIASES = {
     "latin1": "cp1252",
@@ -59,7 +80,9 @@ def normalize_charset(label: str | None) -> str | None:
 
 
 def meta_charset(body: bytes) -> str | None:
-    match = _META_CHARSET.search(body[:4096])
+    """The charset a ``<meta>`` tag or an XML declaration names in the first 4 KB."""
+    head = body[:4096]
+    match = _META_CHARSET.search(head) or _XML_ENCODING.match(head)
     return match.group(1).decode("ascii", "replace") if match else None
 
 
@@ -69,16 +92,43 @@ def decode_html(body: bytes, http_charset: str | None = None) -> tuple[str, str]
         if body.startswith(bom):
             return body[len(bom):].decode(name, errors="replace"), name
     tried: set[str] = set()
-    for label in (http_charset, meta_charset(body)):
-        name = normalize_charset(label)
+    meta_name = normalize_charset(meta_charset(body))
+    if meta_name is not None and meta_name.startswith("utf-16"):
+        meta_name = "utf-8"
+    for name in (normalize_charset(http_charset), meta_name):
         if name is None or name in tried:
             continue
         tried.add(name)
+        if name in _DEFAULT_SERVER_CHARSETS and _is_multibyte_utf8(body):
+            return body.decode("utf-8"), "utf-8"
         try:
             return body.decode(name), name
         except UnicodeDecodeError:
             continue
+    if _mostly_utf8(body):
+        return body.decode("utf-8", errors="replace"), "utf-8"
     return _detect_and_decode(body, tried)
+
+
+def _is_multibyte_utf8(body: bytes) -> bool:
+    if body.isascii():
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _mostly_utf8(body: bytes) -> bool:
+    """Valid UTF-8 but for a few broken bytes (at least 20 good multi-byte sequences per bad byte)."""
+    high = len(body.translate(None, _ASCII_BYTES))
+    if not high:
+        return False
+    multibyte = _UTF8_MULTIBYTE.findall(body)
+    good_bytes = sum(len(m) for m in multibyte)
+    bad_bytes = high - good_bytes
+    return bad_bytes > 0 and len(multibyte) >= 20 * bad_bytes
 
 
 def _detect_and_decode(body: bytes, tried: set[str]) -> tuple[str, str]:
@@ -87,12 +137,41 @@ def _detect_and_decode(body: bytes, tried: set[str]) -> tuple[str, str]:
             return body.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             pass
+    name = _detect(body)
+    if name is not None:
+        return body.decode(name, errors="replace"), name
+    return body.decode("cp1252", errors="replace"), "cp1252"
+
+
+# Close calls between single-byte code pages go to windows-1252, the web's most common legacy
+# charset (and the WHATWG fallback for Western locales): a short French page otherwise comes out
+# as Baltic cp1257 ("crčme brūlée").
+_WESTERN_PRIOR_CHAOS = 5.0
+_TAGS = re.compile(rb"<[^>]{0,2000}>")
+
+
+def _detect(body: bytes) -> str | None:
     try:
         from charset_normalizer import from_bytes
+    except ImportError:  # detection is a best effort
+        return None
+    # Markup is ASCII and says nothing about the charset: detect on the text between tags.
+    sample = _TAGS.sub(b" ", body[:400_000])[:200_000]
+    matches = from_bytes(sample)
+    best = matches.best()
+    if best is None or not best.encoding:
+        return None
+    if best.encoding != "cp1252" and _single_byte(best.encoding):
+        for match in matches:
+            if "cp1252" in (match.encoding, *match.could_be_from_charset):
+                if match.percent_chaos <= best.percent_chaos + _WESTERN_PRIOR_CHAOS:
+                    return "cp1252"
+                break
+    return best.encoding
 
-        best = from_bytes(body[:200_000]).best()
-        if best is not None and best.encoding:
-            return body.decode(best.encoding, errors="replace"), best.encoding
-    except ImportError:  # detection is a best effort; fall through to cp1252
-        pass
-    return body.decode("cp1252", errors="replace"), "cp1252"
+
+def _single_byte(name: str) -> bool:
+    try:
+        return codecs.lookup(name).name.startswith(("cp12", "iso8859", "mac_", "cp7", "cp8", "latin", "koi8"))
+    except LookupError:
+        return False

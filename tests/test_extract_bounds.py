@@ -1,0 +1,151 @@
+"""Extraction with bounded cost: a pathological page is cut off, counted, and the next page goes on."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import pickle
+import time
+
+import pytest
+
+from thresher.errors import ConfigError
+from thresher.extract import (
+    ExtractionBoundHit,
+    ExtractionTimeout,
+    ExtractionTooLarge,
+    build_extractor,
+)
+from thresher.extract.base import BoundedExtractor
+from thresher.extract.worker import ExtractorError
+
+ARTICLE = (
+    "<html><head><title>News</title></head><body><nav><a href='/'>Home</a></nav><article><h1>Harbour reopens</h1>"
+    + "".join(
+        f"<p>The old harbour reopened on Tuesday after {n} months of repairs, and the first boats came in "
+        f"before noon while people watched from the pier and talked about the winter storm number {n}.</p>"
+        for n in range(8)
+    )
+    + "</article><footer>Contact us</footer></body></html>"
+)
+
+
+def pathological_page(paragraphs: int = 30000) -> str:
+    """~4 MB of many small paragraphs: trafilatura spends seconds on it (about 1 s per MB of markup)."""
+    word = "lorem ipsum dolor sit amet consectetur "
+    return "<html><body>" + "".join(f"<p>{word * 3} {i}</p>" for i in range(paragraphs)) + "</body></html>"
+
+
+def test_pathological_page_is_cut_off_by_the_time_bound_and_the_worker_restarts():
+    bounded = build_extractor("trafilatura", {"timeout_s": 0.4})
+    inline = build_extractor("trafilatura", {"timeout_s": None})
+    page = pathological_page()
+    assert len(page) < bounded.max_html_chars  # the size cap alone would let it through
+    try:
+        assert "harbour reopened" in (bounded.extract(ARTICLE) or "")  # starts the worker
+        started = time.perf_counter()
+        inline.extract_inline(page)
+        unbounded_s = time.perf_counter() - started
+        started = time.perf_counter()
+        with pytest.raises(ExtractionTimeout) as info:
+            bounded.extract(page)
+        bounded_s = time.perf_counter() - started
+        assert info.value.reason == "timeout"
+        assert unbounded_s > 1.5, f"the test page is no longer slow ({unbounded_s:.2f} s): make it larger"
+        assert bounded_s < 1.2 < unbounded_s
+        # The killed worker is replaced and the next page extracts as before.
+        assert "harbour reopened" in (bounded.extract(ARTICLE) or "")
+        assert bounded._worker.starts == 2
+    finally:
+        bounded.close()
+
+
+def test_size_cap_refuses_before_any_work():
+    extractor = build_extractor("trafilatura", {"max_html_chars": 1000, "timeout_s": 5})
+    with pytest.raises(ExtractionTooLarge) as info:
+        extractor.extract("<p>" + "x" * 2000 + "</p>")
+    assert info.value.reason == "html_too_large" and isinstance(info.value, ExtractionBoundHit)
+    assert extractor._worker is None  # refused without starting a worker
+    assert extractor.too_large("x" * 1001) and not extractor.too_large("x" * 1000)
+
+
+class _MisbehavingExtractor(BoundedExtractor):
+    """Test double run in the worker: raises, or allocates, on request."""
+
+    name = "misbehaving"
+
+    def inline_params(self):
+        return {}
+
+    def extract_inline(self, html: str, url: str = "") -> str | None:
+        if html == "raise":
+            raise ValueError("broken page")
+        if html == "allocate":
+            hog = bytearray(1 << 30)  # 1 GB, over the 200 MB cap below
+            return str(len(hog))
+        return html.upper()
+
+
+def test_extractor_error_in_worker_is_reported_and_worker_survives():
+    extractor = _MisbehavingExtractor(timeout_s=5, memory_limit_mb=200)
+    try:
+        assert extractor.extract("fine") == "FINE"
+        with pytest.raises(ExtractorError, match="broken page"):
+            extractor.extract("raise")
+        assert extractor.extract("still fine") == "STILL FINE"
+        assert extractor._worker.starts == 1
+    finally:
+        extractor.close()
+
+
+def test_memory_limit_is_a_counted_bound():
+    extractor = _MisbehavingExtractor(timeout_s=5, memory_limit_mb=200)
+    try:
+        with pytest.raises(ExtractionTooLarge) as info:
+            extractor.extract("allocate")
+        assert info.value.reason == "memory_limit"
+        assert extractor.extract("after") == "AFTER"
+    finally:
+        extractor.close()
+
+
+def test_extractor_pickles_without_its_worker():
+    extractor = build_extractor("trafilatura", {"timeout_s": 2})
+    try:
+        extractor.extract(ARTICLE)
+        clone = pickle.loads(pickle.dumps(extractor))
+        assert clone._worker is None and clone.timeout_s == 2
+        assert "harbour reopened" in (clone.extract_inline(ARTICLE) or "")
+    finally:
+        extractor.close()
+
+
+def test_resiliparse_is_selectable_and_extracts_main_text():
+    extractor = build_extractor("resiliparse", {"timeout_s": None})
+    assert extractor.name == "resiliparse"
+    text = extractor.extract(ARTICLE) or ""
+    assert "harbour reopened on Tuesday" in text
+    assert "Contact us" not in text  # the footer is boilerplate
+
+
+def test_unknown_extractor_and_bad_params_are_config_errors():
+    with pytest.raises(ConfigError, match="known: trafilatura, resiliparse"):
+        build_extractor("boilerpipe", {})
+    with pytest.raises(ConfigError, match="extract.params"):
+        build_extractor("resiliparse", {"no_such_option": 1})
+    with pytest.raises(ConfigError, match="extract.params"):
+        build_extractor("trafilatura", {"timeout_s": -1})
+
+
+def test_bounded_and_inline_extraction_agree_on_real_pages(shared_data):
+    folder = shared_data / "extract-scrapinghub-aeb"
+    gold = json.loads((folder / "ground-truth.json").read_text())
+    names = sorted(gold)[:3]
+    inline = build_extractor("trafilatura", {"timeout_s": None})
+    bounded = build_extractor("trafilatura", {"timeout_s": 30})
+    try:
+        for name in names:
+            html = gzip.decompress((folder / "html" / f"{name}.html.gz").read_bytes()).decode("utf-8")
+            assert bounded.extract(html, gold[name]["url"]) == inline.extract(html, gold[name]["url"])
+    finally:
+        bounded.close()
