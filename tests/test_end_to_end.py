@@ -23,7 +23,10 @@ from thresher.tokenize.encoder import DocumentTokenizer
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     out = tmp_path_factory.mktemp("sample-run")
-    config = config_from_dict({"output": {"path": str(out)}, "runner": {"workers": 2}})
+    # A small shard target so that the corpus spreads over several shards.
+    config = config_from_dict(
+        {"output": {"path": str(out), "shard_target_tokens": 20_000}, "runner": {"workers": 2}}
+    )
     result = run_pipeline(config)
     shards = sorted(glob.glob(str(out / "shard-*.parquet")))
     table = pq.read_table(shards) if shards else None
@@ -125,6 +128,9 @@ def test_manifest_matches_the_files(run):
     manifest = json.loads((out / "manifest.json").read_text())
     files = sorted(os.path.basename(p) for p in glob.glob(str(out / "shard-*.parquet")))
     assert [s["name"] for s in manifest["shards"]] == files
+    count = len(files)
+    assert count >= 3
+    assert files == [f"shard-{i:05d}-of-{count:05d}.parquet" for i in range(count)]
     for shard in manifest["shards"]:
         path = out / shard["name"]
         data = path.read_bytes()

@@ -82,13 +82,27 @@ class _WriteShardFn(beam.DoFn):
 
 
 class _WriteManifestFn(beam.DoFn):
-    def __init__(self, path: str, tokenizer_info: dict, keep_text: bool, config: dict) -> None:
+    def __init__(
+        self, path: str, directory: str, tokenizer_info: dict, keep_text: bool, compression: str, config: dict
+    ) -> None:
         self.path = path
+        self.directory = directory
         self.tokenizer_info = tokenizer_info
         self.keep_text = keep_text
+        self.compression = compression
         self.config = config
 
-    def process(self, results: list[tuple[ShardInfo, dict]]):
+    def process(self, results: list[tuple[ShardInfo, dict]], num_shards: int):
+        # A shard index no document hashed to still gets its (empty) file, so
+        # shard-i-of-N names always form a complete set.
+        written = {info.name for info, _ in results}
+        for index in range(num_shards):
+            name = shard_name(index, num_shards)
+            if name not in written:
+                empty = write_shard(
+                    [], self.directory, name, keep_text=self.keep_text, compression=self.compression
+                )
+                results = [*results, (empty, {})]
         languages: dict[str, Counter] = {}
         for _info, per_shard in results:
             for lang, counts in per_shard.items():
@@ -150,6 +164,14 @@ class WriteShards(beam.PTransform):
             | "CollectShardInfo" >> beam.combiners.ToList()
             | "WriteManifest"
             >> beam.ParDo(
-                _WriteManifestFn(self.manifest_path, self.tokenizer_info, self.keep_text, self.config)
+                _WriteManifestFn(
+                    self.manifest_path,
+                    self.directory,
+                    self.tokenizer_info,
+                    self.keep_text,
+                    self.compression,
+                    self.config,
+                ),
+                shard_num,
             )
         )
