@@ -153,3 +153,14 @@ def test_audit_sample_explains_drops(run):
     for reason, docs in audit.items():
         assert 1 <= len(docs) <= 5
         assert all(d["reason"] == reason and d["url"] for d in docs)
+
+
+def test_rejected_records_are_written_with_provenance(run, truth):
+    _, out, _ = run
+    rejects = pq.read_table(glob.glob(str(out / "_work/rejects/*.parquet"))).to_pylist()
+    expected = sum(truth.non_200_responses.values()) + sum(truth.non_html_responses.values())
+    assert len(rejects) == expected
+    assert all(r["source"].endswith("sample.warc.gz") and r["offset"] >= 0 and r["url"] for r in rejects)
+    reasons = {r["reason"] for r in rejects}
+    assert "skipped/http_404" in reasons
+    assert any(r.startswith("skipped/non_html") for r in reasons)

@@ -27,6 +27,17 @@ DOCUMENT_SCHEMA = pa.schema(
 )
 
 
+# Input records that never became pages, with where they were and why (rejects sink).
+REJECT_SCHEMA = pa.schema(
+    [
+        pa.field("url", pa.string(), nullable=False),
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("offset", pa.int64(), nullable=False),
+        pa.field("reason", pa.string(), nullable=False),
+    ]
+)
+
+
 def document_to_row(doc: Document) -> dict[str, Any]:
     row = doc.to_dict()
     row["signals"] = json.dumps(doc.signals, sort_keys=True)

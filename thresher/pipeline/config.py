@@ -37,6 +37,8 @@ class InputConfig:
     url_field: str = "url"
     id_field: str | None = "id"
     date_field: str | None = None
+    #: fsspec options for remote paths (credentials, ``endpoint_url``, ...).
+    storage_options: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

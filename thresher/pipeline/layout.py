@@ -60,6 +60,10 @@ class RunLayout:
         return os.path.join(self.work, "duplicates", "part")
 
     @property
+    def rejects_prefix(self) -> str:
+        return os.path.join(self.work, "rejects", "part")
+
+    @property
     def manifest(self) -> str:
         return os.path.join(self.root, "manifest.json")
 

@@ -8,10 +8,11 @@ which engine runs it. Every page that enters leaves exactly one trace:
 from __future__ import annotations
 
 from thresher.extract import build_extractor
+from thresher.extract.base import ExtractionBoundHit
 from thresher.filters.base import DocumentFilter
 from thresher.filters.registry import apply_filters, build_filter
 from thresher.io.charset import decode_html
-from thresher.io.warc import HtmlPage
+from thresher.io.pages import HtmlPage, TextPage
 from thresher.langid.language_filter import LanguageFilter
 from thresher.pipeline.config import PipelineConfig
 from thresher.record import Document, DroppedDocument, document_id
@@ -58,7 +59,7 @@ class UrlStage:
     def __init__(self, config: PipelineConfig) -> None:
         self.url_filter = build_url_filter(config)
 
-    def check(self, page: HtmlPage, stats: StatsSink) -> DroppedDocument | None:
+    def check(self, page: HtmlPage | TextPage, stats: StatsSink) -> DroppedDocument | None:
         """None to keep the page, else the record of its drop."""
         if self.url_filter is None:
             return None
@@ -87,7 +88,13 @@ class PageProcessor:
         if self.language_filter is not None:
             self.language_filter.load()
 
-    def process(self, page: HtmlPage, stats: StatsSink) -> Document | DroppedDocument:
+    def close(self) -> None:
+        """Stop the extractor's worker process (engines call it at teardown)."""
+        close = getattr(self.extractor, "close", None)
+        if close is not None:
+            close()
+
+    def process(self, page: HtmlPage | TextPage, stats: StatsSink) -> Document | DroppedDocument:
         doc = self._extract(page, stats)
         if isinstance(doc, DroppedDocument):
             return doc
@@ -105,20 +112,22 @@ class PageProcessor:
             doc.signals = {}
         return doc
 
-    def _extract(self, page: HtmlPage, stats: StatsSink) -> Document | DroppedDocument:
+    def _extract(self, page: HtmlPage | TextPage, stats: StatsSink) -> Document | DroppedDocument:
         stats.inc("extract/in")
-        html, _charset = decode_html(page.body, page.http_charset)
         reason = None
-        if self.extractor.too_large(html):
-            reason = "html_too_large"
+        if isinstance(page, TextPage):
+            # WET records and pre-extracted corpora: the text is the main text already.
+            text = page.text
         else:
+            html, _charset = decode_html(page.body, page.http_charset)
             try:
                 text = self.extractor.extract(html, page.url)
+            except ExtractionBoundHit as exc:  # too large, too slow, or the extractor died
+                reason = exc.reason
             except Exception:  # noqa: BLE001 - a broken page must never stop the run
                 reason = "extractor_error"
-            else:
-                if not text or not text.strip():
-                    reason = "no_main_text"
+        if reason is None and (not text or not text.strip()):
+            reason = "no_main_text"
         if reason is not None:
             stats.inc(dropped("extract", reason))
             return _dropped_page(page, f"extract/{reason}")
@@ -137,7 +146,7 @@ class PageProcessor:
 _SNIPPET_CHARS = 400
 
 
-def _dropped_page(page: HtmlPage, reason: str) -> DroppedDocument:
+def _dropped_page(page: HtmlPage | TextPage, reason: str) -> DroppedDocument:
     return DroppedDocument(
         reason=reason,
         url=page.url,

@@ -16,11 +16,11 @@ import apache_beam as beam
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from thresher.io.documents import DOCUMENT_SCHEMA, document_to_row
-from thresher.io.warc import WarcReadOptions
+from thresher.io.documents import DOCUMENT_SCHEMA, REJECT_SCHEMA, document_to_row
+from thresher.io.inputs import InputOptions
 from thresher.pipeline.beam.dedup import ExactDedup, MinHashDedup, UrlDedup
 from thresher.pipeline.beam.metrics import NAMESPACE
-from thresher.pipeline.beam.phase_a import AuditSample, FilterAndExtract, ReadWarcPages
+from thresher.pipeline.beam.phase_a import AuditSample, FilterAndExtract, ReadInputPages
 from thresher.pipeline.beam.shards import TokenizeDocuments, WriteShards
 from thresher.pipeline.config import PipelineConfig
 from thresher.pipeline.layout import RunLayout
@@ -58,6 +58,10 @@ def _counters(result) -> dict[str, int]:
     return out
 
 
+def _reject_row(reject) -> dict[str, Any]:
+    return {"url": reject.url, "source": reject.source, "offset": reject.offset, "reason": reject.reason}
+
+
 def _removed_row(doc) -> dict[str, Any]:
     return {k: getattr(doc, k) for k in _REMOVED_SCHEMA_FIELDS}
 
@@ -72,13 +76,16 @@ def run_documents_pipeline(
 
     dedup = config.dedup
     options = pipeline_options(config, extra_args)
-    read_options = WarcReadOptions(max_payload_bytes=config.input.max_payload_bytes)
+    read_options = InputOptions.from_config(config.input)
     removed_schema = pa.schema([DOCUMENT_SCHEMA.field(k) for k in _REMOVED_SCHEMA_FIELDS])
     with beam.Pipeline(options=options) as pipeline:
-        docs, dropped = (
-            pipeline
-            | "Read" >> ReadWarcPages(layout.input_files, read_options, progress_dir)
-            | "PhaseA" >> FilterAndExtract(config, progress_dir)
+        pages, rejects = pipeline | "Read" >> ReadInputPages(layout.input_files, read_options, progress_dir)
+        docs, dropped = pages | "PhaseA" >> FilterAndExtract(config, progress_dir)
+        (
+            rejects
+            | "RejectRows" >> beam.Map(_reject_row)
+            | "WriteRejects"
+            >> beam.io.WriteToParquet(layout.rejects_prefix, REJECT_SCHEMA, file_name_suffix=".parquet")
         )
         if config.output.audit_samples_per_reason:
             dropped | "Audit" >> AuditSample(layout.audit, config.output.audit_samples_per_reason)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Iterator
+from typing import Iterable
 
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 
-from thresher.io.warc import HtmlPage, WarcReadOptions, iter_html_pages
+from thresher.io.inputs import InputOptions, iter_input
+from thresher.io.pages import HtmlPage, TextPage
+from thresher.io.rejects import ListRejects
 from thresher.pipeline.beam.metrics import BeamStats
 from thresher.pipeline.config import PipelineConfig
 from thresher.pipeline.stages import PageProcessor, UrlStage
@@ -16,6 +18,7 @@ from thresher.record import DroppedDocument
 from thresher.report.progress import ProgressReporter
 
 DROPPED = "dropped"
+REJECTS = "rejects"
 
 
 class _CountingStats:
@@ -31,26 +34,37 @@ class _CountingStats:
             self.progress.add(records=n)
 
 
-class _ReadWarcFileFn(beam.DoFn):
-    def __init__(self, options: WarcReadOptions, progress: ProgressReporter) -> None:
+class _ReadInputFileFn(beam.DoFn):
+    """One input file → pages; rejected records go to the ``rejects`` output."""
+
+    def __init__(self, options: InputOptions, progress: ProgressReporter) -> None:
         self.options = options
         self.progress = progress
 
     def setup(self) -> None:
         self.stats = _CountingStats(BeamStats(), self.progress)
 
-    def process(self, path: str) -> Iterator[HtmlPage]:
+    def process(self, path: str):
+        rejects = ListRejects()
         position = 0
-        for page in iter_html_pages(path, self.stats, self.options):
-            # Record offsets are positions in the (compressed) file: bytes read so far.
+        for page in iter_input(path, self.stats, self.options, rejects):
+            # Record offsets are positions in the file: bytes read so far.
             self.progress.add(bytes=max(page.offset - position, 0))
             position = max(position, page.offset)
             yield page
+            yield from _drain(rejects)
+        yield from _drain(rejects)
         self.progress.add(bytes=max(_file_size(path) - position, 0))
         self.progress.flush()
 
     def teardown(self) -> None:
         self.progress.flush()
+
+
+def _drain(rejects: ListRejects):
+    for item in rejects.items:
+        yield beam.pvalue.TaggedOutput(REJECTS, item)
+    rejects.items.clear()
 
 
 def _file_size(path: str) -> int:
@@ -68,7 +82,7 @@ class _UrlFilterFn(beam.DoFn):
         self.stage = UrlStage(self.config)
         self.stats = BeamStats()
 
-    def process(self, page: HtmlPage):
+    def process(self, page: HtmlPage | TextPage):
         drop = self.stage.check(page, self.stats)
         if drop is None:
             yield page
@@ -90,8 +104,9 @@ class _ProcessPageFn(beam.DoFn):
 
     def teardown(self) -> None:
         self.progress.flush()
+        self.processor.close()
 
-    def process(self, page: HtmlPage):
+    def process(self, page: HtmlPage | TextPage):
         self.progress.add(pages=1)
         result = self.processor.process(page, self.stats)
         if isinstance(result, DroppedDocument):
@@ -100,8 +115,11 @@ class _ProcessPageFn(beam.DoFn):
             yield result
 
 
-class ReadWarcPages(beam.PTransform):
-    """Input paths → HTML pages, spread over workers after reading.
+class ReadInputPages(beam.PTransform):
+    """Input paths → pages (HTML or already-extracted text), spread over workers after reading.
+
+    Returns ``(pages, rejects)``; rejects are the records a reader skipped or
+    failed on for a reason other than the archive's normal structure.
 
     Reading is ~1 % of the cost and extraction ~95 %, so pages are reshuffled
     right after the (sequential, per-file) read: one large WARC does not hold
@@ -109,7 +127,7 @@ class ReadWarcPages(beam.PTransform):
     """
 
     def __init__(
-        self, paths: Iterable[str], options: WarcReadOptions, progress_dir: str | None = None
+        self, paths: Iterable[str], options: InputOptions, progress_dir: str | None = None
     ) -> None:
         super().__init__()
         self.paths = sorted(paths)
@@ -117,12 +135,14 @@ class ReadWarcPages(beam.PTransform):
         self.progress = ProgressReporter(progress_dir)
 
     def expand(self, pbegin):
-        return (
+        read = (
             pbegin
             | "InputPaths" >> beam.Create(self.paths)
             | "ReshufflePaths" >> beam.Reshuffle()
-            | "ReadWarc" >> beam.ParDo(_ReadWarcFileFn(self.options, self.progress))
+            | "ReadInput"
+            >> beam.ParDo(_ReadInputFileFn(self.options, self.progress)).with_outputs(REJECTS, main="pages")
         )
+        return read.pages, read[REJECTS]
 
 
 class FilterAndExtract(beam.PTransform):
