@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import inspect
+from time import perf_counter
 import types
 from collections.abc import Sequence as AbcSequence
 from typing import Any, Iterable, Sequence, Union, get_args, get_origin, get_type_hints
@@ -206,16 +207,21 @@ def apply_filters(filters: Sequence[DocumentFilter], doc: Document, stats: Stats
 
     Counts ``filters/<name>/in``, ``filters/<name>/kept`` and
     ``filters/<name>/dropped/<reason>``; stops at the first drop. Filters may
-    rewrite ``doc.text`` on the way.
+    rewrite ``doc.text`` on the way. Also counts characters in and kept
+    (``chars_in``, ``chars_kept``) and time spent (``time_us``) per filter.
     """
     for f in filters:
         name = f.name
         stats.inc(f"filters/{name}/in")
+        stats.inc(f"filters/{name}/chars_in", len(doc.text))
+        started = perf_counter()
         reason = f.filter(doc)
+        stats.inc(f"filters/{name}/time_us", int((perf_counter() - started) * 1e6))
         if reason:
             stats.inc(f"filters/{name}/dropped/{reason}")
             return f"{name}/{reason}"
         stats.inc(f"filters/{name}/kept")
+        stats.inc(f"filters/{name}/chars_kept", len(doc.text))
     return None
 
 

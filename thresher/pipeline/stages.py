@@ -7,6 +7,8 @@ which engine runs it. Every page that enters leaves exactly one trace:
 
 from __future__ import annotations
 
+from time import perf_counter
+
 from thresher.extract import build_extractor
 from thresher.extract.base import ExtractionBoundHit
 from thresher.filters.base import DocumentFilter
@@ -100,11 +102,15 @@ class PageProcessor:
             return doc
         if self.language_filter is not None:
             stats.inc("langid/in")
+            stats.inc("langid/chars_in", len(doc.text))
+            started = perf_counter()
             reason = self.language_filter.filter(doc)
+            stats.inc("langid/time_us", int((perf_counter() - started) * 1e6))
             if reason is not None:
                 stats.inc(dropped("langid", reason))
                 return _dropped_document(doc, f"langid/{reason}")
             stats.inc("langid/kept")
+            stats.inc("langid/chars_kept", len(doc.text))
         reason = apply_filters(self.filters, doc, stats)
         if reason is not None:
             return _dropped_document(doc, f"filters/{reason}")
@@ -114,6 +120,7 @@ class PageProcessor:
 
     def _extract(self, page: HtmlPage | TextPage, stats: StatsSink) -> Document | DroppedDocument:
         stats.inc("extract/in")
+        started = perf_counter()
         reason = None
         if isinstance(page, TextPage):
             # WET records and pre-extracted corpora: the text is the main text already.
@@ -128,10 +135,12 @@ class PageProcessor:
                 reason = "extractor_error"
         if reason is None and (not text or not text.strip()):
             reason = "no_main_text"
+        stats.inc("extract/time_us", int((perf_counter() - started) * 1e6))
         if reason is not None:
             stats.inc(dropped("extract", reason))
             return _dropped_page(page, f"extract/{reason}")
         stats.inc("extract/kept")
+        stats.inc("extract/chars_kept", len(text))
         return Document(
             id=document_id(page.record_id, page.url, page.crawl_date),
             url=page.url,

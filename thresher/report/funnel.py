@@ -35,14 +35,19 @@ def build_stats(counters: Mapping[str, int], filter_order: list[str]) -> dict[st
     for name in _stage_names(counters, filter_order):
         dropped = _prefixed(counters, f"{name}/dropped/")
         dropped_total += sum(dropped.values())
-        stages.append(
-            {
-                "stage": name,
-                "in": counters.get(f"{name}/in", 0),
-                "kept": counters.get(f"{name}/kept", 0),
-                "dropped": dropped,
-            }
-        )
+        stage = {
+            "stage": name,
+            "in": counters.get(f"{name}/in", 0),
+            "kept": counters.get(f"{name}/kept", 0),
+            "dropped": dropped,
+        }
+        # Characters and CPU time where the stage measures them (phase-A stages).
+        for key in ("chars_in", "chars_kept"):
+            if f"{name}/{key}" in counters:
+                stage[key] = counters[f"{name}/{key}"]
+        if f"{name}/time_us" in counters:
+            stage["cpu_seconds"] = round(counters[f"{name}/time_us"] / 1e6, 3)
+        stages.append(stage)
     kept = counters.get("shards/documents", 0)
     skipped_total, errors_total = sum(skipped.values()), sum(errors.values())
     return {
