@@ -44,3 +44,13 @@ def test_missing_input_is_a_clear_error(tmp_path):
     out = _thresher("run", "--input", str(tmp_path / "none-*.warc.gz"), "--output", str(tmp_path / "o"))
     assert out.returncode == 2
     assert "no file matches" in out.stderr
+
+
+def test_engine_args_after_double_dash_are_passed_through():
+    from thresher.pipeline.cli import build_parser, split_engine_args
+
+    argv, engine = split_engine_args(["run", "cfg.yaml", "--workers", "2", "--", "--job_endpoint=x:1", "--", "y"])
+    assert engine == ["--job_endpoint=x:1", "--", "y"]
+    args = build_parser().parse_args(argv)
+    assert (args.config, args.workers) == ("cfg.yaml", 2)
+    assert split_engine_args(["run"]) == (["run"], [])

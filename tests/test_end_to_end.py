@@ -14,20 +14,14 @@ import os
 import pyarrow.parquet as pq
 import pytest
 
-from thresher.pipeline.config import bundled_sample_path, config_from_dict
-from thresher.pipeline.run import run_pipeline
+from thresher.pipeline.config import bundled_sample_path
 from thresher.sample.truth import EXACT_DUPLICATE, GOOD, LOW_QUALITY, NEAR_DUPLICATE, SPAM_URL, SampleTruth, truth_path_for
 from thresher.tokenize.encoder import DocumentTokenizer
 
 
 @pytest.fixture(scope="module")
-def run(tmp_path_factory):
-    out = tmp_path_factory.mktemp("sample-run")
-    # A small shard target so that the corpus spreads over several shards.
-    config = config_from_dict(
-        {"output": {"path": str(out), "shard_target_tokens": 20_000}, "runner": {"workers": 2}}
-    )
-    result = run_pipeline(config)
+def run(sample_run):
+    result, out = sample_run
     shards = sorted(glob.glob(str(out / "shard-*.parquet")))
     table = pq.read_table(shards) if shards else None
     return result, out, table

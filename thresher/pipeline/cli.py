@@ -81,7 +81,6 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--runner", choices=["direct", "portable", "dataflow", "spark"])
     run.add_argument("--workers", type=int, metavar="N", help="local worker processes (default: every core)")
     run.add_argument("--quiet", action="store_true", help="print only the final funnel")
-    run.add_argument("engine_args", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
     run.set_defaults(func=_cmd_run)
 
     sample = sub.add_parser(
@@ -114,13 +113,21 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def split_engine_args(argv: list[str]) -> tuple[list[str], list[str]]:
+    """Everything after the first bare ``--`` goes to the engine untouched (Beam options, Spark conf)."""
+    if "--" not in argv:
+        return argv, []
+    cut = argv.index("--")
+    return argv[:cut], argv[cut + 1 :]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     # Beam logs every worker start and each missing optional GCP client at WARNING.
     logging.basicConfig(level=logging.ERROR, format="%(levelname)s %(name)s: %(message)s")
     parser = build_parser()
+    argv, engine_args = split_engine_args(list(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
-    if getattr(args, "engine_args", None) and args.engine_args[0] == "--":
-        args.engine_args = args.engine_args[1:]
+    args.engine_args = engine_args
     try:
         return args.func(args)
     except ThresherError as exc:
