@@ -30,7 +30,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     say = (lambda _m: None) if args.quiet else (lambda m: print(f"thresher: {m}", file=sys.stderr))
     started = time.monotonic()
     result = run_pipeline(
-        config, extra_args=args.engine_args, log=say, progress=False if args.quiet else None
+        config,
+        extra_args=args.engine_args,
+        log=say,
+        progress=False if args.quiet else None,
+        overwrite=args.overwrite,
     )
     print(format_funnel(result.stats))
     print(f"\nshards, manifest.json and stats.json in {result.layout.root}")
@@ -81,6 +85,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--runner", choices=["direct", "portable", "dataflow", "spark"])
     run.add_argument("--workers", type=int, metavar="N", help="local worker processes (default: every core)")
     run.add_argument("--quiet", action="store_true", help="print only the final funnel")
+    run.add_argument(
+        "--overwrite", action="store_true", help="redo a finished output instead of leaving it as it is"
+    )
     run.set_defaults(func=_cmd_run)
 
     sample = sub.add_parser(

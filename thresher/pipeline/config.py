@@ -162,6 +162,20 @@ class PipelineConfig:
         return dataclasses.asdict(self)
 
 
+def phase_a_fingerprint(config: PipelineConfig) -> str:
+    """Identifies the settings that shape a file's phase-A result: a relaunch reuses only
+    results made with the same ones (input paths and later stages do not count)."""
+    from thresher import __version__
+    from thresher.pipeline.checkpoint import config_fingerprint
+
+    data = config.to_dict()
+    sections = {key: data[key] for key in ("url_filter", "extract", "langid", "filters")}
+    sections["input"] = {k: v for k, v in data["input"].items() if k != "paths"}
+    sections["output"] = {k: data["output"][k] for k in ("keep_signals", "audit_samples_per_reason")}
+    sections["thresher"] = __version__
+    return config_fingerprint(sections)
+
+
 _CHOICES = {
     "dedup.url.keep": ("latest", "earliest"),
     "dedup.minhash.normalization": ("default", "refinedweb"),

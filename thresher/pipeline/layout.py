@@ -48,6 +48,10 @@ class RunLayout:
         return os.path.join(self.root, "_work")
 
     @property
+    def phase_a(self) -> str:
+        return os.path.join(self.work, "phase_a")
+
+    @property
     def documents_prefix(self) -> str:
         return os.path.join(self.work, "documents", "part")
 
@@ -58,10 +62,6 @@ class RunLayout:
     @property
     def duplicates_prefix(self) -> str:
         return os.path.join(self.work, "duplicates", "part")
-
-    @property
-    def rejects_prefix(self) -> str:
-        return os.path.join(self.work, "rejects", "part")
 
     @property
     def manifest(self) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import glob
+import json
 import os
 import shutil
 import sys
@@ -27,6 +28,8 @@ from thresher.tokenize.encoder import DocumentTokenizer, file_sha256
 class RunResult:
     layout: RunLayout
     stats: dict[str, Any]
+    #: True when the output was already finished and nothing ran.
+    skipped: bool = False
 
 
 def run_pipeline(
@@ -34,11 +37,21 @@ def run_pipeline(
     extra_args: list[str] | None = None,
     log: Callable[[str], None] = lambda _msg: None,
     progress: bool | None = None,
+    overwrite: bool = False,
 ) -> RunResult:
-    """Run the whole pipeline; ``progress=None`` shows live progress when stderr is a terminal."""
+    """Run the whole pipeline; ``progress=None`` shows live progress when stderr is a terminal.
+
+    Over a finished output (``manifest.json`` present) this is a no-op that
+    returns the recorded stats, unless ``overwrite``. Over an unfinished one it
+    resumes: input files whose phase-A result is complete are not read again.
+    """
     layout = RunLayout.create(config.output.path, config.input_paths())
     engine = _engine(config)
-    _clear_previous_outputs(layout)
+    if os.path.exists(layout.manifest) and not overwrite:
+        log(f"{layout.root} holds a finished run: nothing to do (use --overwrite to redo it)")
+        with open(layout.stats, encoding="utf-8") as fh:
+            return RunResult(layout=layout, stats=json.load(fh), skipped=True)
+    _clear_previous_outputs(layout, keep_phase_a=not overwrite)
     log(f"reading {len(layout.input_files)} input file(s) on the {config.runner.name} runner")
 
     # Progress files live on the local disk: only local runners can share them.
@@ -106,14 +119,22 @@ def _engine(config: PipelineConfig):
     raise ConfigError(f"runner.name: the {config.runner.name!r} runner is not available in this build")
 
 
-def _clear_previous_outputs(layout: RunLayout) -> None:
-    """Remove what an earlier run left, so stale shards never mix with new ones."""
+def _clear_previous_outputs(layout: RunLayout, keep_phase_a: bool) -> None:
+    """Remove what an earlier run left, so stale shards never mix with new ones.
+
+    Finished per-file phase-A results survive unless asked otherwise: they
+    are what makes a relaunch cheap (their config fingerprint is checked later).
+    """
     for path in glob.glob(os.path.join(layout.root, "shard-*.parquet*")):
         os.remove(path)
     for path in (layout.manifest, layout.stats, layout.tokenizer, layout.audit):
         if os.path.exists(path):
             os.remove(path)
-    shutil.rmtree(layout.work, ignore_errors=True)
+    if os.path.isdir(layout.work):
+        for name in os.listdir(layout.work):
+            if keep_phase_a and os.path.join(layout.work, name) == layout.phase_a:
+                continue
+            shutil.rmtree(os.path.join(layout.work, name), ignore_errors=True)
     os.makedirs(layout.work, exist_ok=True)
 
 

@@ -16,13 +16,16 @@ import apache_beam as beam
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from thresher.io.documents import DOCUMENT_SCHEMA, REJECT_SCHEMA, document_to_row
+from thresher.errors import ThresherError
+from thresher.io.documents import DOCUMENT_SCHEMA, document_to_row, row_to_document
+from thresher.io.manifest import write_json_atomic
 from thresher.io.inputs import InputOptions
 from thresher.pipeline.beam.dedup import ExactDedup, MinHashDedup, UrlDedup
 from thresher.pipeline.beam.metrics import NAMESPACE
-from thresher.pipeline.beam.phase_a import AuditSample, FilterAndExtract, ReadInputPages
+from thresher.pipeline.beam.phase_a import PhaseAPerFile
+from thresher.pipeline.checkpoint import completed_results, merged_audit, merged_counters
 from thresher.pipeline.beam.shards import TokenizeDocuments, WriteShards
-from thresher.pipeline.config import PipelineConfig
+from thresher.pipeline.config import PipelineConfig, phase_a_fingerprint
 from thresher.pipeline.layout import RunLayout
 from thresher.tokenize.encoder import DocumentTokenizer
 
@@ -58,10 +61,6 @@ def _counters(result) -> dict[str, int]:
     return out
 
 
-def _reject_row(reject) -> dict[str, Any]:
-    return {"url": reject.url, "source": reject.source, "offset": reject.offset, "reason": reject.reason}
-
-
 def _removed_row(doc) -> dict[str, Any]:
     return {k: getattr(doc, k) for k in _REMOVED_SCHEMA_FIELDS}
 
@@ -72,23 +71,47 @@ def run_documents_pipeline(
     extra_args: list[str] | None = None,
     progress_dir: str | None = None,
 ) -> dict[str, int]:
+    """Phase A for the input files without a finished result, then dedup over all of them."""
+    fingerprint = phase_a_fingerprint(config)
+    done = completed_results(layout.phase_a, fingerprint)
+    todo = [path for path in layout.input_files if path not in done]
+    if todo:
+        options = pipeline_options(config, extra_args)
+        with beam.Pipeline(options=options) as pipeline:
+            _ = pipeline | "PhaseA" >> PhaseAPerFile(
+                todo,
+                config,
+                InputOptions.from_config(config.input),
+                layout.phase_a,
+                fingerprint,
+                progress_dir,
+            )
+        done = completed_results(layout.phase_a, fingerprint)
+    missing = [path for path in layout.input_files if path not in done]
+    if missing:  # every file gets a result, even an unreadable one: this is a bug
+        raise ThresherError(f"phase A wrote no result for {len(missing)} input file(s), e.g. {missing[0]}")
+    results = [done[path] for path in layout.input_files]
+    counters = merged_counters(results)
+    if config.output.audit_samples_per_reason:
+        write_json_atomic(layout.audit, merged_audit(results, config.output.audit_samples_per_reason))
+    counters.update(_run_dedup_pipeline(config, layout, results, extra_args))
+    return counters
+
+
+def _run_dedup_pipeline(
+    config: PipelineConfig, layout: RunLayout, results: list[str], extra_args: list[str] | None
+) -> dict[str, int]:
     import pyarrow as pa
 
     dedup = config.dedup
-    options = pipeline_options(config, extra_args)
-    read_options = InputOptions.from_config(config.input)
     removed_schema = pa.schema([DOCUMENT_SCHEMA.field(k) for k in _REMOVED_SCHEMA_FIELDS])
-    with beam.Pipeline(options=options) as pipeline:
-        pages, rejects = pipeline | "Read" >> ReadInputPages(layout.input_files, read_options, progress_dir)
-        docs, dropped = pages | "PhaseA" >> FilterAndExtract(config, progress_dir)
-        (
-            rejects
-            | "RejectRows" >> beam.Map(_reject_row)
-            | "WriteRejects"
-            >> beam.io.WriteToParquet(layout.rejects_prefix, REJECT_SCHEMA, file_name_suffix=".parquet")
+    with beam.Pipeline(options=pipeline_options(config, extra_args)) as pipeline:
+        docs = (
+            pipeline
+            | "PhaseAResults" >> beam.Create([os.path.join(r, "documents.parquet") for r in results])
+            | "ReadDocuments" >> beam.io.ReadAllFromParquet()
+            | "ToDocuments" >> beam.Map(row_to_document)
         )
-        if config.output.audit_samples_per_reason:
-            dropped | "Audit" >> AuditSample(layout.audit, config.output.audit_samples_per_reason)
         removed = []
         if dedup.url.enabled:
             result = docs | "UrlDedup" >> UrlDedup(keep=dedup.url.keep)
@@ -115,9 +138,7 @@ def run_documents_pipeline(
             docs
             | "ToRows" >> beam.Map(document_to_row)
             | "WriteDocuments"
-            >> beam.io.WriteToParquet(
-                layout.documents_prefix, DOCUMENT_SCHEMA, file_name_suffix=".parquet"
-            )
+            >> beam.io.WriteToParquet(layout.documents_prefix, DOCUMENT_SCHEMA, file_name_suffix=".parquet")
         )
         if removed:
             (
@@ -125,9 +146,7 @@ def run_documents_pipeline(
                 | "AllRemoved" >> beam.Flatten()
                 | "RemovedRows" >> beam.Map(_removed_row)
                 | "WriteRemoved"
-                >> beam.io.WriteToParquet(
-                    layout.duplicates_prefix, removed_schema, file_name_suffix=".parquet"
-                )
+                >> beam.io.WriteToParquet(layout.duplicates_prefix, removed_schema, file_name_suffix=".parquet")
             )
     # ``with beam.Pipeline()`` runs on exit and keeps the result.
     return _counters(pipeline.result)

@@ -1,0 +1,502 @@
+"""``write_report``: one self-contained HTML page that shows what a run did.
+
+Everything on the page comes from the run's files (stats.json, manifest.json, audit.json,
+the shards, ``_work/duplicates``); nothing is fetched: styles are inline, charts are inline
+SVG, there is no script, and a Content-Security-Policy forbids loading anything. Every value
+from the data is escaped, because URLs and snippets are hostile web content.
+
+Element ids and ``data-*`` attributes are a contract for tests and tools: charts are
+``<svg class="chart" id="chart-...">``; funnel cells carry ``data-stage`` plus ``data-in``,
+``data-kept`` or ``data-dropped`` with the exact stats.json integers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import statistics
+from html import escape
+from typing import Any, Iterable, Mapping, Sequence
+
+from thresher.report.charts import (
+    Bar,
+    format_number,
+    histogram_bins,
+    histogram_chart,
+    horizontal_bar_chart,
+    vertical_bar_chart,
+)
+from thresher.report.measures import dropped_total, percent, token_funnel
+from thresher.report.run_files import RunFiles, read_run
+
+REPORT_NAME = "report.html"
+
+# Nothing may load: not even an image or font a hostile snippet might smuggle in.
+CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+
+STYLE = """
+body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif;
+       color: #222; margin: 0 auto; padding: 0 24px 48px; max-width: 1040px; background: #fff; }
+h1 { font-size: 26px; margin: 24px 0 4px; }
+h2 { font-size: 20px; margin: 36px 0 8px; border-bottom: 2px solid #3b6ea8; padding-bottom: 4px; }
+h3 { font-size: 15px; margin: 20px 0 6px; }
+nav a { margin-right: 12px; color: #3b6ea8; }
+.subtitle, .note { color: #555; }
+.note { font-size: 13px; }
+table { border-collapse: collapse; margin: 8px 0 16px; font-size: 13px; }
+th, td { border-bottom: 1px solid #e3e3e3; padding: 3px 10px; text-align: left; vertical-align: top; }
+th { background: #f3f5f8; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+.summary { display: flex; flex-wrap: wrap; gap: 12px; margin: 12px 0; }
+.summary div { border: 1px solid #d5dce6; border-radius: 6px; padding: 8px 14px; min-width: 130px; }
+.summary dt { color: #555; font-size: 12px; }
+.summary dd { margin: 0; font-size: 20px; font-weight: 600; }
+.ok { color: #1d7a35; } .broken { color: #b3261e; }
+svg.chart { display: block; max-width: 100%; height: auto; margin: 8px 0 4px; }
+svg.chart .label, svg.chart .tick, svg.chart .legend { font-size: 12px; }
+svg.chart .value { font-size: 11px; }
+svg.chart .missing { fill: #888; font-style: italic; }
+svg.chart .axis-label { font-weight: 600; }
+.charts-row { display: flex; flex-wrap: wrap; gap: 16px; }
+table.audit-table { width: 100%; table-layout: fixed; }
+table.audit-table td.where { width: 30%; }
+table.audit-table td.signals { width: 25%; font-size: 12px; }
+table.audit-table th:nth-child(1) { width: 30%; } table.audit-table th:nth-child(2) { width: 25%; }
+.url { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12px; word-break: break-all; }
+pre.snippet { white-space: pre-wrap; word-break: break-word; background: #f7f7f7; padding: 4px 6px;
+              max-height: 7.5em; overflow: auto; font-size: 12px; margin: 0; }
+.signal-reason { font-weight: 700; color: #b3261e; cursor: pointer; }
+.signal-list span { display: block; }
+code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
+"""
+
+SECTIONS = (
+    ("summary", "Summary"),
+    ("input", "Input records"),
+    ("funnel-documents", "Documents per stage"),
+    ("funnel-tokens", "Tokens per stage (estimated)"),
+    ("drops", "Drops by reason"),
+    ("languages", "Languages"),
+    ("lengths", "Document lengths"),
+    ("dedup", "Duplicate clusters"),
+    ("audit", "Audit samples"),
+    ("timings", "Timings"),
+    ("config", "Configuration"),
+)
+
+
+def e(value: Any) -> str:
+    """Escape any value for HTML text or a quoted attribute."""
+    return escape(str(value), quote=True)
+
+
+def _data(attrs: Mapping[str, Any]) -> str:
+    return "".join(f' data-{e(k)}="{e(v)}"' for k, v in attrs.items())
+
+
+def _cell(value: Any, numeric: bool = False, **data: Any) -> str:
+    text = format_number(value) if numeric and isinstance(value, (int, float)) else str(value)
+    cls = ' class="num"' if numeric else ""
+    return f"<td{cls}{_data(data)}>{e(text)}</td>"
+
+
+def _table(table_id: str, headers: Sequence[str], rows: Iterable[str], numeric_from: int = 1) -> str:
+    head = "".join(
+        ('<th class="num">' if i >= numeric_from else "<th>") + f"{e(h)}</th>" for i, h in enumerate(headers)
+    )
+    return f'<table id="{e(table_id)}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+
+
+def _section(section_id: str, title: str, body: str) -> str:
+    return f'<section id="{e(section_id)}"><h2>{e(title)}</h2>{body}</section>'
+
+
+def _note(text: str) -> str:
+    return f'<p class="note">{e(text)}</p>'
+
+
+def _summary(run: RunFiles) -> str:
+    stats, manifest = run.stats, run.manifest
+    ident = stats.get("identity", {})
+    holds = bool(ident.get("holds"))
+    items = [
+        ("records_read", "WARC/input records read", format_number(stats["records_read"])),
+        ("forwarded", "HTML pages forwarded", format_number(stats.get("read", {}).get("forwarded", 0))),
+        ("kept_documents", "documents kept", format_number(stats["kept_documents"])),
+        ("tokens", "tokens", format_number(stats["tokens"])),
+        ("shards", "shards", format_number(len(manifest["shards"]))),
+    ]
+    if "wall_seconds" in stats:
+        items.append(("wall_seconds", "wall time (s)", format_number(stats["wall_seconds"])))
+    cards = "".join(
+        f'<div><dt>{e(label)}</dt><dd data-summary="{e(key)}">{e(value)}</dd></div>' for key, label, value in items
+    )
+    identity = (
+        f'<p id="identity" data-holds="{str(holds).lower()}" class="{"ok" if holds else "broken"}">'
+        f"Accounting identity: read {e(format_number(ident.get('records_read', 0)))} = kept "
+        f"{e(format_number(ident.get('kept', 0)))} + dropped {e(format_number(ident.get('dropped', 0)))} + "
+        f"skipped {e(format_number(ident.get('skipped', 0)))} + errors {e(format_number(ident.get('errors', 0)))}: "
+        f"{'holds' if holds else 'BROKEN: records were lost or double-counted'}</p>"
+    )
+    return f'<dl class="summary">{cards}</dl>{identity}'
+
+
+def _input_records(stats: Mapping[str, Any]) -> str:
+    read = stats.get("read", {})
+    rows = [f'<tr><td>records read</td>{_cell(stats["records_read"], True, total="records_read")}</tr>']
+    for kind in ("skipped", "errors"):
+        for reason, n in read.get(kind, {}).items():
+            rows.append(f"<tr><td>{e(kind)}: {e(reason)}</td>{_cell(n, True, **{kind: reason})}</tr>")
+    rows.append(f'<tr><td>HTML pages forwarded to the stages</td>{_cell(read.get("forwarded", 0), True, total="forwarded")}</tr>')
+    return _note("Records that never became a page (requests, metadata, redirects, non-HTML) are skipped "
+                 "before the first stage.") + _table("input-table", ["record", "count"], rows)
+
+
+def _funnel_documents(stats: Mapping[str, Any]) -> str:
+    stages = stats["stages"]
+    if not stages:
+        return _note("stats.json lists no stages.")
+    start = stages[0]["in"]
+    bars = [Bar(label="input (HTML pages)", value=start, caption=f"{format_number(start)} (100%)",
+                data={"stage": "input"})]
+    rows = []
+    for stage in stages:
+        name, kept = stage["stage"], stage["kept"]
+        bars.append(Bar(label=name, value=kept, caption=f"{format_number(kept)} ({percent(kept, start)})",
+                        data={"stage": name}))
+        dropped = dropped_total(stage)
+        rows.append(
+            f'<tr data-stage="{e(name)}"><td>{e(name)}</td>'
+            + _cell(stage["in"], True, stage=name, **{"in": stage["in"]})
+            + _cell(dropped, True, stage=name, dropped=dropped)
+            + _cell(percent(dropped, stage["in"]), True)
+            + _cell(kept, True, stage=name, kept=kept)
+            + _cell(percent(kept, start), True)
+            + "</tr>"
+        )
+    chart = horizontal_bar_chart(
+        bars, chart_id="chart-funnel-documents", title="Documents remaining after each stage",
+        value_label="documents remaining (percent of the HTML pages that entered the first stage)",
+    )
+    table = _table("funnel-table", ["stage", "in", "dropped", "dropped % of in", "kept", "kept % of input"], rows)
+    return _note("Remaining documents after each stage, as in RefinedWeb's funnel figure; numbers are "
+                 "stats.json's stage counts.") + chart + table
+
+
+def _funnel_tokens(run: RunFiles) -> str:
+    funnel = token_funnel(run.stats, run.shards.total_chars)
+    if funnel.tokens_per_char is None:
+        return _note("The shards hold no text (output.keep_text: false) or no characters, so there is no "
+                     f"tokens-per-character ratio to estimate stage tokens from. Final tokens: "
+                     f"{format_number(funnel.final_tokens)}.")
+    bars, rows = [], []
+    for row in funnel.stages:
+        est = row.estimated_tokens
+        caption = f"≈{format_number(round(est))} (estimate)" if est is not None else "not measured"
+        bars.append(Bar(label=row.stage, value=est, caption=caption, estimate=True, data={"stage": row.stage}))
+        rows.append(
+            f'<tr data-stage="{e(row.stage)}"><td>{e(row.stage)}</td>'
+            + (_cell(row.chars_kept, True, stage=row.stage, chars=row.chars_kept) if row.chars_kept is not None
+               else _cell("not measured"))
+            + (_cell(f"≈{format_number(round(est))}", True, stage=row.stage, **{"estimated-tokens": round(est)})
+               if est is not None else _cell("–"))
+            + "</tr>"
+        )
+    bars.append(Bar(label="shards (counted)", value=funnel.final_tokens,
+                    caption=f"{format_number(funnel.final_tokens)} (counted)", data={"stage": "shards"}))
+    rows.append(
+        "<tr data-stage=\"shards\"><td>shards (counted)</td>"
+        + _cell(funnel.final_chars, True, stage="shards", chars=funnel.final_chars)
+        + _cell(funnel.final_tokens, True, stage="shards", tokens=funnel.final_tokens)
+        + "</tr>"
+    )
+    explanation = (
+        f"ESTIMATE: tokens are only counted at the end. Each stage's tokens ≈ its characters kept × "
+        f"{format_number(funnel.final_tokens)} final tokens / {format_number(funnel.final_chars)} final characters "
+        f"= {funnel.tokens_per_char:.4f} tokens per character. Stages that measured no characters show "
+        f"\"not measured\"; the last bar is the exact count in the shards."
+    )
+    chart = horizontal_bar_chart(
+        bars, chart_id="chart-funnel-tokens", title="Tokens remaining after each stage (estimated)",
+        value_label="tokens (estimated from characters, except the counted shards)",
+    )
+    table = _table("tokens-table", ["stage", "characters kept", "tokens (estimate)"], rows)
+    return f'<p class="note estimate-label" id="tokens-estimate-note">{e(explanation)}</p>{chart}{table}'
+
+
+def _drops(stats: Mapping[str, Any]) -> str:
+    bars, rows = [], []
+    for stage in stats["stages"]:
+        name = stage["stage"]
+        for reason, n in stage.get("dropped", {}).items():
+            bars.append(Bar(label=f"{name} · {reason}", value=n,
+                            caption=f"{format_number(n)} ({percent(n, stage['in'])} of stage input)",
+                            data={"stage": name, "reason": reason}))
+            rows.append(
+                f"<tr><td>{e(name)}</td><td>{e(reason)}</td>"
+                + _cell(n, True, stage=name, reason=reason, dropped=n)
+                + _cell(percent(n, stage["in"]), True)
+                + "</tr>"
+            )
+    if not rows:
+        return _note("No stage dropped any document.")
+    chart = horizontal_bar_chart(bars, chart_id="chart-drops", title="Documents dropped, by stage and reason",
+                                 value_label="documents dropped")
+    return chart + _table("drops-table", ["stage", "reason", "dropped", "% of stage input"], rows, numeric_from=2)
+
+
+def _languages(manifest: Mapping[str, Any]) -> str:
+    languages = manifest.get("languages") or {}
+    if not languages:
+        return _note("manifest.json lists no languages.")
+    ordered = sorted(languages.items(), key=lambda kv: (-kv[1].get("documents", 0), str(kv[0])))
+    total_docs = sum(v.get("documents", 0) for _, v in ordered)
+    total_tokens = sum(v.get("tokens", 0) for _, v in ordered)
+    doc_bars = [Bar(label=str(lang), value=v.get("documents", 0), data={"language": lang}) for lang, v in ordered]
+    token_bars = [Bar(label=str(lang), value=v.get("tokens", 0), data={"language": lang}) for lang, v in ordered]
+    rows = [
+        f"<tr><td>{e(lang)}</td>"
+        + _cell(v.get("documents", 0), True, language=lang, documents=v.get("documents", 0))
+        + _cell(percent(v.get("documents", 0), total_docs), True)
+        + _cell(v.get("tokens", 0), True, language=lang, tokens=v.get("tokens", 0))
+        + _cell(percent(v.get("tokens", 0), total_tokens), True)
+        + "</tr>"
+        for lang, v in ordered
+    ]
+    charts = (
+        '<div class="charts-row">'
+        + vertical_bar_chart(doc_bars, chart_id="chart-languages-documents", title="Documents per language",
+                             x_label="language", y_label="documents")
+        + vertical_bar_chart(token_bars, chart_id="chart-languages-tokens", title="Tokens per language",
+                             x_label="language", y_label="tokens")
+        + "</div>"
+    )
+    return charts + _table("languages-table", ["language", "documents", "% documents", "tokens", "% tokens"], rows)
+
+
+def _distribution_note(values: Sequence[int], unit: str) -> str:
+    return _note(
+        f"{format_number(len(values))} documents; {unit} per document: min {format_number(min(values))}, "
+        f"median {format_number(statistics.median(values))}, mean {format_number(round(statistics.fmean(values), 1))}, "
+        f"max {format_number(max(values))}."
+    )
+
+
+def _lengths(run: RunFiles) -> str:
+    parts = ["<h3>Characters per document</h3>"]
+    chars = run.shards.char_lengths
+    if chars:
+        bins, log_scale = histogram_bins(chars)
+        parts.append(_distribution_note(chars, "characters"))
+        parts.append(histogram_chart(
+            bins, chart_id="chart-length-characters", title="Characters per kept document",
+            x_label="characters per document" + (" (log-spaced bins)" if log_scale else ""),
+            y_label="documents"))
+    else:
+        parts.append(_note("The shards hold no text (output.keep_text: false) or no documents: no character lengths."))
+    parts.append("<h3>Tokens per document</h3>")
+    tokens = run.shards.token_counts
+    if tokens:
+        bins, log_scale = histogram_bins(tokens)
+        parts.append(_distribution_note(tokens, "tokens"))
+        parts.append(histogram_chart(
+            bins, chart_id="chart-length-tokens", title="Tokens per kept document",
+            x_label="tokens per document" + (" (log-spaced bins)" if log_scale else ""),
+            y_label="documents"))
+    else:
+        parts.append(_note("The shards hold no documents."))
+    return "".join(parts)
+
+
+def _dedup(run: RunFiles) -> str:
+    clusters = run.duplicates
+    if clusters is None:
+        return _note("No _work/duplicates table in this run (dedup off, or the work directory was removed).")
+    if not clusters.size_counts:
+        return _note(f"No duplicate clusters: {format_number(clusters.removed_documents)} documents were removed as duplicates.")
+    bars = [Bar(label=str(size), value=n, data={"size": size}) for size, n in clusters.size_counts.items()]
+    rows = [
+        f"<tr>{_cell(size, True)}{_cell(n, True, size=size, clusters=n)}{_cell(n * (size - 1), True)}</tr>"
+        for size, n in clusters.size_counts.items()
+    ]
+    note = (f"{format_number(clusters.removed_documents)} documents were removed as duplicates; a cluster is a kept "
+            "document plus the removed documents that duplicate it (chains followed to the kept one).")
+    if clusters.without_target:
+        note += f" {format_number(clusters.without_target)} removed rows name no original and are not clustered."
+    chart = vertical_bar_chart(bars, chart_id="chart-dedup-clusters", title="Duplicate cluster sizes",
+                               x_label="cluster size (documents)", y_label="clusters")
+    return _note(note) + chart + _table("dedup-clusters-table", ["cluster size", "clusters", "documents removed"],
+                                        rows, numeric_from=0)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+def _signals_cell(signals: Mapping[str, Any], reason_name: str) -> str:
+    """The signal the reason is named after up front; every measured signal in a fold-out."""
+    if not signals:
+        return '<td class="signals">none measured</td>'
+
+    def item(name: str, value: Any) -> str:
+        shown = format_number(value) if isinstance(value, (int, float)) else value
+        return f"<code>{e(name)}</code> = {e(shown)}"
+
+    named = [item(k, v) for k, v in signals.items() if k.rsplit(".", 1)[-1] == reason_name]
+    headline = "; ".join(named) if named else f"{len(signals)} signals"
+    every = "".join(f"<span>{item(k, v)}</span>" for k, v in signals.items())
+    summary_class = "signal-reason" if named else "signal-count"
+    return (f'<td class="signals"><details><summary class="{summary_class}">{headline}</summary>'
+            f'<div class="signal-list">{every}</div></details></td>')
+
+
+def _audit_row(sample: Mapping[str, Any], reason_name: str) -> str:
+    snippet = sample.get("snippet") or ""
+    return (
+        f'<tr class="audit-sample" data-id="{e(sample.get("id", ""))}">'
+        f'<td class="where"><div class="url">{e(sample.get("url", ""))}</div>'
+        f'<div class="note">id <code>{e(sample.get("id", ""))}</code><br>{e(os.path.basename(str(sample.get("source", ""))))}'
+        f' @ {e(sample.get("offset", ""))}</div></td>'
+        + _signals_cell(sample.get("signals") or {}, reason_name)
+        + (f'<td><pre class="snippet">{e(snippet)}</pre></td>' if snippet else '<td class="note">(no text)</td>')
+        + "</tr>"
+    )
+
+
+def _audit(run: RunFiles) -> str:
+    if run.audit is None:
+        return _note("No audit.json in this run (output.audit_samples_per_reason: 0).")
+    # Funnel order first, then any reason the funnel does not list.
+    order = [f"{s['stage']}/{r}" for s in run.stats["stages"] for r in s.get("dropped", {})]
+    reasons = [r for r in order if r in run.audit] + sorted(r for r in run.audit if r not in order)
+    if not reasons:
+        return _note("audit.json holds no samples.")
+    parts = [_note("Up to output.audit_samples_per_reason dropped documents per reason: where each came from, "
+                   "the signal its reason is named after (open it for every measured signal) and the start of "
+                   "its text. Pages dropped before extraction have no text.")]
+    for reason in reasons:
+        samples = run.audit[reason] or []
+        rows = "".join(_audit_row(s, reason.rsplit("/", 1)[-1]) for s in samples)
+        parts.append(
+            f'<div class="audit-reason" id="audit-{e(_slug(reason))}" data-reason="{e(reason)}">'
+            f"<h3>{e(reason)} ({format_number(len(samples))} sample{'s' if len(samples) != 1 else ''})</h3>"
+            f'<table class="audit-table"><thead><tr><th>page</th><th>signals</th><th>text snippet</th></tr></thead>'
+            f"<tbody>{rows}</tbody></table></div>"
+        )
+    return "".join(parts)
+
+
+def _timings(stats: Mapping[str, Any]) -> str:
+    timed = [s for s in stats["stages"] if "cpu_seconds" in s or "wall_seconds" in s]
+    parts = []
+    if "wall_seconds" in stats:
+        parts.append(f'<p id="wall-time" data-wall-seconds="{e(stats["wall_seconds"])}">Wall time of the run: '
+                     f"{e(format_number(stats['wall_seconds']))} s.</p>")
+    else:
+        parts.append(_note("stats.json records no wall time for the run."))
+    if not timed:
+        return "".join(parts) + _note("stats.json records no per-stage CPU time.")
+    bars = [Bar(label=s["stage"], value=s.get("cpu_seconds"),
+                caption=f"{format_number(s['cpu_seconds'])} s" if "cpu_seconds" in s else None,
+                data={"stage": s["stage"]}) for s in timed]
+    with_wall = any("wall_seconds" in s for s in timed)  # a column of dashes says nothing
+    rows = [
+        f"<tr><td>{e(s['stage'])}</td>"
+        + (_cell(s["cpu_seconds"], True, stage=s["stage"], cpu=s["cpu_seconds"]) if "cpu_seconds" in s else _cell("–"))
+        + ((_cell(s["wall_seconds"], True) if "wall_seconds" in s else _cell("–")) if with_wall else "")
+        + (_cell(round(s["in"] / s["cpu_seconds"], 1), True) if s.get("cpu_seconds") else _cell("–"))
+        + "</tr>"
+        for s in timed
+    ]
+    untimed = [s["stage"] for s in stats["stages"] if s not in timed]
+    parts.append(_note("CPU seconds are summed over all workers (stats.json cpu_seconds)."
+                       + (f" Not timed: {', '.join(untimed)}." if untimed else "")))
+    parts.append(horizontal_bar_chart(bars, chart_id="chart-timings-cpu", title="CPU seconds per stage",
+                                      value_label="CPU seconds (all workers)"))
+    headers = ["stage", "CPU s"] + (["wall s"] if with_wall else []) + ["documents in per CPU s"]
+    parts.append(_table("timings-table", headers, rows))
+    return "".join(parts)
+
+
+def _flatten(value: Any, prefix: str = "") -> Iterable[tuple[str, Any]]:
+    if isinstance(value, dict) and value:
+        for key, inner in value.items():
+            yield from _flatten(inner, f"{prefix}.{key}" if prefix else str(key))
+    elif isinstance(value, list) and value and any(isinstance(v, (dict, list)) for v in value):
+        for i, inner in enumerate(value):
+            yield from _flatten(inner, f"{prefix}[{i}]")
+    else:
+        yield prefix, value
+
+
+def _config_value(value: Any) -> str:
+    return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+
+
+def _key_value_table(table_id: str, mapping: Any) -> str:
+    rows = [f"<tr><td><code>{e(k)}</code></td><td>{e(_config_value(v))}</td></tr>" for k, v in _flatten(mapping)]
+    return _table(table_id, ["key", "value"], rows, numeric_from=2)
+
+
+def _config(manifest: Mapping[str, Any]) -> str:
+    shard_rows = [
+        f"<tr><td><code>{e(s.get('name', ''))}</code></td>{_cell(s.get('rows', 0), True)}"
+        f"{_cell(s.get('tokens', 0), True)}{_cell(s.get('bytes', 0), True)}"
+        f"<td><code>{e(str(s.get('sha256', ''))[:16])}…</code></td></tr>"
+        for s in manifest["shards"]
+    ]
+    return (
+        f'<p class="note">thresher {e(manifest.get("thresher_version", "?"))}, manifest schema '
+        f'{e(manifest.get("schema_version", "?"))}.</p>'
+        "<h3>Pipeline config (manifest.json)</h3>" + _key_value_table("config-table", manifest.get("config", {}))
+        + "<h3>Tokenizer</h3>" + _key_value_table("tokenizer-table", manifest.get("tokenizer", {}))
+        + "<h3>Shards</h3>"
+        + _table("shards-table", ["shard", "rows", "tokens", "bytes", "sha256"], shard_rows)
+    )
+
+
+def render_report(run: RunFiles) -> str:
+    """The whole page for an already-read run."""
+    stats, manifest = run.stats, run.manifest
+    bodies = {
+        "summary": _summary(run),
+        "input": _input_records(stats),
+        "funnel-documents": _funnel_documents(stats),
+        "funnel-tokens": _funnel_tokens(run),
+        "drops": _drops(stats),
+        "languages": _languages(manifest),
+        "lengths": _lengths(run),
+        "dedup": _dedup(run),
+        "audit": _audit(run),
+        "timings": _timings(stats),
+        "config": _config(manifest),
+    }
+    nav = "".join(f'<a href="#{e(sid)}">{e(title)}</a>' for sid, title in SECTIONS)
+    sections = "".join(_section(sid, title, bodies[sid]) for sid, title in SECTIONS)
+    return (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>Thresher run report: {e(run.root)}</title><style>{STYLE}</style></head><body>"
+        f'<header><h1>Thresher run report</h1><p class="subtitle">Run directory <code>{e(run.root)}</code>'
+        "</p><nav>" + nav + "</nav></header>" + sections + "</body></html>\n"
+    )
+
+
+def write_report(run_dir: str, output: str | None = None) -> str:
+    """Write the run's report as one self-contained HTML file; returns its path.
+
+    ``output`` defaults to ``<run_dir>/report.html``. Raises :class:`ThresherError` when
+    ``run_dir`` is not a finished run's output directory.
+    """
+    root = os.path.abspath(run_dir)
+    page = render_report(read_run(root))
+    path = os.path.abspath(output) if output else os.path.join(root, REPORT_NAME)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    # Written beside the target and renamed: a reader never sees half a page.
+    partial = f"{path}.partial"
+    with open(partial, "w", encoding="utf-8") as fh:
+        fh.write(page)
+    os.replace(partial, path)
+    return path
