@@ -132,6 +132,9 @@ class RunnerConfig:
     name: str = "direct"
     #: Local parallelism; null uses every core.
     workers: int | None = None
+    #: Phase A processes input files in passes of this many, each committed when it
+    #: ends: a crash loses at most one pass. Null: one pass over every file.
+    files_per_pass: int | None = None
     #: Extra engine options passed through (Beam pipeline options or Spark conf).
     options: dict[str, Any] = field(default_factory=dict)
 
@@ -195,6 +198,7 @@ _POSITIVE = {
     "tokenize.train_max_documents",
     "langid.top_k",
     "runner.workers",
+    "runner.files_per_pass",
 }
 
 

@@ -116,6 +116,10 @@ def _engine(config: PipelineConfig):
         from thresher.pipeline.beam import driver
 
         return driver
+    if config.runner.name == "spark":
+        from thresher.pipeline.spark import driver as spark_driver
+
+        return spark_driver
     raise ConfigError(f"runner.name: the {config.runner.name!r} runner is not available in this build")
 
 

@@ -75,17 +75,20 @@ def run_documents_pipeline(
     fingerprint = phase_a_fingerprint(config)
     done = completed_results(layout.phase_a, fingerprint)
     todo = [path for path in layout.input_files if path not in done]
-    if todo:
-        options = pipeline_options(config, extra_args)
-        with beam.Pipeline(options=options) as pipeline:
+    per_pass = config.runner.files_per_pass or max(len(todo), 1)
+    for start in range(0, len(todo), per_pass):
+        # Results are written when a pass's pipeline finishes (after its GroupByKey):
+        # smaller passes lose less to a crash, larger ones spend less on start-up.
+        with beam.Pipeline(options=pipeline_options(config, extra_args)) as pipeline:
             _ = pipeline | "PhaseA" >> PhaseAPerFile(
-                todo,
+                todo[start : start + per_pass],
                 config,
                 InputOptions.from_config(config.input),
                 layout.phase_a,
                 fingerprint,
                 progress_dir,
             )
+    if todo:
         done = completed_results(layout.phase_a, fingerprint)
     missing = [path for path in layout.input_files if path not in done]
     if missing:  # every file gets a result, even an unreadable one: this is a bug
