@@ -41,9 +41,11 @@ class FastTextLanguageIdentifier:
         if self._model is None:
             import fasttext
 
-            if not os.path.exists(self.model_path):
+            from thresher.io.localize import is_remote, local_path
+
+            if not is_remote(self.model_path) and not os.path.exists(self.model_path):
                 raise FileNotFoundError(f"language ID model not found: {self.model_path}")
-            self._model = fasttext.load_model(self.model_path)
+            self._model = fasttext.load_model(local_path(self.model_path))
 
     def predict(self, text: str) -> LanguagePrediction:
         self.load()

@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterator
 import pyarrow.parquet as pq
 
 from thresher.errors import ConfigError
+from thresher.io.localize import is_remote, local_path
 from thresher.io.manifest import write_json_atomic
 from thresher.pipeline.config import PipelineConfig
 from thresher.pipeline.layout import RunLayout
@@ -157,9 +158,9 @@ def prepare_tokenizer(
     """Copy the configured tokenizer beside the shards, or train one on the kept text."""
     tok = config.tokenize
     if tok.tokenizer:
-        if not os.path.exists(tok.tokenizer):
+        if not is_remote(tok.tokenizer) and not os.path.exists(tok.tokenizer):
             raise ConfigError(f"tokenize.tokenizer: file not found: {tok.tokenizer}")
-        shutil.copyfile(tok.tokenizer, layout.tokenizer)
+        shutil.copyfile(local_path(tok.tokenizer), layout.tokenizer)
         trained = False
     else:
         log(f"training a byte-level BPE tokenizer (vocab {tok.vocab_size}) on the kept text")

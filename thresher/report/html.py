@@ -343,8 +343,9 @@ def _signals_cell(signals: Mapping[str, Any], reason_name: str) -> str:
         shown = format_number(value) if isinstance(value, (int, float)) else value
         return f"<code>{e(name)}</code> = {e(shown)}"
 
-    named = [item(k, v) for k, v in signals.items() if k.rsplit(".", 1)[-1] == reason_name]
-    headline = "; ".join(named) if named else f"{len(signals)} signals"
+    # "dup_line_frac" names its signal exactly; "not_enough_stop_words" contains "stop_words".
+    named = [item(k, v) for k, v in signals.items() if k.rsplit(".", 1)[-1] in reason_name]
+    headline = "; ".join(named) if named else f"{len(signals)} signal{'s' if len(signals) != 1 else ''}"
     every = "".join(f"<span>{item(k, v)}</span>" for k, v in signals.items())
     summary_class = "signal-reason" if named else "signal-count"
     return (f'<td class="signals"><details><summary class="{summary_class}">{headline}</summary>'

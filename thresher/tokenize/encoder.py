@@ -30,7 +30,9 @@ class DocumentTokenizer:
     def load(self) -> None:
         if self._tokenizer is not None:
             return
-        tokenizer = Tokenizer.from_file(self.path)
+        from thresher.io.localize import local_path
+
+        tokenizer = Tokenizer.from_file(local_path(self.path))
         # A page that literally contains "<|endoftext|>" must not get an EOS in
         # its middle: special tokens are only ever added by us, at the end.
         tokenizer.encode_special_tokens = True

@@ -81,7 +81,8 @@ class Deduplicator:
         self, docs: RDD, stage: str, reason: str, key_fn: Callable[[Document], Any], keep: KeepRule
     ) -> RDD:
         resolve_rule(keep)
-        keyed = docs.mapPartitionsWithIndex(self.stats.counted(f"{stage}/key", partial(_count_and_key, stage=stage, key_fn=key_fn)))
+        count_and_key = partial(_count_and_key, stage=stage, key_fn=key_fn)
+        keyed = docs.mapPartitionsWithIndex(self.stats.counted(f"{stage}/key", count_and_key))
         keep_one = partial(
             _keep_one_per_group, stage=stage, reason=reason, keep=keep, removed_prefix=self._removed(stage)
         )

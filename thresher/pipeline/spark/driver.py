@@ -1,8 +1,10 @@
 """Run the two phases of a run as Spark jobs, and collect their counters.
 
-1. documents: read -> URL filter -> spread -> extract/langid/filters -> URL,
-   exact and MinHash dedup -> ``_work/documents/part-NNNNN.parquet`` (kept),
-   ``_work/duplicates/`` (removed), ``_work/rejects/`` and ``audit.json``;
+1. documents: phase A for the input files without a finished result
+   (read -> URL filter -> spread -> extract/langid/filters -> one result per
+   file under ``_work/phase_a/``), ``audit.json``, then URL, exact and MinHash
+   dedup over every file's documents -> ``_work/documents/part-NNNNN.parquet``
+   (kept) and ``_work/duplicates/`` (removed);
 2. shards: documents -> tokenize -> shards -> ``manifest.json``.
 
 The same engine-neutral stages as the Beam driver, the same files, the same
@@ -15,15 +17,16 @@ from __future__ import annotations
 
 import os
 
-from pyspark import StorageLevel
-
 from thresher.dedup.params import MinHashParams
-from thresher.io.documents import DOCUMENT_SCHEMA, document_to_row
-from thresher.pipeline.config import PipelineConfig
+from thresher.errors import ThresherError
+from thresher.io.documents import DOCUMENT_SCHEMA, document_to_row, row_to_document
+from thresher.io.manifest import write_json_atomic
+from thresher.pipeline.checkpoint import completed_results, merged_audit, merged_counters
+from thresher.pipeline.config import PipelineConfig, phase_a_fingerprint
 from thresher.pipeline.layout import RunLayout
 from thresher.pipeline.spark.dedup import Deduplicator
-from thresher.pipeline.spark.files import partition_writer
-from thresher.pipeline.spark.phase_a import DOC, DROPPED, REJECT, audit_sample, of_kind, read_pages, write_rejects
+from thresher.pipeline.spark.files import iter_parquet_rows, partition_writer
+from thresher.pipeline.spark.phase_a import write_phase_a_results
 from thresher.pipeline.spark.session import default_partitions, spark_context, spark_settings
 from thresher.pipeline.spark.shards import tokenized_documents, write_manifest, write_shards
 from thresher.pipeline.spark.stats import SparkStats
@@ -36,40 +39,54 @@ def run_documents_pipeline(
     extra_args: list[str] | None = None,
     progress_dir: str | None = None,
 ) -> dict[str, int]:
-    """Phase A and dedup; the counters. ``progress_dir`` is unused: executors may be remote."""
-    # Imported here: the Beam module is the shared home of write_audit, and only the driver needs it.
-    from thresher.pipeline.beam.phase_a import write_audit
+    """Phase A for the files without a finished result, then dedup over all; the counters.
 
+    ``progress_dir`` is unused: executors may run on other machines.
+    """
     settings = spark_settings(config, extra_args)
     sc = spark_context(settings)
     partitions = default_partitions(sc, settings)
+
+    fingerprint = phase_a_fingerprint(config)
+    done = completed_results(layout.phase_a, fingerprint)
+    todo = [path for path in layout.input_files if _result_of(done, path) is None]
+    # Results are written when a pass's last shuffle ends: smaller passes lose less to
+    # a crash, larger ones spend less on start-up (runner.files_per_pass, as on Beam).
+    per_pass = getattr(config.runner, "files_per_pass", None) or max(len(todo), 1)
+    for start in range(0, len(todo), per_pass):
+        files = [_absolute(path) for path in todo[start : start + per_pass]]
+        write_phase_a_results(sc, files, config, layout.phase_a, fingerprint, partitions)
+    if todo:
+        done = completed_results(layout.phase_a, fingerprint)
+    results = [_result_of(done, path) for path in layout.input_files]
+    missing = [path for path, result in zip(layout.input_files, results) if result is None]
+    if missing:  # every file gets a result, even an unreadable one: this is a bug
+        raise ThresherError(f"phase A wrote no result for {len(missing)} input file(s), e.g. {missing[0]}")
+    counters = merged_counters(results)
+    if config.output.audit_samples_per_reason:
+        write_json_atomic(layout.audit, merged_audit(results, config.output.audit_samples_per_reason))
+    counters.update(_run_dedup(sc, config, layout, results, partitions))
+    return counters
+
+
+def _run_dedup(sc, config: PipelineConfig, layout: RunLayout, results: list[str], partitions: int) -> dict[str, int]:
     stats = SparkStats(sc)
-    dedup_config = config.dedup
     dedup = Deduplicator(stats, layout.duplicates_prefix, partitions)
-
-    files = [_absolute(path) for path in layout.input_files]
-    tagged = read_pages(sc, stats, files, config, partitions)
-    # Read three times (rejects, audit sample, documents): extraction must run once.
-    tagged.persist(StorageLevel.MEMORY_AND_DISK)
+    paths = [os.path.join(result, "documents.parquet") for result in results]
+    docs = sc.parallelize(paths, max(1, len(paths))).flatMap(iter_parquet_rows).map(row_to_document)
+    settings = config.dedup
     try:
-        write_rejects(of_kind(tagged, REJECT), layout.rejects_prefix)
-        if config.output.audit_samples_per_reason:
-            groups = audit_sample(of_kind(tagged, DROPPED), config.output.audit_samples_per_reason)
-            write_audit(layout.audit, groups)
-
-        docs = of_kind(tagged, DOC)
-        if dedup_config.url.enabled:
-            docs = dedup.url(docs, keep=dedup_config.url.keep)
-        if dedup_config.exact.enabled:
+        if settings.url.enabled:
+            docs = dedup.url(docs, keep=settings.url.keep)
+        if settings.exact.enabled:
             docs = dedup.exact(docs)
-        if dedup_config.minhash.enabled:
-            docs = dedup.minhash(docs, _minhash_params(config))
+        if settings.minhash.enabled:
+            docs = dedup.minhash(docs, minhash_params(config))
         docs.mapPartitionsWithIndex(
             partition_writer(layout.documents_prefix, DOCUMENT_SCHEMA, document_to_row)
         ).sum()
     finally:
         dedup.release_all()
-        tagged.unpersist()
     return stats.totals()
 
 
@@ -81,8 +98,7 @@ def run_shards_pipeline(
     extra_args: list[str] | None = None,
 ) -> dict[str, int]:
     """Tokenize the kept documents, write the shards, then the manifest; the counters."""
-    settings = spark_settings(config, extra_args)
-    sc = spark_context(settings)
+    sc = spark_context(spark_settings(config, extra_args))
     stats = SparkStats(sc)
     output = config.output
     rows = tokenized_documents(sc, stats, layout.documents_glob, tokenizer)
@@ -100,7 +116,8 @@ def run_shards_pipeline(
     return stats.totals()
 
 
-def _minhash_params(config: PipelineConfig) -> MinHashParams:
+def minhash_params(config: PipelineConfig) -> MinHashParams:
+    """The ``dedup.minhash`` section as :class:`MinHashParams` (as the Beam driver builds them)."""
     mh = config.dedup.minhash
     return MinHashParams(
         ngram=mh.ngram,
@@ -116,3 +133,8 @@ def _minhash_params(config: PipelineConfig) -> MinHashParams:
 def _absolute(path: str) -> str:
     """Executors run in their own working directory: a relative local path must not reach them."""
     return path if "://" in path else os.path.abspath(path)
+
+
+def _result_of(done: dict[str, str], path: str) -> str | None:
+    # A result made here names the absolute path; one made by a local Beam run, the path as given.
+    return done.get(path) or done.get(_absolute(path))

@@ -103,3 +103,11 @@ def partition_writer(
         yield write_rows(rows, partition_file(prefix, index), schema, always=index == 0)
 
     return write
+
+
+def iter_parquet_rows(
+    path: str, columns: list[str] | None = None, batch_rows: int = _BATCH_ROWS
+) -> Iterator[dict[str, Any]]:
+    """The rows of one Parquet file as dicts, a batch at a time."""
+    for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_rows, columns=columns):
+        yield from batch.to_pylist()
