@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-SUBCOMMANDS = ["run", "sample", "train-tokenizer"]
+SUBCOMMANDS = ["run", "sample", "train-tokenizer", "inspect", "export", "report"]
 
 
 def _thresher(*args: str, cwd=None) -> subprocess.CompletedProcess:

@@ -38,6 +38,10 @@ def _cmd_run(args: argparse.Namespace) -> int:
     )
     print(format_funnel(result.stats))
     print(f"\nshards, manifest.json and stats.json in {result.layout.root}")
+    if args.report:
+        from thresher.report.html import write_report
+
+        print(f"report: {write_report(result.layout.root)}")
     say(f"done in {time.monotonic() - started:.1f} s")
     return 0 if result.stats["identity"]["holds"] else 3
 
@@ -85,6 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--runner", choices=["direct", "portable", "dataflow", "spark"])
     run.add_argument("--workers", type=int, metavar="N", help="local worker processes (default: every core)")
     run.add_argument("--quiet", action="store_true", help="print only the final funnel")
+    run.add_argument("--report", action="store_true", help="write report.html (the HTML run report) at the end")
     run.add_argument(
         "--overwrite", action="store_true", help="redo a finished output instead of leaving it as it is"
     )
@@ -114,9 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     from thresher.export.cli import add_export_parser
     from thresher.inspect.cli import add_inspect_parser
+    from thresher.report.cli import add_report_parser
 
     add_inspect_parser(sub)
     add_export_parser(sub)
+    add_report_parser(sub)
     return parser
 
 

@@ -84,5 +84,9 @@ class RunLayout:
         return os.path.join(self.root, "audit.json")
 
     @property
+    def report(self) -> str:
+        return os.path.join(self.root, "report.html")
+
+    @property
     def tokenizer(self) -> str:
         return os.path.join(self.root, "tokenizer.json")

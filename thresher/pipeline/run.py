@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import sys
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
@@ -52,6 +53,7 @@ def run_pipeline(
         log(f"{layout.root} holds a finished run: nothing to do (use --overwrite to redo it)")
         with open(layout.stats, encoding="utf-8") as fh:
             return RunResult(layout=layout, stats=json.load(fh), skipped=True)
+    started = time.monotonic()
     _clear_previous_outputs(layout, keep_phase_a=not overwrite)
     log(f"reading {len(layout.input_files)} input file(s) on the {config.runner.name} runner")
 
@@ -72,6 +74,7 @@ def run_pipeline(
 
     filter_order = [next(iter(entry)) for entry in config.filters]
     stats = build_stats(merge([counters_a, counters_b]), filter_order)
+    stats["wall_seconds"] = round(time.monotonic() - started, 2)
     write_json_atomic(layout.stats, stats)
     return RunResult(layout=layout, stats=stats)
 
@@ -132,7 +135,7 @@ def _clear_previous_outputs(layout: RunLayout, keep_phase_a: bool) -> None:
     """
     for path in glob.glob(os.path.join(layout.root, "shard-*.parquet*")):
         os.remove(path)
-    for path in (layout.manifest, layout.stats, layout.tokenizer, layout.audit):
+    for path in (layout.manifest, layout.stats, layout.tokenizer, layout.audit, layout.report):
         if os.path.exists(path):
             os.remove(path)
     if os.path.isdir(layout.work):

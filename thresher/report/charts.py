@@ -180,7 +180,8 @@ def _vertical_frame(
     for tick in ticks:
         y = plot_bottom - tick * scale
         parts.append(
-            f'<line class="grid" x1="{left}" y1="{y:.1f}" x2="{width - right:.1f}" y2="{y:.1f}" stroke="{GRID_STROKE}"/>'
+            f'<line class="grid" x1="{left}" y1="{y:.1f}" x2="{width - right:.1f}" y2="{y:.1f}"'
+            f' stroke="{GRID_STROKE}"/>'
         )
         parts.append(_text(left - 6, y + 4, format_number(tick), "tick", "end"))
     parts.append(

@@ -148,7 +148,8 @@ def _input_records(stats: Mapping[str, Any]) -> str:
     for kind in ("skipped", "errors"):
         for reason, n in read.get(kind, {}).items():
             rows.append(f"<tr><td>{e(kind)}: {e(reason)}</td>{_cell(n, True, **{kind: reason})}</tr>")
-    rows.append(f'<tr><td>HTML pages forwarded to the stages</td>{_cell(read.get("forwarded", 0), True, total="forwarded")}</tr>')
+    forwarded = _cell(read.get("forwarded", 0), True, total="forwarded")
+    rows.append(f"<tr><td>HTML pages forwarded to the stages</td>{forwarded}</tr>")
     return _note("Records that never became a page (requests, metadata, redirects, non-HTML) are skipped "
                  "before the first stage.") + _table("input-table", ["record", "count"], rows)
 
@@ -187,8 +188,8 @@ def _funnel_documents(stats: Mapping[str, Any]) -> str:
 def _funnel_tokens(run: RunFiles) -> str:
     funnel = token_funnel(run.stats, run.shards.total_chars)
     if funnel.tokens_per_char is None:
-        return _note("The shards hold no text (output.keep_text: false) or no characters, so there is no "
-                     f"tokens-per-character ratio to estimate stage tokens from. Final tokens: "
+        return _note("Neither the shards (output.keep_text: false) nor _work/documents hold text, so there is "
+                     "no tokens-per-character ratio to estimate stage tokens from. Final tokens: "
                      f"{format_number(funnel.final_tokens)}.")
     bars, rows = [], []
     for row in funnel.stages:
@@ -214,7 +215,8 @@ def _funnel_tokens(run: RunFiles) -> str:
     explanation = (
         f"ESTIMATE: tokens are only counted at the end. Each stage's tokens ≈ its characters kept × "
         f"{format_number(funnel.final_tokens)} final tokens / {format_number(funnel.final_chars)} final characters "
-        f"= {funnel.tokens_per_char:.4f} tokens per character. Stages that measured no characters show "
+        f"= {funnel.tokens_per_char:.4f} tokens per character (characters counted in "
+        f"{run.shards.chars_source}). Stages that measured no characters show "
         f"\"not measured\"; the last bar is the exact count in the shards."
     )
     chart = horizontal_bar_chart(
@@ -289,12 +291,15 @@ def _lengths(run: RunFiles) -> str:
     if chars:
         bins, log_scale = histogram_bins(chars)
         parts.append(_distribution_note(chars, "characters"))
+        if run.shards.chars_source != "shards":
+            parts.append(_note(f"The shards hold no text: characters counted in {run.shards.chars_source}."))
         parts.append(histogram_chart(
             bins, chart_id="chart-length-characters", title="Characters per kept document",
             x_label="characters per document" + (" (log-spaced bins)" if log_scale else ""),
             y_label="documents"))
     else:
-        parts.append(_note("The shards hold no text (output.keep_text: false) or no documents: no character lengths."))
+        parts.append(_note("Neither the shards (output.keep_text: false) nor _work/documents hold text: "
+                           "no character lengths."))
     parts.append("<h3>Tokens per document</h3>")
     tokens = run.shards.token_counts
     if tokens:
@@ -314,7 +319,8 @@ def _dedup(run: RunFiles) -> str:
     if clusters is None:
         return _note("No _work/duplicates table in this run (dedup off, or the work directory was removed).")
     if not clusters.size_counts:
-        return _note(f"No duplicate clusters: {format_number(clusters.removed_documents)} documents were removed as duplicates.")
+        removed = format_number(clusters.removed_documents)
+        return _note(f"No duplicate clusters: {removed} documents were removed as duplicates.")
     bars = [Bar(label=str(size), value=n, data={"size": size}) for size, n in clusters.size_counts.items()]
     rows = [
         f"<tr>{_cell(size, True)}{_cell(n, True, size=size, clusters=n)}{_cell(n * (size - 1), True)}</tr>"
@@ -357,8 +363,8 @@ def _audit_row(sample: Mapping[str, Any], reason_name: str) -> str:
     return (
         f'<tr class="audit-sample" data-id="{e(sample.get("id", ""))}">'
         f'<td class="where"><div class="url">{e(sample.get("url", ""))}</div>'
-        f'<div class="note">id <code>{e(sample.get("id", ""))}</code><br>{e(os.path.basename(str(sample.get("source", ""))))}'
-        f' @ {e(sample.get("offset", ""))}</div></td>'
+        f'<div class="note">id <code>{e(sample.get("id", ""))}</code><br>'
+        f'{e(os.path.basename(str(sample.get("source", ""))))} @ {e(sample.get("offset", ""))}</div></td>'
         + _signals_cell(sample.get("signals") or {}, reason_name)
         + (f'<td><pre class="snippet">{e(snippet)}</pre></td>' if snippet else '<td class="note">(no text)</td>')
         + "</tr>"
@@ -388,6 +394,16 @@ def _audit(run: RunFiles) -> str:
     return "".join(parts)
 
 
+def _timing_row(stage: Mapping[str, Any], with_wall: bool) -> str:
+    cpu = stage.get("cpu_seconds")
+    cells = [f"<td>{e(stage['stage'])}</td>"]
+    cells.append(_cell(cpu, True, stage=stage["stage"], cpu=cpu) if cpu is not None else _cell("–"))
+    if with_wall:
+        cells.append(_cell(stage["wall_seconds"], True) if "wall_seconds" in stage else _cell("–"))
+    cells.append(_cell(round(stage["in"] / cpu, 1), True) if cpu else _cell("–"))
+    return f"<tr>{''.join(cells)}</tr>"
+
+
 def _timings(stats: Mapping[str, Any]) -> str:
     timed = [s for s in stats["stages"] if "cpu_seconds" in s or "wall_seconds" in s]
     parts = []
@@ -402,14 +418,7 @@ def _timings(stats: Mapping[str, Any]) -> str:
                 caption=f"{format_number(s['cpu_seconds'])} s" if "cpu_seconds" in s else None,
                 data={"stage": s["stage"]}) for s in timed]
     with_wall = any("wall_seconds" in s for s in timed)  # a column of dashes says nothing
-    rows = [
-        f"<tr><td>{e(s['stage'])}</td>"
-        + (_cell(s["cpu_seconds"], True, stage=s["stage"], cpu=s["cpu_seconds"]) if "cpu_seconds" in s else _cell("–"))
-        + ((_cell(s["wall_seconds"], True) if "wall_seconds" in s else _cell("–")) if with_wall else "")
-        + (_cell(round(s["in"] / s["cpu_seconds"], 1), True) if s.get("cpu_seconds") else _cell("–"))
-        + "</tr>"
-        for s in timed
-    ]
+    rows = [_timing_row(s, with_wall) for s in timed]
     untimed = [s["stage"] for s in stats["stages"] if s not in timed]
     parts.append(_note("CPU seconds are summed over all workers (stats.json cpu_seconds)."
                        + (f" Not timed: {', '.join(untimed)}." if untimed else "")))

@@ -2,8 +2,9 @@
 
 Required: ``stats.json`` and ``manifest.json`` (a run writes them last, so their presence
 means the run finished) and the shards the manifest names. Optional: ``audit.json`` (off
-when ``audit_samples_per_reason`` is 0) and ``_work/duplicates`` (absent when dedup is off or
-the work directory was cleaned). Missing optional inputs leave ``None``; the page says so.
+when ``audit_samples_per_reason`` is 0), ``_work/duplicates`` (absent when dedup is off or
+the work directory was cleaned) and ``_work/documents`` (read only for text lengths when the
+shards hold no text). Missing optional inputs leave ``None``; the page says so.
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ from thresher.errors import ThresherError
 class ShardMeasures:
     """Per-document measurements over every shard, in manifest order."""
 
-    #: Characters (code points, as ``len(text)`` counts them) per document; None without a text column.
+    #: Characters (code points, as ``len(text)`` counts them) per document; None when no text is kept.
     char_lengths: list[int] | None
     token_counts: list[int]
+    #: Where the characters were counted: "shards", or "_work/documents" when the shards hold no text.
+    chars_source: str | None = None
 
     @property
     def total_chars(self) -> int | None:
@@ -93,7 +96,27 @@ def read_shard_measures(root: str, manifest: dict[str, Any]) -> ShardMeasures:
             token_counts.extend(batch.column("token_count").to_pylist())
             if char_lengths is not None:
                 char_lengths.extend(pc.utf8_length(batch.column("text")).to_pylist())
-    return ShardMeasures(char_lengths=char_lengths, token_counts=token_counts)
+    if char_lengths is not None:
+        return ShardMeasures(char_lengths=char_lengths, token_counts=token_counts, chars_source="shards")
+    # keep_text: false. The shards phase tokenized exactly the documents table, so its text
+    # gives the same lengths, as long as the work directory is still there.
+    char_lengths = _document_table_lengths(root)
+    source = "_work/documents" if char_lengths is not None else None
+    return ShardMeasures(char_lengths=char_lengths, token_counts=token_counts, chars_source=source)
+
+
+def _document_table_lengths(root: str) -> list[int] | None:
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    files = sorted(glob.glob(os.path.join(root, "_work", "documents", "*.parquet")))
+    if not files:
+        return None
+    lengths: list[int] = []
+    for path in files:
+        for batch in pq.ParquetFile(path).iter_batches(columns=["text"], batch_size=8192):
+            lengths.extend(pc.utf8_length(batch.column("text")).to_pylist())
+    return lengths
 
 
 def read_duplicate_clusters(root: str) -> DuplicateClusters | None:

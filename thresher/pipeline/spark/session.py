@@ -41,12 +41,7 @@ def spark_settings(config: PipelineConfig, extra_args: list[str] | None = None) 
     """Settings from ``config.runner`` and ``--master``/``--conf`` arguments (arguments win)."""
     runner = config.runner
     master = f"local[{runner.workers or os.cpu_count() or 1}]"
-    conf: dict[str, str] = {
-        # Executors run this interpreter, whose environment has thresher installed; on a
-        # remote cluster, the same path must hold a Python with thresher (or set these).
-        "spark.pyspark.python": sys.executable,
-        "spark.pyspark.driver.python": sys.executable,
-    }
+    conf: dict[str, str] = {}
     partitions = None
     for key, value in runner.options.items():
         if key == "master":
@@ -119,6 +114,12 @@ def spark_context(settings: SparkSettings) -> SparkContext:
             return sc
         sc.stop()
         _active = None
+    # PySpark starts executors' Python workers with $PYSPARK_PYTHON (not the conf key): by
+    # default this interpreter, whose environment has thresher installed. On a remote
+    # cluster the same path must hold a Python with thresher, or set spark.pyspark.python.
+    os.environ["PYSPARK_PYTHON"] = (
+        settings.conf.get("spark.pyspark.python") or os.environ.get("PYSPARK_PYTHON") or sys.executable
+    )
     conf = SparkConf().setMaster(settings.master).setAppName(APP_NAME)
     for key, value in settings.conf.items():
         conf.set(key, value)

@@ -1,0 +1,111 @@
+"""The report of a real sample run renders in headless Chromium with every chart drawn.
+
+Runs the pipeline once (~30 s) on the bundled sample crawl, writes report.html, then asks
+Chromium for a screenshot and for the DOM after rendering. Skips when Chromium is not
+installed (``scripts/install-test-system-deps.sh`` installs it).
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from test_report import bars, charts_by_id, expected_funnel, funnel_cells, parse_page
+
+CHROMIUM = shutil.which("chromium")
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="chromium is not installed (run scripts/install-test-system-deps.sh as root)"
+)
+
+EXPECTED_CHARTS = (
+    "chart-funnel-documents",
+    "chart-funnel-tokens",
+    "chart-drops",
+    "chart-languages-documents",
+    "chart-languages-tokens",
+    "chart-length-characters",
+    "chart-length-tokens",
+    "chart-dedup-clusters",
+    "chart-timings-cpu",
+)
+BAR_BLUE = (0x3B, 0x6E, 0xA8)  # charts.BAR_FILL: seen in the screenshot only if bars were painted
+
+
+@pytest.fixture(scope="module")
+def sample_report(sample_run, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    from thresher.report.html import write_report
+
+    _result, run_dir = sample_run  # the session's shared run of the bundled sample
+    report = tmp_path_factory.mktemp("report") / "report.html"
+    return Path(run_dir), Path(write_report(str(run_dir), str(report)))
+
+
+def _chromium(tmp: Path, *args: str) -> subprocess.CompletedProcess:
+    profile = tmp / "profile"
+    shutil.rmtree(profile, ignore_errors=True)
+    profile.mkdir(parents=True)
+    command = [
+        CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        f"--user-data-dir={profile}", *args,
+    ]
+    return subprocess.run(command, capture_output=True, text=True, timeout=90, check=True)
+
+
+def test_screenshot_is_a_rendered_page_with_charts(sample_report, tmp_path: Path):
+    from PIL import Image
+
+    _run_dir, report = sample_report
+    png = tmp_path / "report.png"
+    _chromium(tmp_path, f"--screenshot={png}", "--window-size=1400,4000", report.as_uri())
+    assert png.stat().st_size > 50_000
+    with Image.open(png) as image:
+        assert image.size == (1400, 4000)
+        rgb = image.convert("RGB")
+        colours = rgb.getcolors(maxcolors=1 << 20)
+    assert colours is not None and len(colours) > 50, "the page rendered as (nearly) one colour"
+    counts = {colour: n for n, colour in colours}
+    non_white = sum(n for colour, n in counts.items() if colour != (255, 255, 255))
+    assert non_white > 0.02 * 1400 * 4000
+    assert counts.get(BAR_BLUE, 0) > 10_000, "no chart bars were painted"
+
+
+def test_rendered_dom_has_every_chart_and_the_exact_funnel(sample_report, tmp_path: Path):
+    run_dir, report = sample_report
+    dom = _chromium(tmp_path, "--dump-dom", report.as_uri()).stdout
+    elements = parse_page(dom)
+    charts = charts_by_id(elements)
+    for chart_id in EXPECTED_CHARTS:
+        assert chart_id in charts, f"{chart_id} missing from the rendered page"
+        assert bars(charts[chart_id]), f"{chart_id} has no bars"
+
+    stats = json.loads((run_dir / "stats.json").read_text())
+    assert funnel_cells(elements) == expected_funnel(stats)
+    kept_bars = {b.attrs["data-stage"]: int(b.attrs["data-value"]) for b in bars(charts["chart-funnel-documents"])}
+    assert kept_bars == {"input": stats["stages"][0]["in"], **{s["stage"]: s["kept"] for s in stats["stages"]}}
+    summary = {el.attrs["data-summary"]: el.text for el in elements if "data-summary" in el.attrs}
+    assert summary["kept_documents"] == f"{stats['kept_documents']:,}"
+    assert summary["tokens"] == f"{stats['tokens']:,}"
+
+    manifest = json.loads((run_dir / "manifest.json").read_text())
+    language_bars = bars(charts["chart-languages-documents"])
+    languages = {b.attrs["data-language"]: int(b.attrs["data-value"]) for b in language_bars}
+    assert languages == {lang: v["documents"] for lang, v in manifest["languages"].items()}
+    histogram_total = sum(int(b.attrs["data-value"]) for b in bars(charts["chart-length-tokens"]))
+    assert histogram_total == stats["kept_documents"]
+
+    # Documents removed as duplicates = Σ clusters × (size − 1).
+    removed = pq.read_table(sorted(glob.glob(os.path.join(run_dir, "_work", "duplicates", "*.parquet")))).num_rows
+    clusters = bars(charts["chart-dedup-clusters"])
+    assert sum(int(b.attrs["data-value"]) * (int(b.attrs["data-size"]) - 1) for b in clusters) == removed
+
+    audit = json.loads((run_dir / "audit.json").read_text())
+    reasons = {el.attrs["data-reason"] for el in elements if "audit-reason" in el.attrs.get("class", "")}
+    assert reasons == set(audit)
