@@ -94,3 +94,21 @@ def test_presets_reproduce_the_papers_and_yield_to_explicit_keys():
     assert fineweb.langid.languages is None
     with pytest.raises(ConfigError, match="preset"):
         config_from_dict({"preset": "c4"})
+
+
+def test_the_readme_config_example_is_valid():
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    block = re.search(r"### The config.*?```yaml\n(.*?)```", readme, re.S).group(1)
+    import yaml
+
+    config = config_from_dict(yaml.safe_load(block))
+    assert config.extract.params["timeout_s"] == 10
+    assert config.dedup.minhash.hash == "xxh3"
+
+
+def test_bad_extractor_parameter_names_the_key():
+    with pytest.raises(ConfigError, match="timeout_z"):
+        config_from_dict({"extract": {"params": {"timeout_z": 3}}})

@@ -333,7 +333,13 @@ def _validate_semantics(config: PipelineConfig) -> None:
                 f"filters[{i}]: each entry names exactly one filter, like '- gopher_quality: {{}}'"
             )
     # Building the stages checks every filter name and parameter now, before any work.
+    from thresher.extract import build_extractor
     from thresher.pipeline.stages import build_quality_filters, build_url_filter
 
     build_quality_filters(config)
     build_url_filter(config)
+    # Cheap: the extractor's worker process starts on its first page, not here.
+    extractor = build_extractor(config.extract.extractor, dict(config.extract.params))
+    close = getattr(extractor, "close", None)
+    if close is not None:
+        close()
