@@ -158,3 +158,29 @@ def test_rejected_records_are_written_with_provenance(run, truth):
     reasons = {r["reason"] for r in rejects}
     assert "skipped/http_404" in reasons
     assert any(r.startswith("skipped/non_html") for r in reasons)
+
+
+def test_structured_run_log_has_a_line_per_stage(run):
+    result, out, _ = run
+    lines = [json.loads(line) for line in (out / "run.log.jsonl").read_text().splitlines()]
+    stage_lines = [l for l in lines if l["event"] == "stage"]
+    assert [l["stage"] for l in stage_lines] == ["read"] + [s["stage"] for s in result.stats["stages"]]
+    assert stage_lines[0]["records"] == result.stats["records_read"]
+    (summary,) = [l for l in lines if l["event"] == "run"]
+    assert summary["kept_documents"] == result.stats["kept_documents"] and summary["identity_holds"]
+
+
+def test_errored_records_are_logged_with_provenance(shared_data, tmp_path):
+    from thresher.pipeline.config import config_from_dict
+    from thresher.pipeline.run import run_pipeline
+
+    clipped = str(shared_data / "warc-resiliparse/clipped.warc.gz")
+    config = config_from_dict(
+        {"input": {"paths": [clipped]}, "output": {"path": str(tmp_path)}, "runner": {"workers": 1},
+         "tokenize": {"vocab_size": 300}}
+    )
+    result = run_pipeline(config)
+    assert result.stats["identity"]["holds"] and result.stats["read"]["errors"]
+    errors = [json.loads(l) for l in (tmp_path / "run.log.jsonl").read_text().splitlines()
+              if json.loads(l)["event"] == "record_error"]
+    assert errors and errors[0]["source"] == clipped and errors[0]["offset"] == 0 and errors[0]["url"]

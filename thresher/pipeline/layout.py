@@ -84,6 +84,10 @@ class RunLayout:
         return os.path.join(self.root, "audit.json")
 
     @property
+    def run_log(self) -> str:
+        return os.path.join(self.root, "run.log.jsonl")
+
+    @property
     def report(self) -> str:
         return os.path.join(self.root, "report.html")
 

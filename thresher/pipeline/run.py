@@ -21,6 +21,7 @@ from thresher.pipeline.config import PipelineConfig
 from thresher.pipeline.layout import RunLayout
 from thresher.report.funnel import build_stats
 from thresher.report.progress import ProgressMonitor
+from thresher.report.run_log import write_run_log
 from thresher.stats import merge
 from thresher.tokenize.bpe_trainer import train_byte_level_bpe
 from thresher.tokenize.encoder import DocumentTokenizer, file_sha256
@@ -75,6 +76,7 @@ def run_pipeline(
     filter_order = [next(iter(entry)) for entry in config.filters]
     stats = build_stats(merge([counters_a, counters_b]), filter_order)
     stats["wall_seconds"] = round(time.monotonic() - started, 2)
+    write_run_log(layout.run_log, stats, layout.phase_a)
     write_json_atomic(layout.stats, stats)
     return RunResult(layout=layout, stats=stats)
 
@@ -135,7 +137,7 @@ def _clear_previous_outputs(layout: RunLayout, keep_phase_a: bool) -> None:
     """
     for path in glob.glob(os.path.join(layout.root, "shard-*.parquet*")):
         os.remove(path)
-    for path in (layout.manifest, layout.stats, layout.tokenizer, layout.audit, layout.report):
+    for path in (layout.manifest, layout.stats, layout.tokenizer, layout.audit, layout.report, layout.run_log):
         if os.path.exists(path):
             os.remove(path)
     if os.path.isdir(layout.work):
