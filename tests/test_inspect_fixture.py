@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from thresher.io.manifest import build_manifest, write_json_atomic
-from thresher.io.shards import ShardInfo, _sha256, shard_index, shard_name, shard_schema, write_shard
+from thresher.io.shards import ShardInfo, _sha256, shard_index, shard_name, shard_schema, write_shard, row_order_key
 from thresher.record import document_id
 from thresher.tokenize.bpe_trainer import train_byte_level_bpe
 from thresher.tokenize.encoder import DocumentTokenizer, file_sha256
@@ -121,6 +121,7 @@ def write_run(
     keep_text: bool = True,
     row_group_size: int | None = None,
     assign: Callable[[dict[str, Any]], int] | None = None,
+    shuffle_seed: int | None = None,
 ) -> FakeRun:
     """Shards by ``shard_index`` (as the pipeline assigns them), the tokenizer copy, the manifest.
 
@@ -131,14 +132,15 @@ def write_run(
         shutil.copyfile(tokenizer.path, directory / "tokenizer.json")
     by_shard: dict[int, list[dict[str, Any]]] = {}
     for row in rows:
-        index = assign(row) if assign else shard_index(row["id"], num_shards)
+        index = assign(row) if assign else shard_index(row["id"], num_shards, shuffle_seed)
         by_shard.setdefault(index, []).append(row)
     infos, languages = [], {}
     for index in sorted(by_shard):
         name = shard_name(index, num_shards)
         shard_rows = by_shard[index]
         if row_group_size is None:
-            infos.append(write_shard(shard_rows, str(directory), name, keep_text=keep_text))
+            infos.append(write_shard(shard_rows, str(directory), name, keep_text=keep_text,
+                                     shuffle_seed=shuffle_seed))
         else:
             infos.append(write_small_groups_shard(shard_rows, str(directory), name,
                                                   keep_text=keep_text, row_group_size=row_group_size))
@@ -153,21 +155,24 @@ def write_run(
         "eos_token": tokenizer.eos_token, "eos_id": tokenizer.eos_id,
     }
     manifest = build_manifest(infos, tokenizer=tokenizer_info, keep_text=keep_text,
-                              languages={k: dict(v) for k, v in languages.items()}, config={})
+                              languages={k: dict(v) for k, v in languages.items()}, config={},
+                              shuffle_seed=shuffle_seed)
     write_json_atomic(str(directory / "manifest.json"), manifest)
     (directory / "stats.json").write_text("{}\n")
     (directory / "_work").mkdir(exist_ok=True)
-    ordered = [r for index in sorted(by_shard) for r in sorted(by_shard[index], key=lambda r: r["id"])]
+    ordered = [r for index in sorted(by_shard)
+               for r in sorted(by_shard[index], key=lambda r: row_order_key(r["id"], shuffle_seed))]
     return FakeRun(path=directory, tokenizer=DocumentTokenizer(tok_path), rows=ordered, shards=infos)
 
 
 def make_run(directory: Path, *, documents: int = 36, num_shards: int = 3, keep_text: bool = True,
-             row_group_size: int | None = None, vocab_size: int = 400) -> FakeRun:
+             row_group_size: int | None = None, vocab_size: int = 400,
+             shuffle_seed: int | None = None) -> FakeRun:
     scratch = directory.parent / f"{directory.name}-tokenizer.json"
     tokenizer = train_tokenizer(scratch, vocab_size)
     rows = make_rows(sample_documents(documents), tokenizer)
     return write_run(directory, rows, tokenizer, num_shards=num_shards, keep_text=keep_text,
-                     row_group_size=row_group_size)
+                     row_group_size=row_group_size, shuffle_seed=shuffle_seed)
 
 
 def cli(capsys, *argv: str) -> tuple[int, str]:

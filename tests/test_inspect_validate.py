@@ -209,3 +209,23 @@ def test_contract_schema_is_what_write_shard_writes():
 
     assert schema_differences(shard_schema(True), shard_schema(True)) == []
     assert schema_differences(shard_schema(False), shard_schema(True)) == ["missing column text (string)"]
+
+
+def test_seeded_shuffle_validates_and_documents_are_found(tmp_path, capsys):
+    run = make_run(tmp_path / "run", shuffle_seed=17)
+    code, out = cli(capsys, "validate", str(run.path))
+    assert code == 0, out
+    unseeded = make_run(tmp_path / "plain")
+    seeded_order = [r["id"] for r in run.rows]
+    assert seeded_order != [r["id"] for r in unseeded.rows]  # the seed really reorders
+    target = run.rows[5]
+    code, out = cli(capsys, "show", str(run.path), target["id"])
+    assert code == 0 and target["id"] in out
+
+
+def test_seeded_shards_fail_validation_when_the_manifest_forgets_the_seed(tmp_path, capsys):
+    run = make_run(tmp_path / "run", shuffle_seed=17)
+    run.rewrite_manifest(ordering={"shuffle_seed": None})
+    code, out = cli(capsys, "validate", str(run.path))
+    assert code == 1
+    assert "belongs in shard" in out or "rows must be sorted" in out

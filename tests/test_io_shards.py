@@ -57,3 +57,16 @@ def test_manifest_totals(tmp_path):
                               languages={"en": {"documents": 10, "tokens": 40}}, config={})
     assert manifest["totals"] == {"documents": 10, "tokens": 40, "bytes": info.bytes, "shards": 1}
     assert manifest["shards"][0]["sha256"] == info.sha256
+
+
+def test_seeded_shuffle_is_deterministic_and_differs_from_id_order(tmp_path):
+    from thresher.io.shards import row_order_key
+
+    rows = _rows(60)
+    seeded = [shard_index(r["id"], 4, 17) for r in rows]
+    assert seeded == [shard_index(r["id"], 4, 17) for r in rows]
+    assert seeded != [shard_index(r["id"], 4) for r in rows]
+    assert seeded != [shard_index(r["id"], 4, 18) for r in rows]
+    write_shard(rows, str(tmp_path), "s.parquet", keep_text=False, shuffle_seed=17)
+    ids = pq.read_table(tmp_path / "s.parquet").column("id").to_pylist()
+    assert ids == sorted(ids, key=lambda i: row_order_key(i, 17)) != sorted(ids)

@@ -11,6 +11,7 @@ import pyarrow.parquet as pq
 
 from thresher.errors import ThresherError
 from thresher.inspect.tokenizer import RunTokenizer
+from thresher.io.shards import shard_index
 from thresher.loader.run import Run
 
 _ID_HEX_DIGITS = 32
@@ -65,13 +66,15 @@ def find_document(run: Run, id_or_prefix: str) -> dict[str, Any]:
 
 def _shards_that_may_hold(run: Run, key: str) -> list:
     """A full id names its shard (``shard_index``); a prefix needs every shard scanned."""
-    if len(key) >= 16:
-        try:
-            prefix_value = int(key[:16], 16)
-        except ValueError:
-            return list(run.shards)
+    seed = (run.manifest.get("ordering") or {}).get("shuffle_seed")
+    # With a seed only the whole id names the shard; without, its first 16 digits do.
+    if len(key) >= (32 if seed is not None else 16):
         for shard in run.shards:
-            if shard.planned_shards > 0 and shard.index == prefix_value % shard.planned_shards:
+            try:
+                home = shard_index(key, shard.planned_shards, seed) if shard.planned_shards > 0 else -1
+            except ValueError:
+                return list(run.shards)
+            if shard.index == home:
                 return [shard]
     return list(run.shards)
 

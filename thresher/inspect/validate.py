@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 
 from thresher.inspect.schema import schema_differences
 from thresher.inspect.stats import UNKNOWN_LANGUAGE
-from thresher.io.shards import SCHEMA_VERSION, shard_schema
+from thresher.io.shards import SCHEMA_VERSION, row_order_key, shard_index, shard_schema
 from thresher.loader import storage
 from thresher.loader.run import MANIFEST_NAME, SHARD_NAME, TOKENIZER_NAME, Run, ShardEntry
 from thresher.loader.stream import flatten_token_lists
@@ -197,7 +197,8 @@ def _check_shard(run: Run, shard: ShardEntry, vocab_size, eos_id, fail, report, 
     needed = {"id", "token_count", "token_ids", "language"}
     if not needed <= set(schema.names) or not _is_integer_list(schema.field("token_ids").type):
         return False  # the schema problems above say why; document checks need these columns
-    checker = _DocumentChecker(shard, vocab_size, eos_id, fail)
+    seed = (run.manifest.get("ordering") or {}).get("shuffle_seed")
+    checker = _DocumentChecker(shard, vocab_size, eos_id, fail, seed)
     try:
         for batch in shard_file.iter_batches(batch_size=_BATCH_ROWS, columns=sorted(needed)):
             checker.check(batch, languages)
@@ -217,7 +218,10 @@ def _is_integer_list(arrow_type: pa.DataType) -> bool:
 class _DocumentChecker:
     """Per-document checks over record batches; a few examples per check, then a count."""
 
-    def __init__(self, shard: ShardEntry, vocab_size: int | None, eos_id: int | None, fail) -> None:
+    def __init__(
+        self, shard: ShardEntry, vocab_size: int | None, eos_id: int | None, fail, shuffle_seed: int | None = None
+    ) -> None:
+        self.shuffle_seed = shuffle_seed
         self.shard, self.vocab_size, self.eos_id, self.fail = shard, vocab_size, eos_id, fail
         self.rows = 0
         self.tokens = 0
@@ -258,14 +262,15 @@ class _DocumentChecker:
     def _check_ids(self, ids: list[str], first_row: int) -> None:
         index, planned = self.shard.index, self.shard.planned_shards
         for offset, doc_id in enumerate(ids):
-            if self.previous_id is not None and doc_id <= self.previous_id:
-                word = "repeats" if doc_id == self.previous_id else "comes after"
-                self.note("ids", f"row {first_row + offset}: id {doc_id} {word} {self.previous_id}: "
-                          "rows must be sorted by id, ids unique")
-            self.previous_id = doc_id
+            order_key = row_order_key(doc_id, self.shuffle_seed)
+            if self.previous_id is not None and order_key <= self.previous_id:
+                word = "repeats" if order_key == self.previous_id else "comes after"
+                self.note("ids", f"row {first_row + offset}: id {doc_id} {word} the previous row's: "
+                          "rows must be sorted by id (or by its seeded hash), ids unique")
+            self.previous_id = order_key
             if planned > 0:
                 try:
-                    home = int(doc_id[:16], 16) % planned
+                    home = shard_index(doc_id, planned, self.shuffle_seed)
                 except ValueError:
                     self.note("ids", f"row {first_row + offset}: id {doc_id!r} is not a hex document id")
                     continue

@@ -17,6 +17,7 @@ def build_manifest(
     keep_text: bool,
     languages: dict[str, dict[str, int]],
     config: dict[str, Any],
+    shuffle_seed: int | None = None,
 ) -> dict[str, Any]:
     ordered = sorted(shards, key=lambda s: s.name)
     return {
@@ -24,6 +25,8 @@ def build_manifest(
         "thresher_version": __version__,
         "tokenizer": tokenizer,
         "columns": {"text": keep_text, "token_ids": "list<uint32>"},
+        # How documents are placed: thresher.io.shards.shard_index / row_order_key with this seed.
+        "ordering": {"shuffle_seed": shuffle_seed},
         "totals": {
             "documents": sum(s.rows for s in ordered),
             "tokens": sum(s.tokens for s in ordered),

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from typing import Any, Sequence
 
 import pyarrow as pa
+import xxhash
 import pyarrow.parquet as pq
 
 SCHEMA_VERSION = 1
@@ -40,9 +41,19 @@ def shard_count(total_tokens: int, target_tokens: int) -> int:
     return max(1, math.ceil(total_tokens / target_tokens))
 
 
-def shard_index(doc_id: str, num_shards: int) -> int:
-    """Which shard a document goes to: a function of its id alone (ids are hashes)."""
-    return int(doc_id[:16], 16) % num_shards
+def shard_index(doc_id: str, num_shards: int, shuffle_seed: int | None = None) -> int:
+    """Which shard a document goes to: a function of its id (ids are hashes) and the seed."""
+    if shuffle_seed is None:
+        return int(doc_id[:16], 16) % num_shards
+    return xxhash.xxh3_64_intdigest(f"{shuffle_seed}:{doc_id}".encode()) % num_shards
+
+
+def row_order_key(doc_id: str, shuffle_seed: int | None = None) -> str:
+    """Rows in a shard are sorted by this: the id, or with a seed a seeded hash of it
+    (a global shuffle of documents that is the same on every run with that seed)."""
+    if shuffle_seed is None:
+        return doc_id
+    return f"{xxhash.xxh3_64_hexdigest(f'{shuffle_seed}:{doc_id}'.encode())}:{doc_id}"
 
 
 def shard_name(index: int, num_shards: int) -> str:
@@ -68,13 +79,14 @@ def write_shard(
     *,
     keep_text: bool,
     compression: str = "zstd",
+    shuffle_seed: int | None = None,
 ) -> ShardInfo:
-    """Write rows sorted by id to ``directory/name``; temp name first, then rename.
+    """Write rows sorted by :func:`row_order_key` to ``directory/name``; temp name first, then rename.
 
     A reader never sees a half-written shard under its final name.
     """
     schema = shard_schema(keep_text)
-    ordered = sorted(rows, key=lambda r: r["id"])
+    ordered = sorted(rows, key=lambda r: row_order_key(r["id"], shuffle_seed))
     columns = {f.name: [r.get(f.name) for r in ordered] for f in schema}
     table = pa.Table.from_pydict(columns, schema=schema)
     os.makedirs(directory, exist_ok=True)

@@ -48,6 +48,9 @@ class OutputConfig:
     keep_text: bool = True
     #: Target tokens per shard; the number of shards follows from the corpus size.
     shard_target_tokens: int = 100_000_000
+    #: Null: shards by id hash, rows sorted by id. A seed: a seeded global shuffle of
+    #: documents across and within shards, the same on every run with that seed.
+    shuffle_seed: int | None = None
     compression: str = "zstd"
     #: Keep measured filter signals (ratios, scores) on documents.
     keep_signals: bool = False

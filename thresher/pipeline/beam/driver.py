@@ -177,6 +177,7 @@ def run_shards_pipeline(
                 compression=config.output.compression,
                 tokenizer_info=tokenizer_info,
                 config=config.to_dict(),
+                shuffle_seed=config.output.shuffle_seed,
             )
         )
     return _counters(pipeline.result)

@@ -52,10 +52,11 @@ class TokenizeDocuments(beam.PTransform):
 
 
 class _WriteShardFn(beam.DoFn):
-    def __init__(self, directory: str, keep_text: bool, compression: str) -> None:
+    def __init__(self, directory: str, keep_text: bool, compression: str, shuffle_seed: int | None) -> None:
         self.directory = directory
         self.keep_text = keep_text
         self.compression = compression
+        self.shuffle_seed = shuffle_seed
 
     def setup(self) -> None:
         self.stats = BeamStats()
@@ -69,6 +70,7 @@ class _WriteShardFn(beam.DoFn):
             shard_name(index, num_shards),
             keep_text=self.keep_text,
             compression=self.compression,
+            shuffle_seed=self.shuffle_seed,
         )
         languages: dict[str, Counter] = {}
         for row in rows:
@@ -99,9 +101,7 @@ class _WriteManifestFn(beam.DoFn):
         for index in range(num_shards):
             name = shard_name(index, num_shards)
             if name not in written:
-                empty = write_shard(
-                    [], self.directory, name, keep_text=self.keep_text, compression=self.compression
-                )
+                empty = write_shard([], self.directory, name, keep_text=self.keep_text, compression=self.compression)
                 results = [*results, (empty, {})]
         languages: dict[str, Counter] = {}
         for _info, per_shard in results:
@@ -113,6 +113,7 @@ class _WriteManifestFn(beam.DoFn):
             keep_text=self.keep_text,
             languages={k: dict(v) for k, v in languages.items()},
             config=self.config,
+            shuffle_seed=self.config.get("output", {}).get("shuffle_seed"),
         )
         write_json_atomic(self.path, manifest)
         yield self.path
@@ -136,8 +137,10 @@ class WriteShards(beam.PTransform):
         compression: str,
         tokenizer_info: dict,
         config: dict,
+        shuffle_seed: int | None = None,
     ) -> None:
         super().__init__()
+        self.shuffle_seed = shuffle_seed
         self.directory = directory
         self.manifest_path = manifest_path
         self.target_tokens = target_tokens
@@ -148,6 +151,7 @@ class WriteShards(beam.PTransform):
 
     def expand(self, rows):
         target = self.target_tokens
+        seed = self.shuffle_seed
         num_shards = (
             rows
             | "TokenCounts" >> beam.Map(lambda r: r["token_count"])
@@ -157,10 +161,12 @@ class WriteShards(beam.PTransform):
         shard_num = beam.pvalue.AsSingleton(num_shards)
         return (
             rows
-            | "AssignShard" >> beam.Map(lambda r, n: (shard_index(r["id"], n), r), n=shard_num)
+            | "AssignShard" >> beam.Map(lambda r, n: (shard_index(r["id"], n, seed), r), n=shard_num)
             | "GroupByShard" >> beam.GroupByKey()
             | "WriteShard"
-            >> beam.ParDo(_WriteShardFn(self.directory, self.keep_text, self.compression), shard_num)
+            >> beam.ParDo(
+                _WriteShardFn(self.directory, self.keep_text, self.compression, self.shuffle_seed), shard_num
+            )
             | "CollectShardInfo" >> beam.combiners.ToList()
             | "WriteManifest"
             >> beam.ParDo(
