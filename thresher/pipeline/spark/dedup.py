@@ -86,10 +86,17 @@ class Deduplicator:
         keep_one = partial(
             _keep_one_per_group, stage=stage, reason=reason, keep=keep, removed_prefix=self._removed(stage)
         )
-        return keyed.groupByKey(self.partitions).mapPartitionsWithIndex(self.stats.counted(f"{stage}/keep", keep_one))
+        grouped = keyed.groupByKey(self.partitions)
+        return grouped.mapPartitionsWithIndex(self.stats.counted(f"{stage}/keep", keep_one))
 
-    def minhash(self, docs: RDD, params: MinHashParams, keep: KeepRule = EARLIEST, batch_size: int = 512,
-                max_batch_chars: int = 8_000_000) -> RDD:
+    def minhash(
+        self,
+        docs: RDD,
+        params: MinHashParams,
+        keep: KeepRule = EARLIEST,
+        batch_size: int = 512,
+        max_batch_chars: int = 8_000_000,
+    ) -> RDD:
         """Near-duplicate removal: LSH candidate edges, connected components, keep rule per component.
 
         Steps (as :class:`thresher.pipeline.beam.dedup.MinHashDedup`): batched
@@ -100,11 +107,11 @@ class Deduplicator:
         resolve_rule(keep)
         docs = self._persist(docs)  # read three times below
         parts = self.partitions
-        keyed_docs = docs.mapPartitionsWithIndex(
-            self.stats.counted(f"{MINHASH_STAGE}/key", partial(_count_and_key, stage=MINHASH_STAGE, key_fn=_doc_id))
-        )
+        count_and_key = partial(_count_and_key, stage=MINHASH_STAGE, key_fn=_doc_id)
+        keyed_docs = docs.mapPartitionsWithIndex(self.stats.counted(f"{MINHASH_STAGE}/key", count_and_key))
+        band_keys = partial(_band_keys, params=params, batch_size=batch_size, max_chars=max_batch_chars)
         edges = (
-            docs.mapPartitions(partial(_band_keys, params=params, batch_size=batch_size, max_chars=max_batch_chars))
+            docs.mapPartitions(band_keys)
             .groupByKey(parts)
             .flatMap(_bucket_star_edges)
         )

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import os
 
+from pyspark import SparkContext
+
 from thresher.dedup.params import MinHashParams
 from thresher.errors import ThresherError
 from thresher.io.documents import DOCUMENT_SCHEMA, document_to_row, row_to_document
@@ -52,7 +54,7 @@ def run_documents_pipeline(
     todo = [path for path in layout.input_files if _result_of(done, path) is None]
     # Results are written when a pass's last shuffle ends: smaller passes lose less to
     # a crash, larger ones spend less on start-up (runner.files_per_pass, as on Beam).
-    per_pass = getattr(config.runner, "files_per_pass", None) or max(len(todo), 1)
+    per_pass = config.runner.files_per_pass or max(len(todo), 1)
     for start in range(0, len(todo), per_pass):
         files = [_absolute(path) for path in todo[start : start + per_pass]]
         write_phase_a_results(sc, files, config, layout.phase_a, fingerprint, partitions)
@@ -69,7 +71,9 @@ def run_documents_pipeline(
     return counters
 
 
-def _run_dedup(sc, config: PipelineConfig, layout: RunLayout, results: list[str], partitions: int) -> dict[str, int]:
+def _run_dedup(
+    sc: SparkContext, config: PipelineConfig, layout: RunLayout, results: list[str], partitions: int
+) -> dict[str, int]:
     stats = SparkStats(sc)
     dedup = Deduplicator(stats, layout.duplicates_prefix, partitions)
     paths = [os.path.join(result, "documents.parquet") for result in results]
@@ -109,9 +113,15 @@ def run_shards_pipeline(
         target_tokens=output.shard_target_tokens,
         keep_text=output.keep_text,
         compression=output.compression,
+        shuffle_seed=output.shuffle_seed,
     )
     write_manifest(
-        layout.manifest, results, tokenizer_info=tokenizer_info, keep_text=output.keep_text, config=config.to_dict()
+        layout.manifest,
+        results,
+        tokenizer_info=tokenizer_info,
+        keep_text=output.keep_text,
+        config=config.to_dict(),
+        shuffle_seed=output.shuffle_seed,
     )
     return stats.totals()
 

@@ -3,7 +3,8 @@
 The shard count follows from the total token count (one ``sum`` job); a
 document's shard from its id (:func:`shard_index`); the tokenized rows are
 partitioned so that partition ``i`` *is* shard ``i``, and each task writes its
-shard with :func:`write_shard` (rows sorted by id: byte-identical to Beam's).
+shard with :func:`write_shard` (rows sorted by id, or by a seeded hash of it
+with ``output.shuffle_seed``: byte-identical to Beam's).
 An index no document hashed to is an empty partition, and writes an empty
 shard, so ``shard-i-of-N`` names always form a complete set. Only the
 shards' infos (a few numbers each) reach the driver, for the manifest.
@@ -67,15 +68,26 @@ def write_shards(
     target_tokens: int,
     keep_text: bool,
     compression: str,
+    shuffle_seed: int | None = None,
 ) -> list[ShardResult]:
-    """Write every shard from the executors; ``(info, per-language counts)`` per shard."""
+    """Write every shard from the executors; ``(info, per-language counts)`` per shard.
+
+    ``shuffle_seed`` places and orders documents by a seeded hash of their id
+    (``output.shuffle_seed``) instead of by the id itself.
+    """
     rows.persist(StorageLevel.MEMORY_AND_DISK)  # read twice: the token total, then the shards
     try:
         num_shards = shard_count(int(rows.map(_token_count).sum()), target_tokens)
-        write = partial(_write_shard, num_shards=num_shards, directory=directory, keep_text=keep_text,
-                        compression=compression)
+        write = partial(
+            _write_shard,
+            num_shards=num_shards,
+            directory=directory,
+            keep_text=keep_text,
+            compression=compression,
+            shuffle_seed=shuffle_seed,
+        )
         return (
-            rows.map(partial(_keyed_by_shard, num_shards=num_shards))
+            rows.map(partial(_keyed_by_shard, num_shards=num_shards, shuffle_seed=shuffle_seed))
             .partitionBy(num_shards, _shard_partition)
             .mapPartitionsWithIndex(stats.counted("shards", write))
             .collect()
@@ -88,8 +100,8 @@ def _token_count(row: dict[str, Any]) -> int:
     return row["token_count"]
 
 
-def _keyed_by_shard(row: dict[str, Any], num_shards: int) -> tuple[int, dict[str, Any]]:
-    return shard_index(row["id"], num_shards), row
+def _keyed_by_shard(row: dict[str, Any], num_shards: int, shuffle_seed: int | None) -> tuple[int, dict[str, Any]]:
+    return shard_index(row["id"], num_shards, shuffle_seed), row
 
 
 def _shard_partition(index: int) -> int:
@@ -105,9 +117,13 @@ def _write_shard(
     directory: str,
     keep_text: bool,
     compression: str,
+    shuffle_seed: int | None,
 ) -> Iterator[ShardResult]:
-    rows = [row for _, row in keyed_rows]  # write_shard sorts a shard's rows by id
-    info = write_shard(rows, directory, shard_name(index, num_shards), keep_text=keep_text, compression=compression)
+    rows = [row for _, row in keyed_rows]  # write_shard sorts a shard's rows (by id, or seeded hash)
+    name = shard_name(index, num_shards)
+    info = write_shard(
+        rows, directory, name, keep_text=keep_text, compression=compression, shuffle_seed=shuffle_seed
+    )
     languages: dict[str, Counter] = {}
     for row in rows:
         per = languages.setdefault(row.get("language") or "unknown", Counter())
@@ -122,7 +138,13 @@ def _write_shard(
 
 
 def write_manifest(
-    path: str, results: list[ShardResult], *, tokenizer_info: dict, keep_text: bool, config: dict
+    path: str,
+    results: list[ShardResult],
+    *,
+    tokenizer_info: dict,
+    keep_text: bool,
+    config: dict,
+    shuffle_seed: int | None = None,
 ) -> dict[str, Any]:
     languages: dict[str, Counter] = {}
     for _info, per_shard in results:
@@ -134,6 +156,7 @@ def write_manifest(
         keep_text=keep_text,
         languages={lang: dict(counts) for lang, counts in languages.items()},
         config=config,
+        shuffle_seed=shuffle_seed,
     )
     write_json_atomic(path, manifest)
     return manifest

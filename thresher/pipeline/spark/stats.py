@@ -1,9 +1,11 @@
-"""Counters on Spark: one accumulator whose updates are idempotent per partition.
+"""Counters on Spark (dedup and shards): one accumulator whose updates are idempotent per partition.
 
 Stages count through a :class:`thresher.stats.StatsSink`; inside a Spark task
 that sink is a :class:`PartitionStats`, a plain Counter for one partition of
 one step. When the step has yielded the partition's last record, the Counter
-goes to the accumulator keyed by ``(step, partition index)``.
+goes to the accumulator keyed by ``(step, partition index)``. (Phase A counts
+per input file instead, as data written with each file's result: see
+:mod:`thresher.pipeline.spark.phase_a`.)
 
 Why keyed, and not one summed Counter: Spark applies accumulator updates made
 in transformations once per *task run*, so a partition computed twice (an

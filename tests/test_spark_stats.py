@@ -1,0 +1,88 @@
+"""Counters on Spark: the idempotent accumulator, its task-side sink, and exactness under recomputation."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+pytest.importorskip("pyspark", reason="the Spark engine needs the spark extra (pyspark)")
+
+from thresher.pipeline.spark.stats import (  # noqa: E402
+    PartitionCountersParam,
+    PartitionStats,
+    SparkStats,
+    _CountedStep,
+)
+
+pytest_plugins = ["spark_cluster"]
+
+
+class _RecordingAccumulator:
+    def __init__(self) -> None:
+        self.updates: list[dict] = []
+
+    def add(self, term: dict) -> None:
+        self.updates.append(term)
+
+
+def _counting_body():
+    """A step body, made in a function so that it pickles by value (executors cannot import tests)."""
+
+    def count_numbers(index, numbers, stats: PartitionStats):
+        for number in numbers:
+            stats.inc("numbers/in")
+            stats.inc("numbers/sum", number)
+            yield number
+
+    return count_numbers
+
+
+def test_a_partition_replaces_its_earlier_report_and_partitions_add_up():
+    param = PartitionCountersParam()
+    value = param.zero({})
+    value = param.addInPlace(value, {("step", 0): Counter(a=2)})
+    value = param.addInPlace(value, {("step", 1): Counter(a=3, b=1)})
+    value = param.addInPlace(value, {("step", 0): Counter(a=2)})  # partition 0 computed again
+    value = param.addInPlace(value, {("other", 0): Counter(a=1)})
+    assert value == {("step", 0): Counter(a=2), ("step", 1): Counter(a=3, b=1), ("other", 0): Counter(a=1)}
+
+
+def test_the_sink_reports_a_partition_once_it_was_read_to_its_end():
+    accumulator = _RecordingAccumulator()
+    step = _CountedStep("numbers", _counting_body(), accumulator)
+
+    assert list(step(7, iter([1, 2, 3]))) == [1, 2, 3]
+    assert accumulator.updates == [{("numbers", 7): Counter({"numbers/in": 3, "numbers/sum": 6})}]
+
+    partial = step(8, iter([1, 2, 3]))
+    next(partial)
+    partial.close()  # as when a `take` stops reading
+    assert len(accumulator.updates) == 1, "a partially read partition must not report"
+
+
+def test_counts_are_exact_when_spark_computes_a_partition_twice(spark_sc):
+    stats = SparkStats(spark_sc)
+    naive = spark_sc.accumulator(0)  # a plain summing accumulator, to show the recomputation
+
+    def count_naively(number):
+        naive.add(1)
+        return number
+
+    numbers = spark_sc.parallelize(range(100), 4).mapPartitionsWithIndex(
+        stats.counted("numbers", _counting_body())
+    ).map(count_naively)
+    assert numbers.count() == 100
+    assert numbers.sum() == 4950  # not cached: every partition runs again
+    assert naive.value == 200
+    assert stats.totals() == {"numbers/in": 100, "numbers/sum": 4950}
+
+    numbers.take(3)  # reads part of a partition
+    assert stats.totals() == {"numbers/in": 100, "numbers/sum": 4950}
+
+
+def test_a_step_name_serves_one_rdd_only(spark_sc):
+    stats = SparkStats(spark_sc)
+    stats.counted("numbers", _counting_body())
+    with pytest.raises(ValueError, match="already used"):
+        stats.counted("numbers", _counting_body())
