@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-SUBCOMMANDS = ["run", "sample", "train-tokenizer", "inspect", "export", "report"]
+SUBCOMMANDS = ["run", "sample", "train-tokenizer", "inspect", "export", "report", "dedup-eval"]
 
 
 def _thresher(*args: str, cwd=None) -> subprocess.CompletedProcess:

@@ -56,7 +56,9 @@ META_FILE = "index.json"
 BANDS, URLS, TEXTS = "bands", "urls", "texts"
 TABLES = (BANDS, URLS, TEXTS)
 SCHEMAS: dict[str, pa.Schema] = {
-    BANDS: pa.schema([pa.field("band_index", pa.int32(), nullable=False), pa.field("band_hash", pa.binary(), nullable=False)]),
+    BANDS: pa.schema(
+        [pa.field("band_index", pa.int32(), nullable=False), pa.field("band_hash", pa.binary(), nullable=False)]
+    ),
     URLS: pa.schema([pa.field("url_key", pa.string(), nullable=False), pa.field("id", pa.string(), nullable=False)]),
     TEXTS: pa.schema([pa.field("text_key", pa.string(), nullable=False), pa.field("id", pa.string(), nullable=False)]),
 }
@@ -131,7 +133,7 @@ def index_rows(keys: DocumentKeys) -> Iterator[tuple[str, dict[str, Any]]]:
 # -- paths and metadata ---------------------------------------------------------
 
 
-def _join(directory: str, name: str) -> str:
+def join_path(directory: str, name: str) -> str:
     # posixpath keeps URLs (s3://bucket/dir) intact; local paths are POSIX here too.
     return posixpath.join(directory, name)
 
@@ -149,14 +151,14 @@ def _fs(path: str):
     return url_to_fs(path)
 
 
-def _makedirs(path: str) -> None:
+def make_dirs(path: str) -> None:
     fs, local = _fs(path)
     fs.makedirs(local, exist_ok=True)
 
 
 def remove_meta(directory: str) -> None:
     """Delete ``index.json`` before rewriting an index, so a half-rewritten one is never taken as complete."""
-    fs, local = _fs(_join(directory, META_FILE))
+    fs, local = _fs(join_path(directory, META_FILE))
     if fs.exists(local):
         fs.rm(local)
 
@@ -175,7 +177,7 @@ class IndexMeta:
     created: str = ""
 
     def table_files(self, table: str) -> list[str]:
-        return [_join(self.path, name) for name in self.files.get(table, [])]
+        return [join_path(self.path, name) for name in self.files.get(table, [])]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -203,18 +205,18 @@ def write_meta(
         created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     )
     meta.rows = {table: sum(_num_rows(p) for p in meta.table_files(table)) for table in TABLES}
-    tmp = _join(directory, f".{META_FILE}.tmp")
+    tmp = join_path(directory, f".{META_FILE}.tmp")
     with _open(tmp, "w") as fh:
         json.dump(meta.to_json(), fh, indent=2, sort_keys=True)
     # Renamed into place: a reader sees the whole file or none.
     fs, src = _fs(tmp)
-    fs.mv(src, _fs(_join(directory, META_FILE))[1])
+    fs.mv(src, _fs(join_path(directory, META_FILE))[1])
     return meta
 
 
 def read_meta(directory: str) -> IndexMeta:
     """The index's ``index.json``; a :class:`ThresherError` if it is missing or not an index."""
-    path = _join(directory, META_FILE)
+    path = join_path(directory, META_FILE)
     try:
         with _open(path, "r") as fh:
             data = json.load(fh)
@@ -275,7 +277,7 @@ def write_index(
     batch_size: int = 512,
 ) -> IndexMeta:
     """Index ``docs`` (a run's kept documents) into ``directory``: one Parquet file per table."""
-    _makedirs(directory)
+    make_dirs(directory)
     remove_meta(directory)
     rows: dict[str, list[dict[str, Any]]] = {table: [] for table in TABLES}
     batch: list[Document] = []
@@ -296,7 +298,7 @@ def write_index(
         schema = SCHEMAS[table]
         data = pa.Table.from_pylist(rows[table], schema=schema)
         name = f"{table}.parquet"
-        with _open(_join(directory, name), "wb") as fh:
+        with _open(join_path(directory, name), "wb") as fh:
             pq.write_table(data, fh)
         files[table] = [name]
     return write_meta(directory, params, files, exact_normalization)
@@ -311,7 +313,9 @@ class LoadedIndex:
     bands: set[BandKey]
 
 
-def load_index(directories: str | Sequence[str], params: MinHashParams, exact_normalization: str = DEFAULT) -> LoadedIndex:
+def load_index(
+    directories: str | Sequence[str], params: MinHashParams, exact_normalization: str = DEFAULT
+) -> LoadedIndex:
     """Read one or more indexes whole (small indexes only; the Beam transform joins instead)."""
     if isinstance(directories, str):
         directories = [directories]
@@ -333,7 +337,9 @@ def load_index(directories: str | Sequence[str], params: MinHashParams, exact_no
     return loaded
 
 
-def match_index(keys: DocumentKeys, index: LoadedIndex, matches: Sequence[str] = MATCHES) -> tuple[str, str | None] | None:
+def match_index(
+    keys: DocumentKeys, index: LoadedIndex, matches: Sequence[str] = MATCHES
+) -> tuple[str, str | None] | None:
     """``(match kind, indexed id or None)`` of the first match in priority order, or None: the reference rule."""
     if URL in matches and keys.url_key in index.urls:
         return URL, index.urls[keys.url_key]

@@ -117,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--output", required=True, metavar="tokenizer.json")
     train.set_defaults(func=_cmd_train_tokenizer)
 
+    from thresher.dedup.cli import add_dedup_eval_parser
     from thresher.export.cli import add_export_parser
     from thresher.inspect.cli import add_inspect_parser
     from thresher.report.cli import add_report_parser
@@ -124,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_inspect_parser(sub)
     add_export_parser(sub)
     add_report_parser(sub)
+    add_dedup_eval_parser(sub)
     return parser
 
 

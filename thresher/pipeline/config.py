@@ -110,6 +110,20 @@ class MinHashConfig:
     hash: str = "xxh3"
     #: Unrolled connected-component rounds; raise for very long duplicate chains.
     max_rounds: int = 20
+    #: Check each LSH candidate pair by exact shingle Jaccard before clustering (off, as in FineWeb).
+    verify: bool = False
+    #: Jaccard a candidate pair needs when verify is on; null = the S-curve threshold (1/bands)^(1/rows).
+    verify_threshold: float | None = None
+
+
+@dataclass
+class IndexDedupConfig:
+    #: Dedup indexes of earlier runs: documents they already hold are dropped.
+    read: list[str] = field(default_factory=list)
+    #: What drops a document: any of url, text, near.
+    matches: list[str] = field(default_factory=lambda: ["url", "text", "near"])
+    #: Write this run's index (of its kept documents) here; null writes none.
+    write: str | None = None
 
 
 @dataclass
@@ -117,6 +131,7 @@ class DedupConfig:
     url: UrlDedupConfig = field(default_factory=UrlDedupConfig)
     exact: ExactDedupConfig = field(default_factory=ExactDedupConfig)
     minhash: MinHashConfig = field(default_factory=MinHashConfig)
+    index: IndexDedupConfig = field(default_factory=IndexDedupConfig)
 
 
 @dataclass
@@ -330,6 +345,19 @@ def _validate_semantics(config: PipelineConfig) -> None:
     threshold = config.langid.threshold
     if threshold is not None and not 0.0 <= threshold <= 1.0:
         raise ConfigError(f"langid.threshold: must be within 0..1, got {threshold}")
+    verify_threshold = config.dedup.minhash.verify_threshold
+    if verify_threshold is not None and not 0.0 < verify_threshold <= 1.0:
+        raise ConfigError(f"dedup.minhash.verify_threshold: must be within (0, 1], got {verify_threshold}")
+    index = config.dedup.index
+    if not index.matches or set(index.matches) - {"url", "text", "near"}:
+        raise ConfigError(f"dedup.index.matches: a non-empty subset of url, text, near, got {index.matches}")
+    if index.write and index.write in index.read:
+        raise ConfigError("dedup.index.write: must not be one of dedup.index.read (writing replaces it)")
+    if config.runner.name == "spark" and (config.dedup.minhash.verify or index.read or index.write):
+        raise ConfigError(
+            "dedup.minhash.verify and dedup.index are not available on the spark runner yet; "
+            "use a Beam runner for them"
+        )
     for i, entry in enumerate(config.filters):
         if len(entry) != 1:
             raise ConfigError(

@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 # Stages in pipeline order; quality filters are inserted where ``filters/*`` stands.
-STAGE_ORDER = ("url_filter", "extract", "langid", "filters/*", "dedup_url", "dedup_exact", "dedup_minhash")
+STAGE_ORDER = (
+    "url_filter", "extract", "langid", "filters/*", "dedup_index", "dedup_url", "dedup_exact", "dedup_minhash"
+)
 
 
 def _prefixed(counters: Mapping[str, int], prefix: str) -> dict[str, int]:

@@ -413,3 +413,395 @@ class MinHashDedup(beam.PTransform):
             | "Apply"
             >> beam.ParDo(_ApplyDecisions(MINHASH_STAGE, MINHASH_REASON)).with_outputs(REMOVED, main=KEPT)
         )
+
+
+# -- verified MinHash: candidate edges checked by exact Jaccard --------------------
+# Engine-neutral rule: thresher.dedup.verify. Edge counters use their own
+# stage name without "/in", so the documents funnel never mistakes them for a
+# document stage.
+
+# Imported here, not at the top: this section was added after the module's
+# original import block, which stays untouched.
+from thresher.dedup import index as dedup_index  # noqa: E402
+from thresher.dedup.verify import check_threshold, default_threshold, shingle_set, verify_edge  # noqa: E402
+
+VERIFY_STAGE = "dedup_minhash_verify"
+
+
+def _edge_by_first(edge: tuple[str, str]) -> tuple[str, str]:
+    return edge
+
+
+def _doc_text_record(doc: Document) -> tuple[str, str]:
+    return doc.id, doc.text
+
+
+def _first_or_none(values: Iterable[Any]) -> Any:
+    for value in values:
+        return value
+    return None
+
+
+def _attach_first_text(element: tuple[str, dict]) -> Iterable[tuple[str, tuple[str, str]]]:
+    """``(a, {edge: [b...], text: [text_a]})`` -> ``(b, (a, text_a))`` once per distinct ``b``.
+
+    Star edges put the bucket's smallest id second, so the high-degree end is
+    ``b``: its text is attached in the second join, once per group, not here.
+    """
+    a, joined = element
+    text_a = _first_or_none(joined["text"])
+    # No text: an edge to an unknown id, which MinHashCandidateEdges never makes.
+    # (No early return: Beam warns about generators that mix return and yield.)
+    if text_a is not None:
+        for b in set(joined["edge"]):  # the same edge from several bands is verified once
+            yield b, (a, text_a)
+
+
+class _VerifyAgainstSecond(beam.DoFn):
+    """``(b, {half: [(a, text_a)...], text: [text_b]})`` -> the edges ``(a, b)`` at or above the threshold."""
+
+    def __init__(self, params: MinHashParams, threshold: float) -> None:
+        self._params = params
+        self._threshold = threshold
+        self._stats = BeamStats()
+
+    def process(self, element: tuple[str, dict]) -> Iterable[tuple[str, str]]:
+        b, joined = element
+        text_b = _first_or_none(joined["text"])
+        # Edges to an unknown id (none come from MinHashCandidateEdges) are dropped.
+        halves = joined["half"] if text_b is not None else ()
+        shingles_b = shingle_set(text_b or "", self._params)  # once per node, however many edges reach it
+        for a, text_a in halves:
+            self._stats.inc(f"{VERIFY_STAGE}/candidate_edges")
+            kept = verify_edge((a, b), shingle_set(text_a, self._params), shingles_b, self._threshold)
+            self._stats.inc(f"{VERIFY_STAGE}/{'verified_edges' if kept else 'rejected_edges'}")
+            yield from kept
+
+
+class VerifyCandidateEdges(beam.PTransform):
+    """``{"edges": (a, b), "docs": Document}`` -> the edges whose documents' shingle Jaccard is >= ``threshold``.
+
+    Two joins on id (CoGroupByKey), never a side input: edges keyed by their
+    first id meet that document's text, then are re-keyed by their second
+    id to meet the other text. Each edge carries one text through one shuffle.
+    Counters: ``dedup_minhash_verify/candidate_edges``, ``/verified_edges``,
+    ``/rejected_edges`` (distinct edges).
+    """
+
+    def __init__(self, params: MinHashParams, threshold: float | None = None) -> None:
+        super().__init__()
+        check_threshold(threshold)
+        self._params = params
+        self._threshold = default_threshold(params) if threshold is None else threshold
+
+    def expand(self, inputs):
+        texts = inputs["docs"] | "TextById" >> beam.Map(_doc_text_record)
+        halves = (
+            {"edge": inputs["edges"] | "ByFirst" >> beam.Map(_edge_by_first), "text": texts}
+            | "JoinFirstText" >> beam.CoGroupByKey()
+            | "AttachFirstText" >> beam.FlatMap(_attach_first_text)
+        )
+        return (
+            {"half": halves, "text": texts}
+            | "JoinSecondText" >> beam.CoGroupByKey()
+            | "Verify" >> beam.ParDo(_VerifyAgainstSecond(self._params, self._threshold))
+        )
+
+
+class VerifiedMinHashDedup(MinHashDedup):
+    """:class:`MinHashDedup` with every candidate edge verified by exact Jaccard before components.
+
+    ``verify_threshold``: the Jaccard similarity an edge needs (default: the
+    S-curve threshold ``(1/b)**(1/r)``). A pair LSH proposes below it is
+    never merged. Same outputs and counters as :class:`MinHashDedup`, plus the
+    edge counters of :class:`VerifyCandidateEdges`.
+    """
+
+    def __init__(
+        self, params: MinHashParams | None = None, *, verify_threshold: float | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(params, **kwargs)
+        check_threshold(verify_threshold)
+        self.verify_threshold = verify_threshold
+
+    def expand(self, docs):
+        # MinHashDedup.expand with one more step between edges and components;
+        # repeated rather than refactored so MinHashDedup's graph stays as it is.
+        p = self.params
+        keyed_docs = docs | "CountAndKeyById" >> beam.ParDo(_CountAndKey(MINHASH_STAGE, _doc_id))
+        candidates = docs | "CandidateEdges" >> MinHashCandidateEdges(p, self._batch_size, self._max_batch_chars)
+        edges = {"edges": candidates, "docs": docs} | "VerifyEdges" >> VerifyCandidateEdges(p, self.verify_threshold)
+        labels = edges | "Components" >> ConnectedComponents(p.max_rounds)
+        sort_keys = docs | "KeepKeys" >> beam.Map(_sort_key_record, keep=self._keep)
+        decisions = (
+            {"label": labels, "sort_key": sort_keys}
+            | "JoinLabels" >> beam.CoGroupByKey()
+            | "ByComponent" >> beam.FlatMap(_member_of_component)
+            | "GroupComponents" >> beam.GroupByKey()
+            | "KeepPerComponent" >> beam.FlatMap(_component_decisions)
+        )
+        return (
+            {"doc": keyed_docs, "duplicate_of": decisions}
+            | "JoinDecisions" >> beam.CoGroupByKey()
+            | "Apply"
+            >> beam.ParDo(_ApplyDecisions(MINHASH_STAGE, MINHASH_REASON)).with_outputs(REMOVED, main=KEPT)
+        )
+
+
+# -- cross-run dedup index -------------------------------------------------------------
+# Format, key functions and the in-memory reference: thresher.dedup.index.
+
+INDEX_STAGE = "dedup_index"
+
+
+class _IndexRowsDoFn(beam.DoFn):
+    """Documents -> ``(table, row)`` index rows, signed in batches like :class:`_BandKeysDoFn`."""
+
+    def __init__(self, params: MinHashParams, exact_normalization: str, batch_size: int, max_batch_chars: int) -> None:
+        self._params = params
+        self._exact_normalization = exact_normalization
+        self._batch_size = batch_size
+        self._max_batch_chars = max_batch_chars
+
+    def start_bundle(self) -> None:
+        self._buffer: list[tuple[Document, Any, Any]] = []
+        self._chars = 0
+
+    def process(self, doc: Document, window=beam.DoFn.WindowParam, timestamp=beam.DoFn.TimestampParam):
+        self._buffer.append((doc, window, timestamp))
+        self._chars += len(doc.text)
+        if len(self._buffer) >= self._batch_size or self._chars >= self._max_batch_chars:
+            yield from self._flush()
+
+    def finish_bundle(self):
+        yield from self._flush()
+
+    def _flush(self) -> Iterable[WindowedValue]:
+        if not self._buffer:
+            return
+        docs = [d for d, _, _ in self._buffer]
+        keys_of_batch = dedup_index.document_keys(docs, self._params, self._exact_normalization)
+        for (_, window, timestamp), keys in zip(self._buffer, keys_of_batch):
+            for record in dedup_index.index_rows(keys):
+                yield WindowedValue(record, timestamp, (window,))
+        self._buffer = []
+        self._chars = 0
+
+
+def _table_number(record: tuple[str, dict], _partitions: int, tables: tuple[str, ...]) -> int:
+    return tables.index(record[0])
+
+
+def _row_of(record: tuple[str, dict]) -> dict:
+    return record[1]
+
+
+def _write_index_meta(_, directory: str, params: MinHashParams, exact_normalization: str, **files: list[str]) -> str:
+    dedup_index.write_meta(directory, params, files, exact_normalization)
+    return directory
+
+
+class WriteDedupIndex(beam.PTransform):
+    """Kept documents -> a dedup index at ``path`` (:mod:`thresher.dedup.index`); outputs ``path`` once written.
+
+    Tables are written as Parquet shards in parallel; ``index.json`` is
+    written last, by one step that waits for every shard (it sees only file
+    names), so the index is complete or absent. An existing ``index.json`` at
+    ``path`` is deleted when the pipeline is built.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        params: MinHashParams,
+        exact_normalization: str = DEFAULT,
+        batch_size: int = 512,
+        max_batch_chars: int = 8_000_000,
+    ) -> None:
+        super().__init__()
+        exact_text_key("", exact_normalization)  # fail at construction on an unknown name
+        self._path = path
+        self._params = params
+        self._exact_normalization = exact_normalization
+        self._batch_size = batch_size
+        self._max_batch_chars = max_batch_chars
+
+    def expand(self, docs):
+        dedup_index.make_dirs(self._path)
+        dedup_index.remove_meta(self._path)
+        records = docs | "IndexRows" >> beam.ParDo(
+            _IndexRowsDoFn(self._params, self._exact_normalization, self._batch_size, self._max_batch_chars)
+        )
+        parts = records | "ByTable" >> beam.Partition(_table_number, len(dedup_index.TABLES), dedup_index.TABLES)
+        files = {}
+        for table, part in zip(dedup_index.TABLES, parts):
+            files[table] = beam.pvalue.AsList(
+                part
+                | f"{table}Rows" >> beam.Map(_row_of)
+                | f"Write{table}"
+                >> beam.io.WriteToParquet(
+                    dedup_index.join_path(self._path, table), dedup_index.SCHEMAS[table], file_name_suffix=".parquet"
+                )
+            )
+        return (
+            docs.pipeline
+            | "Once" >> beam.Create([None])
+            | "WriteIndexJson"
+            >> beam.Map(_write_index_meta, self._path, self._params, self._exact_normalization, **files)
+        )
+
+
+class _DocIndexKeysDoFn(beam.DoFn):
+    """Counts ``dedup_index/in``; emits ``(("u", url key), id)`` and ``(("t", text key), id)``."""
+
+    def __init__(self, matches: tuple[str, ...], exact_normalization: str) -> None:
+        self._matches = matches
+        self._exact_normalization = exact_normalization
+        self._stats = BeamStats()
+
+    def process(self, doc: Document):
+        self._stats.inc(f"{INDEX_STAGE}/in")
+        if dedup_index.URL in self._matches:
+            yield ("u", url_key(doc.url)), doc.id
+        if dedup_index.TEXT in self._matches:
+            yield ("t", exact_text_key(doc.text, self._exact_normalization)), doc.id
+
+
+def _tag_band_key(record: tuple[tuple[int, bytes], str]) -> tuple[tuple, str]:
+    (band, band_hash), doc_id = record
+    return ("n", band, band_hash), doc_id
+
+
+def _url_row_key(row: dict) -> tuple[tuple, str]:
+    return ("u", row["url_key"]), row["id"]
+
+
+def _text_row_key(row: dict) -> tuple[tuple, str]:
+    return ("t", row["text_key"]), row["id"]
+
+
+def _band_row_key(row: dict) -> tuple[tuple, str]:
+    # Band rows carry no id (see thresher.dedup.index): "" sorts first and means unknown.
+    return ("n", int(row["band_index"]), bytes(row["band_hash"])), ""
+
+
+# Match kind of a key tag, ranked in the priority order of thresher.dedup.index.MATCHES.
+_TAG_RANK = {"u": 0, "t": 1, "n": 2}
+
+
+def _index_hits(element: tuple[tuple, dict]) -> Iterable[tuple[str, tuple[int, str]]]:
+    """``(doc id, (match rank, indexed id))`` for every document sharing a key with the index."""
+    key, joined = element
+    doc_ids = joined["doc"]
+    indexed = None
+    # Most keys are index keys no new document has: skip their index rows unread.
+    if _first_or_none(doc_ids) is not None:
+        for indexed_id in joined["index"]:
+            indexed = indexed_id if indexed is None else min(indexed, indexed_id)
+    if indexed is not None:
+        rank = _TAG_RANK[key[0]]
+        for doc_id in doc_ids:
+            yield doc_id, (rank, indexed)
+
+
+def _doc_by_id(doc: Document) -> tuple[str, Document]:
+    return doc.id, doc
+
+
+class _ApplyIndexHits(beam.DoFn):
+    def __init__(self, reasons: tuple[str, ...]) -> None:
+        self._reasons = reasons  # by rank
+        self._stats = BeamStats()
+
+    def process(self, element: tuple[str, dict]):
+        _, joined = element
+        best = None
+        for hit in joined["hit"]:
+            best = hit if best is None else min(best, hit)
+        for doc in joined["doc"]:
+            if best is None:
+                self._stats.inc(f"{INDEX_STAGE}/kept")
+                yield doc
+            else:
+                rank, indexed_id = best
+                self._stats.inc(dropped(INDEX_STAGE, self._reasons[rank]))
+                yield TaggedOutput(REMOVED, mark_duplicate(doc, indexed_id or None))
+
+
+class DropIndexedDuplicates(beam.PTransform):
+    """Documents -> ``kept`` / ``removed``: drops those an existing dedup index already holds.
+
+    A document is dropped if its URL key or exact-text key is in the index,
+    or any of its band hashes is an indexed band (a near-duplicate of an
+    indexed document; ``matches`` selects which of ``url``, ``text``,
+    ``near`` apply). ``index_paths``: one index directory or several (e.g.
+    one per earlier crawl). Each is checked against ``params`` when the
+    pipeline is built: an index made with other settings raises
+    :class:`~thresher.errors.ThresherError`.
+
+    Implemented as joins, never a side input, since an index can be larger
+    than any worker: document keys and index rows meet in one CoGroupByKey on
+    the key; the hits (few) meet the documents in a second on id. Removed
+    copies name the indexed document in ``duplicate_of`` for URL and text
+    matches (empty for near matches: band rows carry no id).
+
+    Counters: ``dedup_index/in``, ``dedup_index/kept``,
+    ``dedup_index/dropped/in_index_url|in_index_text|in_index_near``.
+    """
+
+    def __init__(
+        self,
+        index_paths: str | Iterable[str],
+        params: MinHashParams,
+        matches: Iterable[str] = ("url", "text", "near"),
+        exact_normalization: str = DEFAULT,
+        batch_size: int = 512,
+        max_batch_chars: int = 8_000_000,
+    ) -> None:
+        super().__init__()
+        self._matches = dedup_index.check_matches(matches)
+        paths = [index_paths] if isinstance(index_paths, str) else list(index_paths)
+        metas = [dedup_index.open_index(path, params, exact_normalization) for path in paths]
+        wanted = {
+            dedup_index.URL: dedup_index.URLS,
+            dedup_index.TEXT: dedup_index.TEXTS,
+            dedup_index.NEAR: dedup_index.BANDS,
+        }
+        self._files = {m: sorted(f for meta in metas for f in meta.table_files(wanted[m])) for m in self._matches}
+        self._reasons = tuple(dedup_index.REASONS[m] for m in dedup_index.MATCHES)
+        self._params = params
+        self._exact_normalization = exact_normalization
+        self._batch_size = batch_size
+        self._max_batch_chars = max_batch_chars
+
+    def expand(self, docs):
+        pipeline = docs.pipeline
+        doc_keys = [docs | "DocKeys" >> beam.ParDo(_DocIndexKeysDoFn(self._matches, self._exact_normalization))]
+        index_keys = []
+        row_key = {dedup_index.URL: _url_row_key, dedup_index.TEXT: _text_row_key, dedup_index.NEAR: _band_row_key}
+        for match, files in self._files.items():
+            index_keys.append(
+                pipeline
+                | f"{match}IndexFiles" >> beam.Create(files)
+                | f"Read{match}Index" >> beam.io.ReadAllFromParquet()
+                | f"{match}IndexKeys" >> beam.Map(row_key[match])
+            )
+        if dedup_index.NEAR in self._matches:
+            doc_keys.append(
+                docs
+                | "BandKeys" >> beam.ParDo(_BandKeysDoFn(self._params, self._batch_size, self._max_batch_chars))
+                | "TagBandKeys" >> beam.Map(_tag_band_key)
+            )
+        hits = (
+            {
+                "doc": doc_keys | "AllDocKeys" >> beam.Flatten(),
+                "index": index_keys | "AllIndexKeys" >> beam.Flatten(pipeline=pipeline),
+            }
+            | "JoinKeys" >> beam.CoGroupByKey()
+            | "Hits" >> beam.FlatMap(_index_hits)
+        )
+        return (
+            {"doc": docs | "ById" >> beam.Map(_doc_by_id), "hit": hits}
+            | "JoinHits" >> beam.CoGroupByKey()
+            | "Apply" >> beam.ParDo(_ApplyIndexHits(self._reasons)).with_outputs(REMOVED, main=KEPT)
+        )

@@ -20,7 +20,15 @@ from thresher.errors import ThresherError
 from thresher.io.documents import DOCUMENT_SCHEMA, document_to_row, row_to_document
 from thresher.io.manifest import write_json_atomic
 from thresher.io.inputs import InputOptions
-from thresher.pipeline.beam.dedup import ExactDedup, MinHashDedup, UrlDedup
+from thresher.dedup.params import MinHashParams
+from thresher.pipeline.beam.dedup import (
+    DropIndexedDuplicates,
+    ExactDedup,
+    MinHashDedup,
+    UrlDedup,
+    VerifiedMinHashDedup,
+    WriteDedupIndex,
+)
 from thresher.pipeline.beam.metrics import NAMESPACE
 from thresher.pipeline.beam.phase_a import PhaseAPerFile
 from thresher.pipeline.checkpoint import completed_results, merged_audit, merged_counters
@@ -107,6 +115,16 @@ def _run_dedup_pipeline(
     import pyarrow as pa
 
     dedup = config.dedup
+    mh = dedup.minhash
+    params = MinHashParams(
+        ngram=mh.ngram,
+        bands=mh.bands,
+        rows=mh.rows,
+        seed=mh.seed,
+        normalization=mh.normalization,
+        hash=mh.hash,
+        max_rounds=mh.max_rounds,
+    )
     removed_schema = pa.schema([DOCUMENT_SCHEMA.field(k) for k in _REMOVED_SCHEMA_FIELDS])
     with beam.Pipeline(options=pipeline_options(config, extra_args)) as pipeline:
         docs = (
@@ -116,6 +134,13 @@ def _run_dedup_pipeline(
             | "ToDocuments" >> beam.Map(row_to_document)
         )
         removed = []
+        if dedup.index.read:
+            # Cross-run dedup: what earlier runs' indexes already hold goes first.
+            result = docs | "DropIndexed" >> DropIndexedDuplicates(
+                dedup.index.read, params, matches=tuple(dedup.index.matches)
+            )
+            docs, gone = result.kept, result.removed
+            removed.append(gone)
         if dedup.url.enabled:
             result = docs | "UrlDedup" >> UrlDedup(keep=dedup.url.keep)
             docs, gone = result.kept, result.removed
@@ -124,19 +149,17 @@ def _run_dedup_pipeline(
             result = docs | "ExactDedup" >> ExactDedup()
             docs, gone = result.kept, result.removed
             removed.append(gone)
-        if dedup.minhash.enabled:
-            mh = dedup.minhash
-            result = docs | "MinHashDedup" >> MinHashDedup(
-                ngram=mh.ngram,
-                bands=mh.bands,
-                rows=mh.rows,
-                seed=mh.seed,
-                normalization=mh.normalization,
-                hash=mh.hash,
-                max_rounds=mh.max_rounds,
+        if mh.enabled:
+            transform = (
+                VerifiedMinHashDedup(params, verify_threshold=mh.verify_threshold)
+                if mh.verify
+                else MinHashDedup(params)
             )
+            result = docs | "MinHashDedup" >> transform
             docs, gone = result.kept, result.removed
             removed.append(gone)
+        if dedup.index.write:
+            _ = docs | "WriteDedupIndex" >> WriteDedupIndex(dedup.index.write, params)
         (
             docs
             | "ToRows" >> beam.Map(document_to_row)
