@@ -30,8 +30,10 @@ def read_arc(opened: OpenedInput, account: ReadAccount, max_payload_bytes: int) 
                 account.skipped_structural(record.rec_type or "unknown_record_type")
                 continue
             outcome = _to_page(record, opened.path, max_payload_bytes)
-            # warcio knows a record's offset only once its payload has been read.
-            offset = records.get_record_offset()
+            # warcio knows a record's offset only once its payload has been read. It derives it from
+            # gzip member boundaries and declared lengths, so a lying length (a record that starts inside
+            # the previous one's member) makes it negative: keep the last good offset, nearest to the bytes.
+            offset = max(records.get_record_offset(), offset)
             url = (record.rec_headers.get_header("WARC-Target-URI") or "").strip()
             if isinstance(outcome, str):
                 account.outcome(outcome, url, offset)

@@ -74,9 +74,15 @@ def normalize_charset(label: str | None) -> str | None:
     label = label.strip().strip("\"'").lower()
     label = _WHATWG_ALIASES.get(label, label)
     try:
-        return codecs.lookup(label).name
-    except LookupError:
+        info = codecs.lookup(label)
+    except (LookupError, ValueError):  # ValueError: a label with a NUL in it (headers carry anything)
         return None
+    # A hostile header or meta tag can name any Python codec: bytes-to-bytes ones (base64, zlib, hex...)
+    # and str-to-str ones (rot13) are no charsets and make bytes.decode raise LookupError, and
+    # ``undefined`` always raises. ``_is_text_encoding`` is the flag bytes.decode itself checks.
+    if not getattr(info, "_is_text_encoding", True) or info.name == "undefined":
+        return None
+    return info.name
 
 
 def meta_charset(body: bytes) -> str | None:
@@ -103,7 +109,7 @@ def decode_html(body: bytes, http_charset: str | None = None) -> tuple[str, str]
             return body.decode("utf-8"), "utf-8"
         try:
             return body.decode(name), name
-        except UnicodeDecodeError:
+        except UnicodeError:  # UnicodeDecodeError, and the plain UnicodeError of idna/punycode ("label too long")
             continue
     if _mostly_utf8(body):
         return body.decode("utf-8", errors="replace"), "utf-8"

@@ -22,6 +22,7 @@ import bz2
 import gzip
 import io
 import lzma
+import re
 import zlib
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Mapping
@@ -84,7 +85,7 @@ def compression_of(head: bytes) -> str | None:
 def _decompressed_head(raw_head: bytes, compression: str | None) -> bytes:
     try:
         if compression == "gzip":
-            return zlib.decompressobj(31).decompress(raw_head, _HEAD_BYTES)
+            return _inflate_slices(zlib.decompressobj(31), raw_head, _HEAD_BYTES)[0]
         if compression == "zstd":
             import zstandard
 
@@ -96,6 +97,23 @@ def _decompressed_head(raw_head: bytes, compression: str | None) -> bytes:
     except Exception:  # noqa: BLE001 - a corrupt head only makes format detection fall back to the name
         return b""
     return raw_head
+
+
+def _inflate_slices(decomp: Any, data: bytes, max_output: int) -> tuple[bytes, bool]:
+    """Inflate ``data`` in small slices: ``(output, intact)``.
+
+    A corrupt stretch (a bad CRC at the end of a member, found by fuzzing) makes zlib raise and
+    lose all the output of that call; in slices, everything before the damage is kept.
+    """
+    out = bytearray()
+    for at in range(0, len(data), 64):
+        if decomp.eof or len(out) >= max_output:
+            break
+        try:
+            out += decomp.decompress(data[at:at + 64], max_output - len(out))
+        except zlib.error:
+            return bytes(out), False
+    return bytes(out), True
 
 
 def decompressed_stream(opened: OpenedInput) -> BinaryIO:
@@ -122,29 +140,48 @@ def first_gzip_member_holds_several_records(opened: OpenedInput, max_output: int
     is the record's address. In a whole-file gzip every record starts inside
     the same member, so offsets must be taken in the decompressed stream
     instead. Decided on the first member: it holds several records when its
-    output runs past the first record's declared length into another record.
+    output runs past the first record's declared length into another record,
+    or, when that length is missing or lies, when another WARC header starts
+    on a line of its own inside it.
     """
     if opened.compression != "gzip":
         return False
     first_len = _first_record_length(opened.head)
-    if first_len is None:
-        return False
     decomp = zlib.decompressobj(31)
     produced = bytearray()
+
+    def next_record_after_first() -> bool:
+        return first_len is not None and len(produced) > first_len + 64 and bytes(
+            produced[first_len:first_len + 64]).lstrip(b"\r\n").startswith((b"WARC/", b"filedesc:"))
+
     try:
         opened.raw.seek(0)
         while not decomp.eof and len(produced) < max_output:
             block = opened.raw.read(1 << 16)
             if not block:
                 break
-            produced += decomp.decompress(block, max_output - len(produced))
-            if len(produced) > first_len + 64:
-                return produced[first_len:first_len + 64].lstrip(b"\r\n").startswith((b"WARC/", b"filedesc:"))
-    except (OSError, zlib.error):
-        return False
+            out, intact = _inflate_slices(decomp, block, max_output - len(produced))
+            produced += out
+            if next_record_after_first():
+                return True
+            if not intact:
+                break  # what came before the damage decides
+    except OSError:
+        pass
     finally:
         opened.raw.seek(0)
-    return False
+    if next_record_after_first():
+        return True
+    if first_len is not None and len(produced) <= first_len + 64:
+        return False  # the member holds the first record's bytes and no more: per-record gzip
+    # Found by fuzzing: when the first record's Content-Length is missing or lies, a whole-file gzip
+    # was taken for per-record gzip, and FastWARC then gave every record in the member the same
+    # meaningless offset (the compressed position of its read buffer, often the end of the file).
+    return _NEXT_WARC_HEADER.search(produced) is not None
+
+
+# A WARC version line at the start of a line, followed by a header field: another record's header.
+_NEXT_WARC_HEADER = re.compile(rb"\nWARC/\d+\.\d+\r?\n[A-Za-z][A-Za-z0-9-]*:")
 
 
 def _first_record_length(head: bytes) -> int | None:

@@ -47,6 +47,11 @@ _STRUCTURAL_RESOURCE = "skipped/resource"
 
 _CANONICAL_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$")
 
+# How a compressed stream breaks: FastWARC raises OSError; gzip.GzipFile (whole-file gzip) raises
+# BadGzipFile (an OSError) on a bad header, but zlib.error on corrupt deflate data and EOFError when
+# the file ends inside the stream, neither of them an OSError (both found by fuzzing).
+_STREAM_ERRORS = (OSError, EOFError, zlib.error)
+
 
 @dataclass(frozen=True, slots=True)
 class WarcReadOptions:
@@ -132,7 +137,7 @@ class _WarcScan:
                     self.in_error = self.last_broken
                     if page is not None:
                         yield page
-            except OSError as exc:
+            except _STREAM_ERRORS as exc:
                 failure = _archive_error_reason(exc)
             resume = self._after_iteration(failure)
             if resume is None:
@@ -163,7 +168,8 @@ class _WarcScan:
         if failure is not None:
             self._count_once(failure, max(self.last_pos, 0))
         elif self.plain and self._plain_tail_unread():
-            self._count_once("malformed_record", self.last_pos)
+            # max(): with no record read at all, last_pos is still -1, and a reject needs a real offset.
+            self._count_once("malformed_record", max(self.last_pos, 0))
         return None
 
     def _count_once(self, reason: str, offset: int) -> None:
@@ -182,13 +188,19 @@ class _WarcScan:
         if not ends:
             return bool(head.strip())
         blank, gap = min(ends)
-        raw.seek(start + blank + gap + self.last_length)
+        record_end = start + blank + gap + self.last_length
+        if record_end >= _size(raw):
+            # The declared length runs past the end (a cut record, or a huge Content-Length that a
+            # seek would refuse): the tail belongs to that record, already counted, and nothing follows.
+            return False
+        raw.seek(record_end)
         return bool(raw.read(1 << 16).strip())
 
 
 def _declared_length(record: WarcRecord) -> int:
     try:
-        return int(record.headers.get("Content-Length") or 0)
+        # A negative Content-Length declares no block at all (and must not move a seek backwards).
+        return max(int(record.headers.get("Content-Length") or 0), 0)
     except ValueError:
         return 0
 
@@ -319,7 +331,7 @@ class _PayloadReader:
             return b""
         try:
             return self.record.reader.read(n)
-        except OSError:
+        except _STREAM_ERRORS:
             # The compressed stream broke inside this record: what was read is incomplete.
             self.broken = True
             return b""
@@ -331,7 +343,7 @@ class _PayloadReader:
         if not self.broken:
             try:
                 self.record.reader.consume()
-            except OSError:
+            except _STREAM_ERRORS:
                 self.broken = True
         return self.broken
 
@@ -355,7 +367,9 @@ def _crawl_date(record: WarcRecord) -> str:
     return normalize_date(record.headers.get("WARC-Date")) or ""
 
 
-def _archive_error_reason(exc: OSError) -> str:
+def _archive_error_reason(exc: BaseException) -> str:
+    if isinstance(exc, EOFError):
+        return "corrupt_compression"  # the compressed stream ended early
     message = str(exc).lower()
     if any(word in message for word in ("gzip", "decompress", "zstd", "lz4", "inflate")):
         return "corrupt_compression"
