@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from time import perf_counter
 
+from thresher.dedup.params import MinHashParams
 from thresher.extract import build_extractor
 from thresher.extract.base import ExtractionBoundHit
 from thresher.filters.base import DocumentFilter
@@ -37,6 +38,20 @@ def build_quality_filters(config: PipelineConfig) -> list[DocumentFilter]:
         # lose them unless output.keep_signals is set.
         filters[-1].record_signals = True
     return filters
+
+
+def minhash_params(config: PipelineConfig) -> MinHashParams:
+    """The ``dedup.minhash`` section as :class:`MinHashParams`, the same for every engine."""
+    mh = config.dedup.minhash
+    return MinHashParams(
+        ngram=mh.ngram,
+        bands=mh.bands,
+        rows=mh.rows,
+        seed=mh.seed,
+        normalization=mh.normalization,
+        hash=mh.hash,
+        max_rounds=mh.max_rounds,
+    )
 
 
 def build_language_filter(config: PipelineConfig) -> LanguageFilter | None:

@@ -20,7 +20,6 @@ from thresher.errors import ThresherError
 from thresher.io.documents import DOCUMENT_SCHEMA, document_to_row, row_to_document
 from thresher.io.manifest import write_json_atomic
 from thresher.io.inputs import InputOptions
-from thresher.dedup.params import MinHashParams
 from thresher.pipeline.beam.dedup import (
     DropIndexedDuplicates,
     ExactDedup,
@@ -35,6 +34,7 @@ from thresher.pipeline.checkpoint import completed_results, merged_audit, merged
 from thresher.pipeline.beam.shards import TokenizeDocuments, WriteShards
 from thresher.pipeline.config import PipelineConfig, phase_a_fingerprint
 from thresher.pipeline.layout import RunLayout
+from thresher.pipeline.stages import minhash_params
 from thresher.tokenize.encoder import DocumentTokenizer
 
 _REMOVED_SCHEMA_FIELDS = ("id", "url", "crawl_date", "duplicate_of")
@@ -116,15 +116,7 @@ def _run_dedup_pipeline(
 
     dedup = config.dedup
     mh = dedup.minhash
-    params = MinHashParams(
-        ngram=mh.ngram,
-        bands=mh.bands,
-        rows=mh.rows,
-        seed=mh.seed,
-        normalization=mh.normalization,
-        hash=mh.hash,
-        max_rounds=mh.max_rounds,
-    )
+    params = minhash_params(config)
     removed_schema = pa.schema([DOCUMENT_SCHEMA.field(k) for k in _REMOVED_SCHEMA_FIELDS])
     with beam.Pipeline(options=pipeline_options(config, extra_args)) as pipeline:
         docs = (

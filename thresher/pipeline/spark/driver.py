@@ -19,7 +19,6 @@ import os
 
 from pyspark import SparkContext
 
-from thresher.dedup.params import MinHashParams
 from thresher.errors import ThresherError
 from thresher.io.documents import DOCUMENT_SCHEMA, document_to_row, row_to_document
 from thresher.io.manifest import write_json_atomic
@@ -32,6 +31,7 @@ from thresher.pipeline.spark.phase_a import write_phase_a_results
 from thresher.pipeline.spark.session import default_partitions, spark_context, spark_settings
 from thresher.pipeline.spark.shards import tokenized_documents, write_manifest, write_shards
 from thresher.pipeline.spark.stats import SparkStats
+from thresher.pipeline.stages import minhash_params
 from thresher.tokenize.encoder import DocumentTokenizer
 
 
@@ -124,20 +124,6 @@ def run_shards_pipeline(
         shuffle_seed=output.shuffle_seed,
     )
     return stats.totals()
-
-
-def minhash_params(config: PipelineConfig) -> MinHashParams:
-    """The ``dedup.minhash`` section as :class:`MinHashParams` (as the Beam driver builds them)."""
-    mh = config.dedup.minhash
-    return MinHashParams(
-        ngram=mh.ngram,
-        bands=mh.bands,
-        rows=mh.rows,
-        seed=mh.seed,
-        normalization=mh.normalization,
-        hash=mh.hash,
-        max_rounds=mh.max_rounds,
-    )
 
 
 def _absolute(path: str) -> str:
