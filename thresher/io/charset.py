@@ -109,7 +109,7 @@ def decode_html(body: bytes, http_charset: str | None = None) -> tuple[str, str]
             return body.decode("utf-8"), "utf-8"
         try:
             return body.decode(name), name
-        except UnicodeError:  # UnicodeDecodeError, and the plain UnicodeError of idna/punycode ("label too long")
+        except UnicodeError:  # UnicodeDecodeError, and the plain UnicodeError of punycode ("incomplete punicode string")
             continue
     if _mostly_utf8(body):
         return body.decode("utf-8", errors="replace"), "utf-8"
