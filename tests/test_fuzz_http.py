@@ -98,6 +98,7 @@ def test_decode_content_raises_only_documented_errors(body: bytes, encoding, max
 @given(rng=st.randoms(use_true_random=False))
 def test_mutated_real_payloads_decode_or_fail_as_documented(material: FuzzMaterial, rng: random.Random):
     ctx = FuzzContext(Path("."))  # no file is written by these targets
+    # run_case asserts the target's oracles (check_decode_html, check_dechunk, ...).
     for generate in (gen_decode_html, gen_dechunk, gen_decode_content, gen_decode_payload):
         run_case(generate(random.Random(rng.getrandbits(64)), material), ctx)
 

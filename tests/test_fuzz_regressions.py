@@ -41,6 +41,8 @@ def context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FuzzContext]:
 
 @pytest.mark.parametrize("name,case", CASES, ids=[name for name, _ in CASES])
 def test_corpus_case_passes_every_oracle(name: str, case: FuzzCase, context: FuzzContext):
+    # run_case asserts every oracle of the case's target (the check_* functions in
+    # test_fuzz_checks): on the code before the fixes these cases failed.
     run_case(case, context)
 
 
