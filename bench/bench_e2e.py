@@ -1,7 +1,8 @@
 """End to end: ``run_pipeline`` on DirectRunner with 1 and 2 workers (and Spark when present) vs the bare floor.
 
     .venv/bin/python bench/bench_e2e.py [--pages 2000] [--workers 1,2] [--tiny-pages 20] [--no-spark]
-                                        [--profile] [--workdir /tmp/thresher-bench] [--out bench/results/e2e.json]
+                                        [--profile] [--breakdown] [--workdir /tmp/thresher-bench]
+                                        [--out bench/results/e2e.json]
 
 Every run is a fresh interpreter (``python bench/common.py pipeline ...``)
 on the generated crawl (``write_sample_crawl(pages=--pages)``; above 2,000
@@ -27,8 +28,11 @@ Where the time goes: a run on a --tiny-pages crawl gives each configuration's
 fixed cost (interpreter, Beam import, building and running two pipelines with
 the MinHash dedup's unrolled rounds, worker start-up); the rest is per page,
 and ``marginal overhead = (CPU(N) - CPU(tiny)) / (bare(N) - bare(tiny))``.
-``--profile`` adds a cProfile run of the 1-worker pipeline summarised by
-package (profiling slows it down; its times are not the headline).
+``--breakdown`` splits the 1-worker fixed cost with three more tiny runs:
+MinHash ``max_rounds: 2`` (instead of 20 unrolled rounds), MinHash dedup off,
+and extraction inline (no extraction worker process). ``--profile`` adds a
+cProfile run of the 1-worker pipeline summarised by package (profiling slows
+it down; its times are not the headline).
 
 Spark runs only if ``pyspark`` is importable and
 ``thresher.pipeline.spark.driver`` exists, with ``runner: {name: spark,
@@ -177,6 +181,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-spark", action="store_true", help="do not try the Spark engine")
     ap.add_argument("--spark-master", default="local[2]")
     ap.add_argument("--profile", action="store_true", help="also run the 1-worker pipeline under cProfile")
+    ap.add_argument("--breakdown", action="store_true",
+                    help="fixed cost by part: 1-worker tiny runs with 2 MinHash rounds, MinHash off, inline extraction")
     ap.add_argument("--workdir", type=Path, default=common.DEFAULT_WORKDIR)
     ap.add_argument("--out", type=Path, default=common.RESULTS / "e2e.json")
     args = ap.parse_args(argv)
@@ -221,6 +227,18 @@ def main(argv: list[str] | None = None) -> int:
             if r["ok"]:
                 fixed[key] = {"cpu_s": r["cpu_s"], "wall_s": r["wall_s"], "process_cpu_s": r["process_cpu_s"],
                               "sampled_cpu_s": r.get("sampled_cpu_s"), "roles": r["roles"]}
+        if args.breakdown:
+            for key, label, overrides in (
+                ("direct_1_max_rounds_2", "MinHash max_rounds 2 (default 20)", {"dedup.minhash.max_rounds": 2}),
+                ("direct_1_minhash_off", "MinHash dedup off", {"dedup.minhash.enabled": False}),
+                ("direct_1_inline_extract", "extraction inline (timeout_s: null)",
+                 {"extract.params": {"timeout_s": None}}),
+            ):
+                r = run_variant(f"direct, 1 worker, {args.tiny_pages} pages, {label}",
+                                pipeline_config(tiny, args.workdir / f"e2e-tiny-{key}", 1, **overrides), args.workdir)
+                if r["ok"]:
+                    fixed[key] = {"label": label, "cpu_s": r["cpu_s"], "wall_s": r["wall_s"],
+                                  "process_cpu_s": r["process_cpu_s"]}
         fixed["imports"] = import_costs()
 
     profile: dict[str, Any] | None = None
@@ -271,6 +289,10 @@ def main(argv: list[str] | None = None) -> int:
                        [("step", "bare step"), ("items", "items"), ("cpu_s", "CPU s"), ("wall_s", "wall s"),
                         ("load", "load 1m")], title="bare floor by step")
     if fixed:
+        breakdown = [dict(v, key=k) for k, v in fixed.items() if isinstance(v, dict) and "label" in v]
+        if breakdown:
+            common.print_table(breakdown, [("label", f"1 worker, {args.tiny_pages} pages"), ("cpu_s", "CPU s"),
+                                           ("wall_s", "wall s")], title="fixed cost by part")
         print(f"\nfixed costs: imports {fixed.get('imports')}; "
               + "; ".join(f"{k}: {v['cpu_s']} CPU s" for k, v in fixed.items() if k.startswith(("direct_", "spark")))
               + f"; bare on {args.tiny_pages} pages: {fixed['bare']['cpu_s']} CPU s")
