@@ -141,3 +141,10 @@ def test_good_pages_do_not_look_like_near_duplicates_of_each_other(fresh, tmp_pa
     )
     assert worst < 0.3, worst
     assert all(re.search(r"\w{4,}", t) for t in texts.values())
+
+
+def test_large_samples_finish(tmp_path):
+    """Past ~3,200 pages the spam host x filler combinations run out; generation must still end."""
+    truth = write_sample_crawl(tmp_path / "big.warc.gz", pages=3600, seed=2)
+    spam = [p.url for p in truth.planted_pages if p.category == "spam_url"]
+    assert len(truth.planted_pages) == 3600 and len(set(spam)) == len(spam)

@@ -85,9 +85,16 @@ def make_sites(corpus: LanguageCorpus, count: int, rng: random.Random, taken: se
 
 def spam_site(corpus: LanguageCorpus, rng: random.Random, taken: set[str]) -> tuple[Site, str]:
     """A site whose URLs carry a spam word; returns it and the word."""
+    attempts = 0
     while True:
         word, pattern, prefix = rng.choice(_SPAM_HOSTS)
-        domain = pattern.format(w=rng.choice(_SPAM_FILLERS))
+        filler = rng.choice(_SPAM_FILLERS)
+        # Large crawls use up the host x filler combinations: number them then
+        # (only after many misses, so small samples stay byte-identical).
+        attempts += 1
+        if attempts > 200:
+            filler = f"{filler}{attempts}"
+        domain = pattern.format(w=filler)
         if domain not in taken:
             break
     taken.add(domain)
