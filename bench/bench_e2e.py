@@ -71,9 +71,10 @@ def spark_unavailable() -> str | None:
     return None
 
 
-def pipeline_config(path: Path, out: Path, workers: int | None = None, runner: str = "direct",
+def pipeline_config(path: Path | list[Path], out: Path, workers: int | None = None, runner: str = "direct",
                     options: dict | None = None, **overrides: Any) -> dict[str, Any]:
-    config: dict[str, Any] = {"input": {"paths": [str(path)]}, "output": {"path": str(out)},
+    paths = [str(p) for p in path] if isinstance(path, list) else [str(path)]
+    config: dict[str, Any] = {"input": {"paths": paths}, "output": {"path": str(out)},
                               "runner": {"name": runner, "workers": workers, "options": options or {}}}
     for dotted, value in overrides.items():
         target = config

@@ -1,9 +1,10 @@
 """Scaling: end-to-end time and peak RSS (driver and every worker) at 1x, 2x and 4x the input.
 
     .venv/bin/python bench/bench_scaling.py [--base-pages 1000] [--factors 1,2,4] [--workers 2]
+                                            [--layout one-file|files] [--runner direct|spark]
                                             [--workdir /tmp/thresher-bench] [--out bench/results/scaling.json]
 
-Each size is a generated crawl (``write_sample_crawl(pages=base x factor)``;
+With ``--layout one-file`` (the default) each size is one generated crawl (``write_sample_crawl(pages=base x factor)``;
 above 2,000 pages, 2,000-page crawls with consecutive seeds concatenated into
 one WARC, see ``common.generated_crawl``) run through ``run_pipeline`` with the default recipe on DirectRunner with
 --workers workers (default: every core), each in a fresh interpreter. For each run:
@@ -16,6 +17,11 @@ Targets: the 4x input within 4.4x the 1x time (CPU time is the headline on a
 shared machine; wall time is reported too); peak RSS per worker flat within
 10 % from 1x to 4x. A least-squares fit ``CPU = fixed + per_page x pages``
 separates the fixed cost from the per-page cost and projects larger inputs.
+
+``--layout files`` grows the input the way a crawl grows: the Nx input is N
+files of --base-pages pages (seeds seed .. seed+N-1), so anything held per
+input file stays the same size. ``--runner spark`` runs the Spark engine
+(``master: local[--workers]``) instead of the DirectRunner.
 """
 
 from __future__ import annotations
@@ -49,6 +55,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--base-pages", type=int, default=1000, help="pages of the 1x crawl (default 1000)")
     ap.add_argument("--factors", default="1,2,4")
     ap.add_argument("--workers", type=int, default=None, help="DirectRunner workers (default: every core)")
+    ap.add_argument("--layout", choices=("one-file", "files"), default="one-file",
+                    help="one-file: the Nx input is one crawl of N x base pages; files: N files of base pages "
+                         "(seeds seed..seed+N-1), as a crawl grows in fixed-size WARC files")
     ap.add_argument("--runner", choices=("direct", "spark"), default="direct",
                     help="direct (DirectRunner) or spark (master local[--workers]; needs the Spark engine)")
     ap.add_argument("--seed", type=int, default=0)
@@ -64,13 +73,17 @@ def main(argv: list[str] | None = None) -> int:
     runs: list[dict[str, Any]] = []
     for f in factors:
         pages = args.base_pages * f
-        crawl = common.generated_crawl(pages, args.seed, args.workdir)
-        print(f"  {f}x: {pages} pages ({common.file_mb([crawl]):.1f} MB), {workers} worker(s) ...", flush=True)
-        if args.runner == "spark":
-            config = pipeline_config(crawl, args.workdir / f"scaling-spark-{f}x", workers, runner="spark",
-                                     options={"master": f"local[{workers}]"})
+        if args.layout == "files":
+            crawl = [common.generated_crawl(args.base_pages, args.seed + i, args.workdir) for i in range(f)]
         else:
-            config = pipeline_config(crawl, args.workdir / f"scaling-{f}x", workers)
+            crawl = [common.generated_crawl(pages, args.seed, args.workdir)]
+        print(f"  {f}x: {pages} pages in {len(crawl)} file(s) ({common.file_mb(crawl):.1f} MB), "
+              f"{workers} worker(s) ...", flush=True)
+        out = args.workdir / f"scaling-{args.runner}-{args.layout}-{f}x"
+        if args.runner == "spark":
+            config = pipeline_config(crawl, out, workers, runner="spark", options={"master": f"local[{workers}]"})
+        else:
+            config = pipeline_config(crawl, out, workers)
         rep = common.run_child("pipeline", {"config": config}, args.workdir)
         if not rep["ok"]:
             print(rep["error"][-1500:])
@@ -81,7 +94,8 @@ def main(argv: list[str] | None = None) -> int:
         # The per-worker figure: Beam SDK workers, or Spark's Python workers.
         main_worker = roles.get("beam sdk worker") or roles.get("spark python worker") or {}
         runs.append({
-            "factor": f, "pages_generated": pages, "input_mb": round(common.file_mb([crawl]), 3),
+            "factor": f, "pages_generated": pages, "files": len(crawl),
+            "input_mb": round(common.file_mb(crawl), 3),
             "pages": rep["pages"], "kept": rep["kept_documents"], "tokens": rep["tokens"],
             "wall_s": rep["wall_s"], "cpu_s": rep["cpu_s"], "process_cpu_s": rep["process_cpu_s"],
             "pages_per_wall_s": round(rep["pages"] / rep["wall_s"], 2),
@@ -135,7 +149,8 @@ def main(argv: list[str] | None = None) -> int:
         ("driver_peak_rss_mb", "driver peak MB"), ("sdk_workers", "SDK workers"),
         ("sdk_worker_peak_rss_mb", "SDK worker peak MB"), ("extraction_worker_peak_rss_mb", "extract worker peak MB"),
         ("peak_tree_rss_mb", "tree peak MB"), ("load", "load 1m"),
-    ], title=f"scaling on {'Spark local' if args.runner == 'spark' else 'DirectRunner'}, {workers} worker(s)"
+    ], title=f"scaling on {'Spark local' if args.runner == 'spark' else 'DirectRunner'}, {workers} worker(s), "
+             + ("one file per size" if args.layout == "one-file" else f"N files of {args.base_pages} pages")
              + ("; SDK worker = Spark Python worker" if args.runner == "spark" else ""))
     if args.runner == "spark":
         print("Spark JVM peak MB: " + ", ".join(str(r["spark_jvm_peak_rss_mb"]) for r in runs))
@@ -147,6 +162,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{name}: {v['ratio']} (allowed {v['allowed']:.2f}): {'met' if v['met'] else 'NOT met'}")
     common.write_results(args.out, "scaling", common.command_line("bench_scaling.py", argv), {
         "runner": args.runner,
+        "layout": args.layout,
         "workers": workers,
         "targets": {"time": f"{factors[-1]}x input within {allowed:.2f}x the time",
                     "rss": "peak RSS per worker within 10 % from smallest to largest input"},
