@@ -12,8 +12,8 @@ tokenize + shards on 20,000 pages, scaling at 5,000 / 10,000 / 20,000 pages.
 Expect well over an hour on 2 cores (trafilatura alone is ~7 ms of CPU per
 page, and every end-to-end run extracts every page again). Crawls above 2,000
 pages are 2,000-page crawls with consecutive seeds concatenated into one WARC
-(``common.generated_crawl``): ``thresher sample OUT.warc.gz --pages 20000``
-never returns (``write_sample_crawl`` loops forever from 3,220 pages on).
+(``common.generated_crawl``; ``write_sample_crawl`` hung from 3,220 pages on
+before 03a9828, and the concatenation keeps inputs identical to the recorded runs).
 
 ``--with-existing`` also re-runs bench_filters.py, bench_minhash.py and
 bench_extract.py (they write their own results files). Each script writes

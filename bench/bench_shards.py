@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     from tokenizers import Tokenizer
 
     from thresher.io.shards import shard_schema
-    from thresher.pipeline.beam.shards import _TokenizeBatchFn, _WriteShardFn
+    from thresher.pipeline.beam.shards import _TokenizeBatchFn
     from thresher.tokenize.bpe_trainer import train_byte_level_bpe
     from thresher.tokenize.encoder import DocumentTokenizer
 
@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
         tokenized = []
         for i in range(0, len(doc_rows), BATCH):
             tokenized.extend(fn.process(doc_rows[i : i + BATCH]))
-        writer = _WriteShardFn(str(out_dir), True, "zstd")
+        writer = common.write_shard_fn(str(out_dir), True, "zstd")
         writer.setup()
         return list(writer.process((0, tokenized), 1))
 

@@ -297,7 +297,7 @@ def bench_input(name: str, read_files: list[Path], extra_pages: list, args, toke
         train_byte_level_bpe(sorted(texts), vocab_size=8192).save(str(tokenizer_path))
     from tokenizers import Tokenizer
 
-    from thresher.pipeline.beam.shards import _TokenizeBatchFn, _WriteShardFn
+    from thresher.pipeline.beam.shards import _TokenizeBatchFn
     from thresher.tokenize.encoder import DocumentTokenizer
 
     doc_rows = [{"id": d.id, "url": d.url, "text": d.text, "crawl_date": d.crawl_date, "source": d.source,
@@ -334,7 +334,7 @@ def bench_input(name: str, read_files: list[Path], extra_pages: list, args, toke
                                                write_statistics=True, row_group_size=10_000), rep, min_cpu)
 
     def pipeline_shard():
-        fn = _WriteShardFn(str(shard_dir), True, "zstd")
+        fn = common.write_shard_fn(str(shard_dir), True, "zstd")
         fn.setup()
         return list(fn.process((0, tokenized), 1))
 
@@ -421,7 +421,8 @@ def main(argv: list[str] | None = None) -> int:
     common.write_results(args.out, "stages", common.command_line("bench_stages.py", argv), {
         "timing": "CPU time (process, all threads, + extraction worker process), best of repeat; "
                   "per core = per CPU-second",
-        "mb": "10**6 bytes of the stage's input: compressed file bytes (read), HTML payload (extract), UTF-8 text (after)",
+        "mb": "10**6 bytes of the stage's input: compressed file bytes (read), HTML payload (extract), "
+              "UTF-8 text (after)",
         "skipped": skipped,
         "rows": all_rows,
     })

@@ -363,10 +363,10 @@ def generated_crawl(pages: int, seed: int = 0, workdir: Path = DEFAULT_WORKDIR) 
     Up to :data:`CHUNK_PAGES` pages: ``write_sample_crawl(pages, seed)``.
     Above: crawls of ``CHUNK_PAGES`` pages (the last one smaller) with seeds
     ``seed, seed + 1, ...`` concatenated into one file. Every record is its
-    own gzip member, so the concatenation is a valid WARC. This works around
-    ``write_sample_crawl`` never returning for 3,220 pages or more (it wants
-    ``round(0.025 x pages)`` distinct spam domains and can make only 80;
-    ``thresher.sample.sites.spam_site`` loops forever).
+    own gzip member, so the concatenation is a valid WARC. This worked around
+    ``write_sample_crawl`` never returning for 3,220 pages or more before
+    03a9828 (it wanted ``round(0.025 x pages)`` distinct spam domains and could
+    make only 80); it stays so that inputs match the runs in BENCHMARKS.md.
     """
     workdir.mkdir(parents=True, exist_ok=True)
     path = workdir / f"crawl-{pages}p-s{seed}.warc.gz"
@@ -404,6 +404,24 @@ def real_warc_files(data: Path) -> list[Path]:
 
 def file_mb(paths: Iterable[Path | str]) -> float:
     return sum(os.path.getsize(p) for p in paths) / 1e6
+
+
+# -- pipeline internals called directly ------------------------------------------
+
+
+def write_shard_fn(directory: str, keep_text: bool = True, compression: str = "zstd"):
+    """The shards phase's ``_WriteShardFn`` with the config's defaults for any newer arguments.
+
+    (``shuffle_seed`` appeared after the first benchmark runs; ``None`` is the
+    config default: rows sorted by id.)
+    """
+    import inspect
+
+    from thresher.pipeline.beam.shards import _WriteShardFn
+
+    params = inspect.signature(_WriteShardFn.__init__).parameters
+    extra = {"shuffle_seed": None} if "shuffle_seed" in params else {}
+    return _WriteShardFn(directory, keep_text, compression, **extra)
 
 
 # -- tables and JSON -----------------------------------------------------------
