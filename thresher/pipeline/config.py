@@ -48,6 +48,9 @@ class OutputConfig:
     keep_text: bool = True
     #: Target tokens per shard; the number of shards follows from the corpus size.
     shard_target_tokens: int = 100_000_000
+    #: Target Parquet bytes per shard (estimated before writing); when set, the
+    #: shard count is the larger of what the token and the byte targets ask for.
+    shard_target_bytes: int | None = None
     #: Null: shards by id hash, rows sorted by id. A seed: a seeded global shuffle of
     #: documents across and within shards, the same on every run with that seed.
     shuffle_seed: int | None = None
@@ -208,6 +211,7 @@ _CHOICES = {
 _POSITIVE = {
     "input.max_payload_bytes",
     "output.shard_target_tokens",
+    "output.shard_target_bytes",
     "dedup.minhash.ngram",
     "dedup.minhash.bands",
     "dedup.minhash.rows",

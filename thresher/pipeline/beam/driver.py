@@ -188,6 +188,7 @@ def run_shards_pipeline(
                 layout.root,
                 layout.manifest,
                 target_tokens=config.output.shard_target_tokens,
+                target_bytes=config.output.shard_target_bytes,
                 keep_text=config.output.keep_text,
                 compression=config.output.compression,
                 tokenizer_info=tokenizer_info,

@@ -138,8 +138,11 @@ class WriteShards(beam.PTransform):
         tokenizer_info: dict,
         config: dict,
         shuffle_seed: int | None = None,
+        target_bytes: int | None = None,
     ) -> None:
         super().__init__()
+        if target_bytes is not None:
+            raise NotImplementedError("output.shard_target_bytes is being built")
         self.shuffle_seed = shuffle_seed
         self.directory = directory
         self.manifest_path = manifest_path

@@ -111,6 +111,7 @@ def run_shards_pipeline(
         rows,
         layout.root,
         target_tokens=output.shard_target_tokens,
+        target_bytes=output.shard_target_bytes,
         keep_text=output.keep_text,
         compression=output.compression,
         shuffle_seed=output.shuffle_seed,

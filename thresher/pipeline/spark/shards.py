@@ -69,12 +69,15 @@ def write_shards(
     keep_text: bool,
     compression: str,
     shuffle_seed: int | None = None,
+    target_bytes: int | None = None,
 ) -> list[ShardResult]:
     """Write every shard from the executors; ``(info, per-language counts)`` per shard.
 
     ``shuffle_seed`` places and orders documents by a seeded hash of their id
     (``output.shuffle_seed``) instead of by the id itself.
     """
+    if target_bytes is not None:
+        raise NotImplementedError("output.shard_target_bytes is being built")
     rows.persist(StorageLevel.MEMORY_AND_DISK)  # read twice: the token total, then the shards
     try:
         num_shards = shard_count(int(rows.map(_token_count).sum()), target_tokens)
