@@ -1,0 +1,94 @@
+"""Distributed connected components: star contraction unrolled into Beam rounds."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import apache_beam as beam
+
+from thresher.dedup.components import (
+    ConvergenceError,
+    adjacency_records,
+    component_label,
+    convergence_message,
+    is_settled,
+    large_star,
+    small_star,
+)
+
+
+def _edge_both_ways(edge: tuple[str, str]) -> Iterable[tuple[str, str]]:
+    return adjacency_records((edge,))
+
+
+def _grouped_neighbours(element: tuple[str, Iterable[str]]) -> tuple[str, frozenset]:
+    node, neighbours = element
+    return node, frozenset(neighbours)
+
+
+def _large_star(element: tuple[str, frozenset]) -> Iterable[tuple[str, str]]:
+    return large_star(*element)
+
+
+def _small_star(element: tuple[str, frozenset]) -> Iterable[tuple[str, str]]:
+    return small_star(*element)
+
+
+class _GroupNeighbours(beam.PTransform):
+    """Edges -> ``(node, neighbours)``: both directions, one shuffle."""
+
+    def expand(self, edges):
+        return (
+            edges
+            | "BothWays" >> beam.FlatMap(_edge_both_ways)
+            | "Group" >> beam.GroupByKey()
+            | "AsSet" >> beam.Map(_grouped_neighbours)
+        )
+
+
+class _StarRound(beam.PTransform):
+    """One star-contraction round: large-star step, regroup, small-star step, regroup."""
+
+    def expand(self, state):
+        return (
+            state
+            | "LargeStar" >> beam.FlatMap(_large_star)
+            | "GroupAfterLarge" >> _GroupNeighbours()
+            | "SmallStar" >> beam.FlatMap(_small_star)
+            | "GroupAfterSmall" >> _GroupNeighbours()
+        )
+
+
+def _require_settled(element: tuple[str, frozenset], max_rounds: int) -> tuple[str, str]:
+    node, neighbours = element
+    if not is_settled(node, neighbours):
+        # Not yet a star around its component's minimum: the labels are not
+        # final, and using them would keep near-duplicates silently.
+        raise ConvergenceError(convergence_message(max_rounds))
+    return node, component_label(node, neighbours)
+
+
+class ConnectedComponents(beam.PTransform):
+    """Edges ``(a, b)`` -> ``(node, label)`` for every node on an edge; label = smallest node of its component.
+
+    Star contraction (:mod:`thresher.dedup.components`) unrolled into
+    ``max_rounds`` rounds of two shuffles each, then a per-node check that
+    the graph has become stars around each component's minimum; otherwise
+    the run fails with :class:`~thresher.dedup.components.ConvergenceError`
+    naming ``max_rounds`` in the ``dedup.minhash`` section. Rounds after
+    convergence change nothing and cost two shuffles of the edges each.
+    """
+
+    def __init__(self, max_rounds: int) -> None:
+        super().__init__()
+        if max_rounds < 1:
+            raise ValueError("max_rounds must be at least 1")
+        self._max_rounds = max_rounds
+
+    def expand(self, edges):
+        state = edges | "GroupNeighbours" >> _GroupNeighbours()
+        # Beam graphs have no loops: unroll the rounds.
+        for round_number in range(1, self._max_rounds + 1):
+            state = state | f"StarRound{round_number}" >> _StarRound()
+        return state | "RequireConverged" >> beam.Map(_require_settled, max_rounds=self._max_rounds)
+

@@ -1,0 +1,153 @@
+"""MinHash near-duplicate dedup: LSH candidate edges -> components -> keep rule."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+import apache_beam as beam
+from apache_beam.pvalue import TaggedOutput
+
+from thresher.dedup.keep import EARLIEST, KeepRule, keep_sort_key, mark_duplicate, resolve_rule
+from thresher.dedup.params import MinHashParams, preset
+from thresher.pipeline.beam.dedup.common import KEPT, MINHASH_REASON, MINHASH_STAGE, REMOVED, _CountAndKey, _doc_id
+from thresher.pipeline.beam.dedup.components import ConnectedComponents
+from thresher.pipeline.beam.dedup.signatures import _BandKeysDoFn
+from thresher.pipeline.beam.metrics import BeamStats
+from thresher.record import Document
+from thresher.stats import dropped
+
+
+def _bucket_star_edges(element: tuple[Any, Iterable[str]]) -> Iterable[tuple[str, str]]:
+    """Star edges of one bucket, streamed: first its smallest id, then member -> smallest."""
+    _, ids = element
+    root = min(ids)
+    for doc_id in ids:
+        if doc_id != root:
+            yield doc_id, root
+
+
+class MinHashCandidateEdges(beam.PTransform):
+    """Documents -> star edges ``(id, smallest id of the bucket)`` for every LSH bucket of two or more."""
+
+    def __init__(self, params: MinHashParams, batch_size: int = 512, max_batch_chars: int = 8_000_000) -> None:
+        super().__init__()
+        self._params = params
+        self._batch_size = batch_size
+        self._max_batch_chars = max_batch_chars
+
+    def expand(self, docs):
+        return (
+            docs
+            | "BandKeys" >> beam.ParDo(_BandKeysDoFn(self._params, self._batch_size, self._max_batch_chars))
+            | "GroupBuckets" >> beam.GroupByKey()
+            | "StarEdges" >> beam.FlatMap(_bucket_star_edges)
+        )
+
+
+def _member_of_component(element: tuple[str, dict]) -> Iterable[tuple[str, tuple]]:
+    """``(component, keep sort key)`` for documents that are graph nodes."""
+    _, joined = element
+    for label in joined["label"]:
+        for sort_key in joined["sort_key"]:
+            yield label, sort_key
+
+
+def _component_decisions(element: tuple[str, Iterable[tuple]]) -> Iterable[tuple[str, str]]:
+    """``(removed id, kept id)`` for every member but the component's best, streamed in two passes."""
+    _, sort_keys = element
+    kept_id = min(sort_keys)[-1]
+    for sort_key in sort_keys:
+        if sort_key[-1] != kept_id:
+            yield sort_key[-1], kept_id
+
+
+class _ApplyDecisions(beam.DoFn):
+    """Joins documents with removal decisions: kept to the main output, removed tagged."""
+
+    def __init__(self, stage: str, reason: str) -> None:
+        self._stage = stage
+        self._reason = reason
+        self._stats = BeamStats()
+
+    def process(self, element: tuple[str, dict]):
+        _, joined = element
+        kept_ids = list(joined["duplicate_of"])
+        for doc in joined["doc"]:
+            if kept_ids:
+                self._stats.inc(dropped(self._stage, self._reason))
+                yield TaggedOutput(REMOVED, mark_duplicate(doc, kept_ids[0]))
+            else:
+                self._stats.inc(f"{self._stage}/kept")
+                yield doc
+
+
+
+
+def _sort_key_record(doc: Document, keep: KeepRule) -> tuple[str, tuple]:
+    return doc.id, keep_sort_key(doc, keep)
+
+
+class MinHashDedup(beam.PTransform):
+    """Near-duplicate removal: MinHash LSH candidates, distributed connected components, keep rule.
+
+    Steps: batched signatures -> ``(band, band hash)`` keys -> GroupByKey ->
+    star edges per bucket (:class:`MinHashCandidateEdges`) -> ``max_rounds``
+    unrolled star-contraction rounds, two shuffles each, and a convergence check
+    that fails the run if any node is not yet in a star around its
+    component's minimum (:class:`ConnectedComponents`) -> component labels
+    joined with each document's
+    keep key (CoGroupByKey on id) -> GroupByKey on component, keep rule ->
+    removal decisions joined back to the documents (CoGroupByKey on id).
+
+    Keyword arguments are :class:`~thresher.dedup.params.MinHashParams` fields
+    (``bands``, ``rows``, ``ngram``, ``seed``, ``normalization``,
+    ``num_perm``, ``scheme``, ``hash``, ``max_rounds``); ``params`` passes
+    them whole. ``keep`` is the keep rule (default earliest crawl, then
+    smallest id).
+    """
+
+    def __init__(
+        self,
+        params: MinHashParams | None = None,
+        *,
+        keep: KeepRule = EARLIEST,
+        batch_size: int = 512,
+        max_batch_chars: int = 8_000_000,
+        **overrides: Any,
+    ) -> None:
+        super().__init__()
+        base = params if params is not None else MinHashParams()
+        self.params = base.with_(**overrides) if overrides else base
+        resolve_rule(keep)
+        self._keep = keep
+        self._batch_size = batch_size
+        self._max_batch_chars = max_batch_chars
+
+    @classmethod
+    def from_preset(cls, name: str, **kwargs: Any) -> "MinHashDedup":
+        """``MinHashDedup.from_preset("refinedweb")``: 450 x 20 bands, RefinedWeb normalization."""
+        overrides = {k: kwargs.pop(k) for k in list(kwargs) if k in MinHashParams.__dataclass_fields__}
+        return cls(preset(name, **overrides), **kwargs)
+
+    def expand(self, docs):
+        p = self.params
+        keyed_docs = docs | "CountAndKeyById" >> beam.ParDo(_CountAndKey(MINHASH_STAGE, _doc_id))
+
+        edges = docs | "CandidateEdges" >> MinHashCandidateEdges(p, self._batch_size, self._max_batch_chars)
+        labels = edges | "Components" >> ConnectedComponents(p.max_rounds)
+
+        sort_keys = docs | "KeepKeys" >> beam.Map(_sort_key_record, keep=self._keep)
+        decisions = (
+            {"label": labels, "sort_key": sort_keys}
+            | "JoinLabels" >> beam.CoGroupByKey()
+            | "ByComponent" >> beam.FlatMap(_member_of_component)
+            | "GroupComponents" >> beam.GroupByKey()
+            | "KeepPerComponent" >> beam.FlatMap(_component_decisions)
+        )
+        return (
+            {"doc": keyed_docs, "duplicate_of": decisions}
+            | "JoinDecisions" >> beam.CoGroupByKey()
+            | "Apply"
+            >> beam.ParDo(_ApplyDecisions(MINHASH_STAGE, MINHASH_REASON)).with_outputs(REMOVED, main=KEPT)
+        )
+
