@@ -149,3 +149,64 @@ def test_bounded_and_inline_extraction_agree_on_real_pages(shared_data):
             assert bounded.extract(html, gold[name]["url"]) == inline.extract(html, gold[name]["url"])
     finally:
         bounded.close()
+
+
+# --- the worker's CPU comes back to the caller ----------------------------------------------
+
+
+class _Burner(BoundedExtractor):
+    """Test double: spins the CPU for the number of seconds the page names, or forever."""
+
+    name = "burner"
+
+    def inline_params(self):
+        return {}
+
+    def extract_inline(self, html: str, url: str = "") -> str | None:
+        if html == "warm up" or html.startswith("<html>"):  # the worker's start-up page
+            return html
+        seconds = float("inf") if html == "forever" else float(html)
+        started = time.process_time()
+        while time.process_time() - started < seconds:
+            pass
+        return html
+
+
+def test_worker_reports_its_cpu_per_page_and_start_up():
+    extractor = _Burner(timeout_s=10)
+    reported: list[float] = []
+    try:
+        extractor.extract("0.3", child_cpu=reported.append)
+        # Start-up (the interpreter and its imports) first, then the page's own CPU.
+        assert len(reported) == 2 and reported[0] > 0.01
+        assert 0.3 <= reported[1] < 0.6
+        parent_cpu = time.thread_time()
+        extractor.extract("0.2", child_cpu=reported.append)
+        assert len(reported) == 3 and 0.2 <= reported[2] < 0.5
+        # The caller's own thread did not burn it: its CPU clock never sees the worker's work.
+        assert time.thread_time() - parent_cpu < 0.1
+    finally:
+        extractor.close()
+
+
+def test_cpu_of_a_page_killed_at_the_timeout_is_counted():
+    extractor = _Burner(timeout_s=0.5)
+    reported: list[float] = []
+    try:
+        extractor.extract("0", child_cpu=lambda s: None)  # started outside the measurement
+        with pytest.raises(ExtractionTimeout):
+            extractor.extract("forever", child_cpu=reported.append)
+        # The child spun until killed: its CPU is read from the reaped process, not lost.
+        assert len(reported) == 1 and 0.1 <= reported[0] < 1.0
+        assert extractor._worker.proc is None
+    finally:
+        extractor.close()
+
+
+def test_inline_extraction_reports_no_child_cpu():
+    # Inline work runs on the caller's thread, whose own CPU clock counts it.
+    extractor = _Burner(timeout_s=None)
+    reported: list[float] = []
+    parent_cpu = time.thread_time()
+    assert extractor.extract("0.2", child_cpu=reported.append) == "0.2"
+    assert reported == [] and time.thread_time() - parent_cpu >= 0.2

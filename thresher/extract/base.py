@@ -17,15 +17,22 @@ A page that hits a bound raises an :class:`ExtractionBoundHit` subclass whose
 from __future__ import annotations
 
 import threading
-from typing import Any, Protocol
+from typing import Any, Callable, Protocol
+
+#: Receives CPU seconds an extraction worker process spent (engines add it to ``extract/cpu_us``).
+ChildCpu = Callable[[float], None]
 
 
 class Extractor(Protocol):
     #: Short name used in configs.
     name: str
 
-    def extract(self, html: str, url: str = "") -> str | None:
-        """Return the page's main text, or None when it has none worth keeping."""
+    def extract(self, html: str, url: str = "", child_cpu: ChildCpu | None = None) -> str | None:
+        """Return the page's main text, or None when it has none worth keeping.
+
+        Work done in another process is invisible to the caller's CPU clock:
+        ``child_cpu`` is called with the seconds of CPU it cost.
+        """
         ...
 
 
@@ -98,7 +105,12 @@ class BoundedExtractor:
     def too_large(self, html: str) -> bool:
         return self.max_html_chars is not None and len(html) > self.max_html_chars
 
-    def extract(self, html: str, url: str = "") -> str | None:
+    def extract(self, html: str, url: str = "", child_cpu: ChildCpu | None = None) -> str | None:
+        """The page's main text; with a worker process, its CPU for the page goes to ``child_cpu``.
+
+        Inline extraction (``timeout_s=None``) runs on the caller's thread, whose
+        own CPU clock already counts it: ``child_cpu`` is not called.
+        """
         if self.too_large(html):
             raise ExtractionTooLarge(f"{len(html)} characters > max_html_chars={self.max_html_chars}")
         if self.timeout_s is None:
@@ -110,7 +122,7 @@ class BoundedExtractor:
 
                 params = dict(self.inline_params(), timeout_s=None, max_html_chars=None)
                 self._worker = ExtractionWorker(type(self), params, self.memory_limit_mb)
-            return self._worker.extract(html, url, self.timeout_s)
+            return self._worker.extract(html, url, self.timeout_s, child_cpu)
 
     def close(self) -> None:
         """Stop the worker process, if any (it also stops when the extractor is collected)."""

@@ -8,6 +8,13 @@ trafilatura costs ~1 s, so one child serves many pages and only a timed-out
 stdout as length-prefixed pickles (both ends are this module; nothing else
 writes to the pipe).
 
+Each reply carries the CPU seconds the child spent since its previous reply
+(``time.process_time`` deltas; the "ready" reply carries its start-up), so the
+parent can count extraction's real CPU cost, which its own CPU clock never
+sees. When the parent kills a child (timeout, crash, memory limit) it reaps
+it with ``os.wait4`` and counts what the child used beyond its last reply:
+the CPU a killed page burnt is counted too.
+
 The child caps its own address space (``RLIMIT_AS``) at its size after
 start-up plus ``memory_limit_mb``: a page that needs more raises
 ``MemoryError`` there, is reported as ``memory_limit`` and the child exits.
@@ -18,6 +25,7 @@ from __future__ import annotations
 import os
 import pickle
 import selectors
+import signal
 import struct
 import subprocess
 import sys
@@ -26,7 +34,7 @@ import weakref
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from thresher.extract.base import ExtractionCrashed, ExtractionTimeout, ExtractionTooLarge
+from thresher.extract.base import ChildCpu, ExtractionCrashed, ExtractionTimeout, ExtractionTooLarge
 
 _HEADER = struct.Struct(">Q")
 #: Start-up (interpreter and extractor imports) is not a page's cost: it gets its own, generous bound.
@@ -46,36 +54,45 @@ class ExtractionWorker:
         #: Child processes started so far (1 + restarts), for tests and stats.
         self.starts = 0
         self._finalizer: weakref.finalize | None = None
+        #: CPU seconds the current child has reported so far (start-up included).
+        self._reported_cpu = 0.0
 
-    def extract(self, html: str, url: str, timeout_s: float) -> str | None:
-        proc = self._running()
+    def extract(self, html: str, url: str, timeout_s: float, child_cpu: ChildCpu | None = None) -> str | None:
+        """The page's main text; the child's CPU for it (start-up, if it started) goes to ``child_cpu``."""
+        proc = self._running(child_cpu)
         try:
             _write_frame(proc.stdin, (html, url))  # type: ignore[arg-type]
         except (BrokenPipeError, OSError) as exc:
-            self._stop()
+            self._stop(child_cpu)
             raise ExtractionCrashed("the extraction worker died") from exc
         try:
-            kind, value = _read_frame_by(proc, time.monotonic() + timeout_s)
+            kind, value, cpu_s = _read_frame_by(proc, time.monotonic() + timeout_s)
         except TimeoutError:
-            self._stop()
+            self._stop(child_cpu)
             raise ExtractionTimeout(f"extraction took longer than {timeout_s} s") from None
         except EOFError:
-            self._stop()
+            self._stop(child_cpu)
             raise ExtractionCrashed("the extraction worker died on this page") from None
+        self._report(cpu_s, child_cpu)
         if kind == "ok":
             return value
         if kind == "memory":
-            self._stop()
+            self._stop(child_cpu)
             raise ExtractionTooLarge("extraction ran out of memory", reason="memory_limit")
         raise ExtractorError(value)
 
     def close(self) -> None:
         self._stop()
 
-    def _running(self) -> subprocess.Popen[bytes]:
+    def _report(self, cpu_s: float, child_cpu: ChildCpu | None) -> None:
+        self._reported_cpu += cpu_s
+        if child_cpu is not None:
+            child_cpu(cpu_s)
+
+    def _running(self, child_cpu: ChildCpu | None = None) -> subprocess.Popen[bytes]:
         if self.proc is not None and self.proc.poll() is None:
             return self.proc
-        self._stop()
+        self._stop(child_cpu)
         env = dict(os.environ)
         # The child imports from wherever the parent does (editable installs, source trees, test dirs).
         package_root = str(Path(__file__).resolve().parents[2])
@@ -93,25 +110,48 @@ class ExtractionWorker:
         self._finalizer = weakref.finalize(self, _kill, proc)
         try:
             _write_frame(proc.stdin, self.spec)  # type: ignore[arg-type]
-            kind, value = _read_frame_by(proc, time.monotonic() + STARTUP_TIMEOUT_S)
+            kind, value, cpu_s = _read_frame_by(proc, time.monotonic() + STARTUP_TIMEOUT_S)
         except (OSError, EOFError, TimeoutError) as exc:
-            self._stop()
+            self._stop(child_cpu)
             raise ExtractionCrashed("the extraction worker did not start") from exc
+        # Start-up (interpreter, imports, warm-up page) is extraction's cost too.
+        self._report(cpu_s, child_cpu)
         if kind != "ready":
-            self._stop()
+            self._stop(child_cpu)
             raise ExtractionCrashed(f"the extraction worker did not start: {value}")
         return proc
 
-    def _stop(self) -> None:
+    def _stop(self, child_cpu: ChildCpu | None = None) -> None:
+        """Kill and reap the child; what it used beyond its last reply goes to ``child_cpu``."""
         if self._finalizer is not None:
-            self._finalizer()  # kills and reaps the child, once
+            total_cpu = self._finalizer()  # kills and reaps the child, once
             self._finalizer = None
+            if child_cpu is not None and total_cpu is not None:
+                child_cpu(max(total_cpu - self._reported_cpu, 0.0))
         self.proc = None
+        self._reported_cpu = 0.0
 
 
-def _kill(proc: subprocess.Popen[bytes]) -> None:
-    if proc.poll() is None:
-        proc.kill()
+def _kill(proc: subprocess.Popen[bytes]) -> float | None:
+    """Kill and reap ``proc``; the CPU seconds it used in all, when the reaping could measure it.
+
+    Reaped with ``os.wait4`` (not ``Popen.wait``) for the child's resource usage.
+    A child already reaped elsewhere (``Popen.poll`` saw it exit) has none to give.
+    """
+    cpu_s = None
+    if proc.returncode is None:
+        try:
+            # os.kill, not Popen.kill: Popen polls first, which would reap the child and lose its usage.
+            # The pid cannot have been reused: an unreaped child keeps it.
+            os.kill(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:  # pragma: no cover - only after a reap, which sets returncode
+            pass
+        try:
+            _pid, status, usage = os.wait4(proc.pid, 0)
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            cpu_s = usage.ru_utime + usage.ru_stime
+        except (AttributeError, ChildProcessError, OSError):  # no wait4 here, or reaped meanwhile
+            pass
     try:
         proc.wait(timeout=10)
     except subprocess.TimeoutExpired:  # pragma: no cover - a killed process is reaped at once
@@ -122,6 +162,7 @@ def _kill(proc: subprocess.Popen[bytes]) -> None:
                 stream.close()
         except OSError:
             pass
+    return cpu_s
 
 
 def _write_frame(stream: BinaryIO, obj: Any) -> None:
@@ -193,23 +234,36 @@ def child_main() -> None:
         # A warm-up page imports everything the extractor loads lazily, before the memory cap.
         extractor.extract_inline("<html><body><p>warm up</p></body></html>", "")
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which counts the failure
-        _write_frame(replies, ("failed", f"{type(exc).__name__}: {exc}"))
+        _write_frame(replies, ("failed", f"{type(exc).__name__}: {exc}", time.process_time()))
         return
     _limit_address_space(memory_limit_mb)
-    _write_frame(replies, ("ready", None))
+    cpu = _CpuSinceLastReply()
+    _write_frame(replies, ("ready", None, cpu.take()))
     while True:
         request = _read_frame_blocking(requests)
         if request is None:
             return  # the parent closed the pipe (or died): stop
         html, url = request
         try:
-            reply = ("ok", extractor.extract_inline(html, url))
+            kind, value = "ok", extractor.extract_inline(html, url)
         except MemoryError:
-            _write_frame(replies, ("memory", None))
+            _write_frame(replies, ("memory", None, cpu.take()))
             return  # the heap may be in a bad state: let the parent start a fresh child
         except Exception as exc:  # noqa: BLE001 - one page's failure is reported, the child goes on
-            reply = ("error", f"{type(exc).__name__}: {exc}")
-        _write_frame(replies, reply)
+            kind, value = "error", f"{type(exc).__name__}: {exc}"
+        _write_frame(replies, (kind, value, cpu.take()))
+
+
+class _CpuSinceLastReply:
+    """This process's CPU seconds (every thread) since the previous :meth:`take`, from its start at first."""
+
+    def __init__(self) -> None:
+        self.last = 0.0
+
+    def take(self) -> float:
+        now = time.process_time()
+        spent, self.last = now - self.last, now
+        return spent
 
 
 if __name__ == "__main__":
