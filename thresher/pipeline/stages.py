@@ -7,8 +7,6 @@ which engine runs it. Every page that enters leaves exactly one trace:
 
 from __future__ import annotations
 
-from time import perf_counter
-
 from thresher.dedup.params import MinHashParams
 from thresher.extract import build_extractor
 from thresher.extract.base import ExtractionBoundHit
@@ -19,7 +17,7 @@ from thresher.io.pages import HtmlPage, TextPage
 from thresher.langid.language_filter import LanguageFilter
 from thresher.pipeline.config import PipelineConfig
 from thresher.record import Document, DroppedDocument, document_id
-from thresher.stats import StatsSink, dropped
+from thresher.stats import StatsSink, dropped, stage_timer
 
 
 def build_url_filter(config: PipelineConfig):
@@ -118,9 +116,8 @@ class PageProcessor:
         if self.language_filter is not None:
             stats.inc("langid/in")
             stats.inc("langid/chars_in", len(doc.text))
-            started = perf_counter()
-            reason = self.language_filter.filter(doc)
-            stats.inc("langid/time_us", int((perf_counter() - started) * 1e6))
+            with stage_timer(stats, "langid"):
+                reason = self.language_filter.filter(doc)
             if reason is not None:
                 stats.inc(dropped("langid", reason))
                 return _dropped_document(doc, f"langid/{reason}")
@@ -133,24 +130,33 @@ class PageProcessor:
             doc.signals = {}
         return doc
 
-    def _extract(self, page: HtmlPage | TextPage, stats: StatsSink) -> Document | DroppedDocument:
-        stats.inc("extract/in")
-        started = perf_counter()
-        reason = None
+    def _extract_text(self, page: HtmlPage | TextPage, stats: StatsSink) -> tuple[str | None, str | None]:
+        """The page's main text and ``None``, or ``None`` and the drop reason."""
         if isinstance(page, TextPage):
             # WET records and pre-extracted corpora: the text is the main text already.
             text = page.text
         else:
             html, _charset = decode_html(page.body, page.http_charset)
+
+            def child_cpu(seconds: float) -> None:
+                stats.inc("extract/cpu_us", int(seconds * 1e6))
+
             try:
-                text = self.extractor.extract(html, page.url)
+                text = self.extractor.extract(html, page.url, child_cpu=child_cpu)
             except ExtractionBoundHit as exc:  # too large, too slow, or the extractor died
-                reason = exc.reason
+                return None, exc.reason
             except Exception:  # noqa: BLE001 - a broken page must never stop the run
-                reason = "extractor_error"
-        if reason is None and (not text or not text.strip()):
-            reason = "no_main_text"
-        stats.inc("extract/time_us", int((perf_counter() - started) * 1e6))
+                return None, "extractor_error"
+        if not text or not text.strip():
+            return None, "no_main_text"
+        return text, None
+
+    def _extract(self, page: HtmlPage | TextPage, stats: StatsSink) -> Document | DroppedDocument:
+        stats.inc("extract/in")
+        with stage_timer(stats, "extract"):
+            # The timer takes this thread's CPU (decoding, pickling the page for the
+            # extraction worker); the worker's own CPU comes back with each page.
+            text, reason = self._extract_text(page, stats)
         if reason is not None:
             stats.inc(dropped("extract", reason))
             return _dropped_page(page, f"extract/{reason}")
