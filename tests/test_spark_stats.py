@@ -61,6 +61,27 @@ def test_the_sink_reports_a_partition_once_it_was_read_to_its_end():
     assert len(accumulator.updates) == 1, "a partially read partition must not report"
 
 
+def test_a_counted_step_adds_no_time_of_its_own_and_keeps_the_bodys():
+    import time
+
+    from thresher.stats import stage_timer
+
+    def doubling_body(index, numbers, stats: PartitionStats):
+        for number in numbers:
+            with stage_timer(stats, "numbers"):  # the stage times its own work
+                doubled = 2 * number
+            yield doubled
+
+    accumulator = _RecordingAccumulator()
+    step = _CountedStep("numbers/double", doubling_body, accumulator)
+    for _ in step(0, iter(range(3))):
+        time.sleep(0.05)  # a slow consumer: the next step, chained in the same task
+    ((_key, counts),) = accumulator.updates[0].items()
+    timed = {name for name in counts if name.endswith(("/time_us", "/cpu_us"))}
+    assert timed == {"numbers/time_us", "numbers/cpu_us"}  # the body's counters, nothing under the step's name
+    assert counts["numbers/time_us"] < 50_000  # the consumer's 150 ms is not this stage's time
+
+
 def test_counts_are_exact_when_spark_computes_a_partition_twice(spark_sc):
     stats = SparkStats(spark_sc)
     naive = spark_sc.accumulator(0)  # a plain summing accumulator, to show the recomputation

@@ -14,7 +14,9 @@ would count twice. Keyed by ``(step, partition)``, a second run of the same
 partition replaces the first one's entry instead of adding to it. A
 partition's records are a deterministic function of the input (the same
 records reach the same partition; only their order may change), so every
-run of it reports the same counts (``*/time_us`` aside, which differ anyway).
+run of it reports the same counts (measured time, ``*/time_us`` and
+``*/cpu_us``, aside: it differs between runs anyway, but is still counted
+once per partition, never once per attempt).
 A partition that is not read to its end (``take``) reports nothing, so a
 partial count never stands in for the full one.
 
@@ -76,6 +78,13 @@ class SparkStats:
 
         ``step`` names the RDD the function computes; each RDD needs its own
         name, or two RDDs' partitions would replace each other's counts.
+
+        It counts, it does not time: ``body`` is a generator chained with the
+        steps before and after it in one task, so timing it here would add
+        their work to this step's (and to theirs again, where they are timed
+        themselves). Stages time their own work inside ``body``
+        (:mod:`thresher.pipeline.spark.timing`, :func:`thresher.stats.stage_timer`)
+        into the same sink, so time is counted once, under the stage's name.
         """
         if step in self._steps:
             raise ValueError(f"counting step {step!r} is already used: partition counts would collide")
