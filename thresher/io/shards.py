@@ -1,18 +1,37 @@
-"""Parquet shards: the schema, deterministic assignment, atomic writes."""
+"""Parquet shards: the schema, deterministic assignment and sizing, bounded-memory atomic writes."""
 
 from __future__ import annotations
 
 import hashlib
+import heapq
 import math
 import os
+import sys
+import uuid
+from array import array
+from collections import Counter
 from dataclasses import asdict, dataclass
-from typing import Any, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
+import numpy as np
 import pyarrow as pa
-import xxhash
 import pyarrow.parquet as pq
+import xxhash
 
 SCHEMA_VERSION = 1
+
+#: Rows per row group of a shard (a writer detail, not part of the contract).
+ROW_GROUP_ROWS = 10_000
+
+#: A :class:`ShardWriter` sorts and spills its buffer to a temporary run file when it holds
+#: this many rows, or this many payload bytes (:func:`row_payload_bytes`), whichever comes first.
+SPILL_ROWS = 50_000
+SPILL_BYTES = 128 * 1024 * 1024
+#: At most this many run files are merged at once (each holds one read batch in memory);
+#: more runs are first merged in groups into longer runs.
+MERGE_FAN_IN = 16
+#: Rows per row group of a run file, and per batch read back while merging.
+RUN_BATCH_ROWS = 1_000
 
 _BASE_FIELDS = [
     pa.field("id", pa.string(), nullable=False),
@@ -28,6 +47,12 @@ _BASE_FIELDS = [
     pa.field("token_ids", pa.list_(pa.uint32()), nullable=False),
 ]
 _TEXT_FIELD = pa.field("text", pa.string(), nullable=False)
+_TOKEN_LIST = pa.list_(pa.uint32())
+
+#: Columns whose values the payload measure counts by UTF-8 length.
+_STRING_COLUMNS = ("id", "url", "crawl_date", "source", "language")
+#: Fixed-width columns and their width in bytes: offset int64, language_score float32, token_count int32.
+_FIXED_BYTES = 8 + 4 + 4
 
 
 def shard_schema(keep_text: bool) -> pa.Schema:
@@ -37,8 +62,61 @@ def shard_schema(keep_text: bool) -> pa.Schema:
     return pa.schema(fields, metadata={b"thresher.schema_version": str(SCHEMA_VERSION).encode()})
 
 
-def shard_count(total_tokens: int, target_tokens: int) -> int:
-    return max(1, math.ceil(total_tokens / target_tokens))
+def shard_count(
+    total_tokens: int, target_tokens: int, total_bytes: int = 0, target_bytes: int | None = None
+) -> int:
+    """Shards planned: the larger of what the token target and the (optional) byte target ask for."""
+    by_tokens = math.ceil(total_tokens / target_tokens)
+    by_bytes = math.ceil(total_bytes / target_bytes) if target_bytes else 0
+    return max(1, by_tokens, by_bytes)
+
+
+def _utf8_len(text: str) -> int:
+    # isascii() is a flag check in CPython: most fields are ASCII and skip the encode.
+    return len(text) if text.isascii() else len(text.encode("utf-8"))
+
+
+def row_payload_bytes(row: Mapping[str, Any], keep_text: bool) -> int:
+    """The bytes a row's values occupy uncompressed: the measure ``output.shard_target_bytes`` targets.
+
+    UTF-8 length of ``id``, ``url``, ``crawl_date``, ``source``, ``language`` (0 when null) and,
+    with ``keep_text``, ``text``; 8 for ``offset``, 4 for ``language_score``, 4 for
+    ``token_count``; 4 per token id. A function of the row alone, known before any shard
+    is written, and the same on every engine.
+    """
+    size = _FIXED_BYTES + 4 * int(row["token_count"])
+    for column in _STRING_COLUMNS:
+        value = row.get(column)
+        if value is not None:
+            size += _utf8_len(value)
+    if keep_text:
+        size += _utf8_len(row["text"])
+    return size
+
+
+def pack_token_ids(ids: Any) -> bytes:
+    """Token ids as little-endian uint32 bytes: 4 bytes a token where a list of ints takes ~36.
+
+    Accepts the packed bytes themselves, a sequence of ints or a numpy array; a negative or
+    too large id raises ``OverflowError``.
+    """
+    if isinstance(ids, bytes):
+        if len(ids) % 4:
+            raise ValueError(f"packed token ids must be a multiple of 4 bytes, got {len(ids)}")
+        return ids
+    if isinstance(ids, np.ndarray):
+        if ids.size and (ids.min() < 0 or ids.max() > 0xFFFFFFFF):
+            raise OverflowError("token id out of the uint32 range")
+        return ids.astype("<u4", copy=False).tobytes()
+    packed = array("I", ids)
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return packed.tobytes()
+
+
+def unpack_token_ids(packed: bytes) -> np.ndarray:
+    """The inverse of :func:`pack_token_ids`: a read-only uint32 array over the bytes."""
+    return np.frombuffer(packed, dtype="<u4")
 
 
 def shard_index(doc_id: str, num_shards: int, shuffle_seed: int | None = None) -> int:
@@ -72,8 +150,257 @@ class ShardInfo:
         return asdict(self)
 
 
+# A buffered row: (order key, the schema's values in column order, token ids packed last).
+_Buffered = tuple[str, tuple[Any, ...]]
+
+
+class ShardWriter:
+    """Writes one shard from rows that arrive one at a time, in any order, in bounded memory.
+
+    Rows are buffered until ``spill_rows`` rows or ``spill_bytes`` payload bytes
+    (:func:`row_payload_bytes`), then sorted by :func:`row_order_key` and spilled to a
+    temporary run file beside the shard. :meth:`close` k-way merges the runs (at most
+    ``merge_fan_in`` open at once) into row groups of :data:`ROW_GROUP_ROWS` rows, writes
+    the shard under a temporary name and renames it. A shard that never spilled is written
+    straight from the sorted buffer. The file's bytes depend only on the set of rows, never
+    on their arrival order or the spill settings. Temporary files go on success and on error
+    (use the writer as a context manager, or call :meth:`abort`).
+    """
+
+    def __init__(
+        self,
+        directory: str,
+        name: str,
+        *,
+        keep_text: bool,
+        compression: str = "zstd",
+        shuffle_seed: int | None = None,
+        spill_rows: int = SPILL_ROWS,
+        spill_bytes: int = SPILL_BYTES,
+        merge_fan_in: int = MERGE_FAN_IN,
+    ) -> None:
+        if spill_rows < 1 or spill_bytes < 1 or merge_fan_in < 2:
+            raise ValueError("spill_rows and spill_bytes must be positive, merge_fan_in at least 2")
+        self.directory = directory
+        self.name = name
+        self.keep_text = keep_text
+        self.compression = None if compression == "none" else compression
+        self.shuffle_seed = shuffle_seed
+        self.spill_rows = spill_rows
+        self.spill_bytes = spill_bytes
+        self.merge_fan_in = merge_fan_in
+        self.schema = shard_schema(keep_text)
+        self._columns = [f.name for f in self.schema if f.name != "token_ids"]
+        self.rows = 0
+        self.tokens = 0
+        #: Documents and tokens per language (``unknown`` for a null language).
+        self.languages: dict[str, Counter] = {}
+        #: The most rows the buffer held at once (what bounds the writer's memory).
+        self.peak_buffered_rows = 0
+        self._buffer: list[_Buffered] = []
+        self._buffered_bytes = 0
+        self._runs: list[str] = []
+        self._run_serial = 0
+        self._token = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
+        self._closed = False
+        os.makedirs(directory, exist_ok=True)
+
+    # -- input -----------------------------------------------------------------------------
+
+    def add(self, row: Mapping[str, Any]) -> None:
+        """Buffer one row; ``token_ids`` may be a list of ints, a numpy array or packed bytes."""
+        if self._closed:
+            raise ValueError("the shard writer is closed")
+        packed = pack_token_ids(row["token_ids"])
+        count = len(packed) // 4
+        if int(row["token_count"]) != count:
+            raise ValueError(f"document {row['id']}: token_count {row['token_count']} != {count} token ids")
+        values = (*(row.get(column) for column in self._columns), packed)
+        self._buffer.append((row_order_key(row["id"], self.shuffle_seed), values))
+        self._buffered_bytes += row_payload_bytes(row, self.keep_text)
+        self.rows += 1
+        self.tokens += count
+        per = self.languages.get(row.get("language") or "unknown")
+        if per is None:
+            per = self.languages[row.get("language") or "unknown"] = Counter()
+        per["documents"] += 1
+        per["tokens"] += count
+        if len(self._buffer) > self.peak_buffered_rows:
+            self.peak_buffered_rows = len(self._buffer)
+        if len(self._buffer) >= self.spill_rows or self._buffered_bytes >= self.spill_bytes:
+            self._spill()
+
+    def add_all(self, rows: Iterable[Mapping[str, Any]]) -> None:
+        for row in rows:
+            self.add(row)
+
+    # -- output ----------------------------------------------------------------------------
+
+    def close(self) -> ShardInfo:
+        """Merge, write and rename the shard; its :class:`ShardInfo`."""
+        if self._closed:
+            raise ValueError("the shard writer is closed")
+        final = os.path.join(self.directory, self.name)
+        tmp = self._temp_path("tmp")
+        try:
+            with pq.ParquetWriter(
+                tmp,
+                self.schema,
+                compression=self.compression,
+                # No writer-time metadata varies between runs: shards are byte-identical.
+                write_statistics=True,
+            ) as writer:
+                if self._runs:
+                    self._spill()
+                    self._write_merged(writer)
+                elif self._buffer:
+                    for group in _chunks(self._sorted_buffer(), ROW_GROUP_ROWS):
+                        _write_row_group(writer, self._table(group))
+                else:
+                    # One empty row group, as pq.write_table writes for an empty table.
+                    writer.write_table(self.schema.empty_table())
+            os.replace(tmp, final)
+        except BaseException:
+            _remove(tmp)
+            raise
+        finally:
+            self._discard()
+        return ShardInfo(name=self.name, rows=self.rows, tokens=self.tokens,
+                         bytes=os.path.getsize(final), sha256=_sha256(final))
+
+    def abort(self) -> None:
+        """Drop everything buffered and every temporary file; the shard is not written."""
+        self._discard()
+
+    def __enter__(self) -> "ShardWriter":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if not self._closed:
+            self.abort()
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _discard(self) -> None:
+        self._closed = True
+        self._buffer = []
+        for path in self._runs:
+            _remove(path)
+        self._runs = []
+
+    def _temp_path(self, kind: str) -> str:
+        # Unique per writer: a retried or speculative task writing the same shard never collides.
+        return os.path.join(self.directory, f".{self.name}.{self._token}.{kind}")
+
+    def _sorted_buffer(self) -> list[tuple[Any, ...]]:
+        self._buffer.sort(key=_order_key)
+        ordered = [values for _key, values in self._buffer]
+        self._buffer = []
+        self._buffered_bytes = 0
+        return ordered
+
+    def _table(self, rows: Sequence[tuple[Any, ...]]) -> pa.Table:
+        """Columns from buffered rows; the token list from offsets over one packed buffer."""
+        arrays = []
+        for position, field in enumerate(self.schema):
+            if field.name == "token_ids":
+                packed = [row[-1] for row in rows]
+                lengths = np.fromiter((len(p) // 4 for p in packed), dtype=np.int32, count=len(packed))
+                offsets = np.zeros(len(packed) + 1, dtype=np.int32)
+                np.cumsum(lengths, out=offsets[1:])
+                values = pa.array(unpack_token_ids(b"".join(packed)), type=pa.uint32())
+                arrays.append(pa.ListArray.from_arrays(pa.array(offsets), values, type=_TOKEN_LIST))
+            else:
+                index = self._columns.index(field.name)
+                arrays.append(pa.array([row[index] for row in rows], type=field.type))
+        return pa.Table.from_arrays(arrays, schema=self.schema)
+
+    def _spill(self) -> None:
+        if not self._buffer:
+            return
+        path = self._temp_path(f"run-{self._run_serial:05d}")
+        self._run_serial += 1
+        self._runs.append(path)
+        with pq.ParquetWriter(path, self.schema, compression="lz4") as writer:
+            for group in _chunks(self._sorted_buffer(), RUN_BATCH_ROWS):
+                writer.write_table(self._table(group))
+
+    def _write_merged(self, writer: pq.ParquetWriter) -> None:
+        # More runs than the fan-in: merge groups of them into longer runs first, so the
+        # number of batches held at once never grows with the input.
+        while len(self._runs) > self.merge_fan_in:
+            group, self._runs = self._runs[: self.merge_fan_in], self._runs[self.merge_fan_in :]
+            path = self._temp_path(f"run-{self._run_serial:05d}")
+            self._run_serial += 1
+            self._runs.append(path)
+            with pq.ParquetWriter(path, self.schema, compression="lz4") as run_writer:
+                for table in self._merge(group, RUN_BATCH_ROWS):
+                    run_writer.write_table(table)
+            for done in group:
+                _remove(done)
+        for table in self._merge(self._runs, ROW_GROUP_ROWS):
+            _write_row_group(writer, table)
+
+    def _merge(self, runs: Sequence[str], rows_per_table: int) -> Iterator[pa.Table]:
+        """The rows of sorted ``runs`` in key order, as tables of ``rows_per_table`` rows."""
+        streams = [self._run_rows(number, path) for number, path in enumerate(runs)]
+        pending: list[tuple[pa.RecordBatch, int]] = []
+        # Items are (key, run number, row, batch): keys and run numbers decide every comparison.
+        for _key, _run, row, batch in heapq.merge(*streams):
+            pending.append((batch, row))
+            if len(pending) == rows_per_table:
+                yield self._gather(pending)
+                pending = []
+        if pending:
+            yield self._gather(pending)
+
+    def _run_rows(self, number: int, path: str) -> Iterator[tuple[str, int, int, pa.RecordBatch]]:
+        seed = self.shuffle_seed
+        for batch in pq.ParquetFile(path).iter_batches(batch_size=RUN_BATCH_ROWS):
+            for row, doc_id in enumerate(batch.column("id").to_pylist()):
+                yield row_order_key(doc_id, seed), number, row, batch
+
+    def _gather(self, picks: list[tuple[pa.RecordBatch, int]]) -> pa.Table:
+        """One table of the picked rows, in pick order."""
+        batches: list[pa.RecordBatch] = []
+        start: dict[int, int] = {}
+        indices = []
+        total = 0
+        for batch, row in picks:
+            base = start.get(id(batch))
+            if base is None:
+                base = start[id(batch)] = total
+                batches.append(batch)
+                total += batch.num_rows
+            indices.append(base + row)
+        table = pa.Table.from_batches(batches).take(pa.array(indices, type=pa.int64()))
+        return pa.Table.from_arrays(table.columns, schema=self.schema)
+
+
+def _order_key(item: _Buffered) -> str:
+    return item[0]
+
+
+def _chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _write_row_group(writer: pq.ParquetWriter, table: pa.Table) -> None:
+    # One contiguous chunk per column: the writer's page boundaries follow its internal
+    # batches within a chunk, so chunking would otherwise change the bytes.
+    writer.write_table(table.combine_chunks(), row_group_size=ROW_GROUP_ROWS)
+
+
+def _remove(path: str) -> None:
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass
+
+
 def write_shard(
-    rows: Sequence[dict[str, Any]],
+    rows: Iterable[Mapping[str, Any]],
     directory: str,
     name: str,
     *,
@@ -81,33 +408,14 @@ def write_shard(
     compression: str = "zstd",
     shuffle_seed: int | None = None,
 ) -> ShardInfo:
-    """Write rows sorted by :func:`row_order_key` to ``directory/name``; temp name first, then rename.
+    """Write rows sorted by :func:`row_order_key` to ``directory/name`` (a :class:`ShardWriter`).
 
-    A reader never sees a half-written shard under its final name.
+    Temp name first, then rename: a reader never sees a half-written shard under its final name.
     """
-    schema = shard_schema(keep_text)
-    ordered = sorted(rows, key=lambda r: row_order_key(r["id"], shuffle_seed))
-    columns = {f.name: [r.get(f.name) for r in ordered] for f in schema}
-    table = pa.Table.from_pydict(columns, schema=schema)
-    os.makedirs(directory, exist_ok=True)
-    final = os.path.join(directory, name)
-    tmp = final + ".tmp"
-    pq.write_table(
-        table,
-        tmp,
-        compression=None if compression == "none" else compression,
-        # No writer-time metadata varies between runs: shards are byte-identical.
-        write_statistics=True,
-        row_group_size=10_000,
-    )
-    os.replace(tmp, final)
-    return ShardInfo(
-        name=name,
-        rows=len(ordered),
-        tokens=sum(int(r["token_count"]) for r in ordered),
-        bytes=os.path.getsize(final),
-        sha256=_sha256(final),
-    )
+    with ShardWriter(directory, name, keep_text=keep_text, compression=compression,
+                     shuffle_seed=shuffle_seed) as writer:
+        writer.add_all(rows)
+        return writer.close()
 
 
 def _sha256(path: str) -> str:
