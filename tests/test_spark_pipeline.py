@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import glob
 import json
+import math
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -40,9 +41,13 @@ def tokenizer_file(tmp_path_factory) -> str:
     return str(path)
 
 
+BYTE_TARGET = 100_000
+
+
 def _config(out: Path, tokenizer: str, runner: dict) -> dict:
     return {
-        "output": {"path": str(out), "shard_target_tokens": 20_000},
+        # The byte target asks for more shards than the token target: both engines size by bytes.
+        "output": {"path": str(out), "shard_target_tokens": 20_000, "shard_target_bytes": BYTE_TARGET},
         "tokenize": {"tokenizer": tokenizer},
         "runner": runner,
     }
@@ -72,7 +77,7 @@ def _rows(out: Path, pattern: str, columns: list[str]) -> list[tuple]:
 
 def _measured(counters: dict[str, int]) -> dict[str, int]:
     """Every counter but measured time, which no two runs share."""
-    return {name: value for name, value in counters.items() if not name.endswith("/time_us")}
+    return {name: value for name, value in counters.items() if not name.endswith(("/time_us", "/cpu_us"))}
 
 
 # -- the Spark run on its own -------------------------------------------------------------
@@ -144,6 +149,23 @@ def test_same_shards_and_token_ids_as_beam(spark_run, beam_run):
     # Byte-identical, even: same rows, same order, same writer.
     assert [s["sha256"] for s in spark_manifest["shards"]] == [s["sha256"] for s in beam_manifest["shards"]]
     assert spark_manifest["languages"] == beam_manifest["languages"]
+
+
+def test_byte_target_sets_the_shard_count_on_both_engines(spark_run, beam_run):
+    from thresher.io.shards import row_payload_bytes
+
+    for _, out in (spark_run, beam_run):
+        manifest = json.loads((out / "manifest.json").read_text())
+        sizing = manifest["sizing"]
+        assert (sizing["target_tokens"], sizing["target_bytes"]) == (20_000, BYTE_TARGET)
+        # The measure, recomputed from the files, is what the count was planned on.
+        rows = pq.read_table([out / s["name"] for s in manifest["shards"]]).to_pylist()
+        assert sum(row_payload_bytes(row, keep_text=True) for row in rows) == sizing["payload_bytes"]
+        by_bytes = math.ceil(sizing["payload_bytes"] / BYTE_TARGET)
+        assert manifest["totals"]["shards"] == by_bytes > math.ceil(manifest["totals"]["tokens"] / 20_000)
+    spark_counters, beam_counters = spark_run[0].stats["counters"], beam_run[0].stats["counters"]
+    for name in ("tokenize/time_us", "tokenize/cpu_us", "shards/time_us", "shards/cpu_us"):
+        assert spark_counters[name] > 0 and beam_counters[name] > 0, name
 
 
 def test_same_audit_sample_as_beam(spark_run, beam_run):
