@@ -164,7 +164,11 @@ def test_structured_run_log_has_a_line_per_stage(run):
     result, out, _ = run
     lines = [json.loads(line) for line in (out / "run.log.jsonl").read_text().splitlines()]
     stage_lines = [l for l in lines if l["event"] == "stage"]
-    assert [l["stage"] for l in stage_lines] == ["read"] + [s["stage"] for s in result.stats["stages"]]
+    funnel = [s["stage"] for s in result.stats["stages"]]
+    # Then the timed stages outside the document funnel (tokenize, shards), with their time.
+    timed_after = [t["stage"] for t in result.stats["timings"]["stages"] if t["stage"] not in funnel]
+    assert [l["stage"] for l in stage_lines] == ["read"] + funnel + timed_after
+    assert [l["phase"] for l in lines if l["event"] == "phase"] == ["documents", "tokenizer", "shards"]
     assert stage_lines[0]["records"] == result.stats["records_read"]
     (summary,) = [l for l in lines if l["event"] == "run"]
     assert summary["kept_documents"] == result.stats["kept_documents"] and summary["identity_holds"]

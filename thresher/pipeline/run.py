@@ -64,21 +64,34 @@ def run_pipeline(
     with worker_output_to(layout.worker_log, enabled=local), ProgressMonitor(
         layout.progress, total_bytes, enabled=progress if local else False
     ) as monitor:
-        monitor.set_stage("documents")
-        counters_a = engine.run_documents_pipeline(
-            config, layout, extra_args, progress_dir=layout.progress if local else None
-        )
-        monitor.set_stage("tokenizer")
-        tokenizer, tokenizer_info = prepare_tokenizer(config, layout, log)
-        monitor.set_stage("shards")
-        counters_b = engine.run_shards_pipeline(config, layout, tokenizer, tokenizer_info, extra_args)
+        # Each phase's wall time, as stats.json's timings.phases: the stages' own times
+        # sum over workers and leave out start-up, scheduling and waiting between them.
+        phases: dict[str, float] = {}
+        with _phase(phases, "documents", monitor):
+            counters_a = engine.run_documents_pipeline(
+                config, layout, extra_args, progress_dir=layout.progress if local else None
+            )
+        with _phase(phases, "tokenizer", monitor):
+            tokenizer, tokenizer_info = prepare_tokenizer(config, layout, log)
+        with _phase(phases, "shards", monitor):
+            counters_b = engine.run_shards_pipeline(config, layout, tokenizer, tokenizer_info, extra_args)
 
     filter_order = [next(iter(entry)) for entry in config.filters]
-    stats = build_stats(merge([counters_a, counters_b]), filter_order)
-    stats["wall_seconds"] = round(time.monotonic() - started, 2)
+    stats = build_stats(
+        merge([counters_a, counters_b]), filter_order, phases=phases, wall_seconds=time.monotonic() - started
+    )
     write_run_log(layout.run_log, stats, layout.phase_a)
     write_json_atomic(layout.stats, stats)
     return RunResult(layout=layout, stats=stats)
+
+
+@contextmanager
+def _phase(phases: dict[str, float], name: str, monitor: ProgressMonitor) -> Iterator[None]:
+    """Show ``name`` as the live stage and record its wall seconds in ``phases``."""
+    monitor.set_stage(name)
+    started = time.monotonic()
+    yield
+    phases[name] = time.monotonic() - started
 
 
 @contextmanager

@@ -1,12 +1,28 @@
-"""Turn flat stage counters into ``stats.json``: the funnel, and the identity that proves it.
+"""Turn flat stage counters into ``stats.json``: the funnel, the identity that proves it, and timings.
 
 Every input record is accounted for exactly once:
 ``records_read == kept + dropped (all stages) + skipped + errors``.
+
+Each funnel stage carries ``busy_seconds`` and ``cpu_seconds`` when it timed
+itself, and ``tokens_in_estimated`` / ``tokens_kept_estimated`` when it
+measured characters and the run counted the characters it tokenized (see
+:func:`token_estimates`). ``timings`` lists every timed stage (tokenize and
+shards too) and the wall seconds of the run's phases: see
+:mod:`thresher.report.timings` for what each figure measures.
 """
 
 from __future__ import annotations
 
 from typing import Any, Mapping
+
+from thresher.report.timings import build_timings, stage_seconds
+
+#: Characters the shards phase tokenized (``len(text)`` of every kept document).
+TOKENIZED_CHARS = "tokenize/chars"
+ESTIMATE_METHOD = (
+    "a stage's characters (chars_in, chars_kept) x tokens_per_char, where tokens_per_char = the tokens "
+    "written to the shards (EOS included) / the characters tokenized; tokens are only counted at the end"
+)
 
 # Stages in pipeline order; quality filters are inserted where ``filters/*`` stands.
 STAGE_ORDER = (
@@ -28,7 +44,25 @@ def _stage_names(counters: Mapping[str, int], filter_order: list[str]) -> list[s
     return [n for n in names if f"{n}/in" in counters]
 
 
-def build_stats(counters: Mapping[str, int], filter_order: list[str]) -> dict[str, Any]:
+def token_estimates(counters: Mapping[str, int]) -> dict[str, Any]:
+    """How stage tokens are estimated: the run's final tokens per character, when it can be known."""
+    tokens, chars = counters.get("shards/tokens", 0), counters.get(TOKENIZED_CHARS, 0)
+    ratio = round(tokens / chars, 6) if tokens and chars else None
+    out: dict[str, Any] = {"estimated": True, "method": ESTIMATE_METHOD, "tokens_per_char": ratio}
+    if ratio is None:
+        out["unavailable"] = f"the run counted no {TOKENIZED_CHARS} or no shard tokens"
+    return out
+
+
+def build_stats(
+    counters: Mapping[str, int],
+    filter_order: list[str],
+    phases: Mapping[str, float] | None = None,
+    wall_seconds: float | None = None,
+) -> dict[str, Any]:
+    """stats.json from the run's counters; ``phases`` and ``wall_seconds`` are the driver's wall clock."""
+    estimates = token_estimates(counters)
+    ratio = estimates["tokens_per_char"]
     records = counters.get("read/records", 0)
     skipped = _prefixed(counters, "read/skipped/")
     errors = _prefixed(counters, "read/error/")
@@ -43,16 +77,17 @@ def build_stats(counters: Mapping[str, int], filter_order: list[str]) -> dict[st
             "kept": counters.get(f"{name}/kept", 0),
             "dropped": dropped,
         }
-        # Characters and CPU time where the stage measures them (phase-A stages).
+        # Characters where the stage measures them (phase-A stages), and tokens estimated from them.
         for key in ("chars_in", "chars_kept"):
             if f"{name}/{key}" in counters:
                 stage[key] = counters[f"{name}/{key}"]
-        if f"{name}/time_us" in counters:
-            stage["cpu_seconds"] = round(counters[f"{name}/time_us"] / 1e6, 3)
+                if ratio is not None:
+                    stage[f"tokens_{key[len('chars_'):]}_estimated"] = round(counters[f"{name}/{key}"] * ratio)
+        stage.update(stage_seconds(counters, name))
         stages.append(stage)
     kept = counters.get("shards/documents", 0)
     skipped_total, errors_total = sum(skipped.values()), sum(errors.values())
-    return {
+    stats: dict[str, Any] = {
         "records_read": records,
         "read": {
             "forwarded": counters.get("read/forwarded", 0),
@@ -71,8 +106,13 @@ def build_stats(counters: Mapping[str, int], filter_order: list[str]) -> dict[st
             "errors": errors_total,
             "holds": records == kept + dropped_total + skipped_total + errors_total,
         },
+        "token_estimates": estimates,
+        "timings": build_timings(counters, filter_order, phases),
         "counters": dict(sorted(counters.items())),
     }
+    if wall_seconds is not None:
+        stats["wall_seconds"] = round(wall_seconds, 2)
+    return stats
 
 
 def format_funnel(stats: Mapping[str, Any]) -> str:
@@ -90,9 +130,22 @@ def format_funnel(stats: Mapping[str, Any]) -> str:
             lines.append(f"  dropped {reason:<22} {n:>8,}")
     lines.append(f"kept documents          {stats['kept_documents']:>10,}")
     lines.append(f"tokens                  {stats['tokens']:>10,}")
+    timings = stats.get("timings") or {}
+    if timings.get("stages"):
+        lines.append(f"{'time per stage':<24}{'busy s':>10} {'CPU s':>10}   (summed over workers)")
+        for row in timings["stages"]:
+            busy, cpu = row.get("busy_seconds"), row.get("cpu_seconds")
+            lines.append(f"  {row['stage']:<22}{_seconds(busy):>10} {_seconds(cpu):>10}")
+    if timings.get("phases"):
+        phases = ", ".join(f"{name} {seconds:,.1f} s" for name, seconds in timings["phases"].items())
+        lines.append(f"wall time per phase     {phases}")
     ident = stats["identity"]
     lines.append(
         "identity: read {records_read:,} = kept {kept:,} + dropped {dropped:,} + skipped {skipped:,}"
         " + errors {errors:,}: {verdict}".format(verdict="holds" if ident["holds"] else "BROKEN", **ident)
     )
     return "\n".join(lines)
+
+
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.2f}"
