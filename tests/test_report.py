@@ -202,24 +202,33 @@ COUNTERS = {
     "extract/dropped/no_main_text": 1,
     "extract/chars_kept": 2000,
     "extract/time_us": 1_500_000,
+    "extract/cpu_us": 700_000,
     "filters/gopher_quality/in": 10,
     "filters/gopher_quality/kept": 8,
     f"filters/gopher_quality/dropped/{HOSTILE_REASON}": 2,
     "filters/gopher_quality/chars_in": 2000,
     "filters/gopher_quality/chars_kept": 1000,
     "filters/gopher_quality/time_us": 250_000,
+    "filters/gopher_quality/cpu_us": 240_000,
     "dedup_exact/in": 8,
     "dedup_exact/kept": 4,
     "dedup_exact/dropped/exact_duplicate": 4,
+    "tokenize/in": 4,
+    "tokenize/kept": 4,
+    "tokenize/time_us": 90_000,
+    "tokenize/cpu_us": 160_000,  # the tokenizer computes on several threads: CPU can exceed busy time
     "shards/documents": 4,
     "shards/tokens": 100,
+    "shards/time_us": 30_000,
+    "shards/cpu_us": 20_000,
 }
+PHASES = {"documents": 3.5, "tokenizer": 0.75, "shards": 1.25}
 TEXTS = ["a" * 50, "b" * 100, "c" * 150, "d" * 200]  # 500 characters → 0.2 tokens per character
 
 
 @pytest.fixture
 def run_dir(tmp_path: Path) -> Path:
-    stats = build_stats(COUNTERS, ["gopher_quality"])
+    stats = build_stats(COUNTERS, ["gopher_quality"], phases=PHASES, wall_seconds=6.0)
     (tmp_path / "stats.json").write_text(json.dumps(stats))
     shard = "shard-00000-of-00001.parquet"
     pq.write_table(
@@ -316,6 +325,22 @@ def test_token_funnel_is_an_estimate_from_characters(run_dir: Path):
     assert [(b.attrs["data-stage"], b.attrs["data-value"]) for b in counted] == [("shards", "100")]
 
 
+def test_token_estimates_recorded_in_stats_json_are_the_ones_shown(run_dir: Path):
+    # The tokenize stage counted its characters: stats.json estimates stage tokens itself.
+    counters = dict(COUNTERS, **{"tokenize/chars": 400})  # 0.25 tokens per character
+    stats = build_stats(counters, ["gopher_quality"])
+    assert stats["token_estimates"]["estimated"] is True and stats["token_estimates"]["tokens_per_char"] == 0.25
+    recorded = {s["stage"]: s["tokens_kept_estimated"] for s in stats["stages"] if "tokens_kept_estimated" in s}
+    assert recorded == {"extract": 500, "filters/gopher_quality": 250}
+    (run_dir / "stats.json").write_text(json.dumps(stats))
+    elements = parse_page(Path(write_report(str(run_dir))).read_text())
+    shown = {el.attrs["data-stage"]: int(el.attrs["data-estimated-tokens"])
+             for el in elements if "data-estimated-tokens" in el.attrs}
+    assert shown == recorded  # not the shards' 0.2 tokens per character
+    note = next(el for el in elements if el.attrs.get("id") == "tokens-estimate-note")
+    assert note.text.startswith("ESTIMATE") and "stats.json's own estimates" in note.text
+
+
 def test_report_shows_clusters_languages_lengths_and_timings(run_dir: Path):
     elements = parse_page(Path(write_report(str(run_dir))).read_text())
     charts = charts_by_id(elements)
@@ -325,20 +350,66 @@ def test_report_shows_clusters_languages_lengths_and_timings(run_dir: Path):
     assert languages == {"en": 70, "<b>xx</b>": 30}
     assert sum(int(b.attrs["data-value"]) for b in bars(charts["chart-length-characters"])) == len(TEXTS)
     assert sum(int(b.attrs["data-value"]) for b in bars(charts["chart-length-tokens"])) == len(TEXTS)
-    cpu = {b.attrs["data-stage"]: float(b.attrs["data-value"]) for b in bars(charts["chart-timings-cpu"])}
-    assert cpu == {"extract": 1.5, "filters/gopher_quality": 0.25}
 
 
-def test_wall_time_is_shown_when_stats_records_it(run_dir: Path):
+def timing_numbers(elements) -> dict[str, dict[str, dict[str, float]]]:
+    """What the page shows per timed stage and phase: chart bars and table cells, as numbers."""
+    charts = charts_by_id(elements)
+    shown = {
+        chart: {b.attrs["data-stage"]: float(b.attrs["data-value"]) for b in bars(charts[chart])}
+        for chart in ("chart-timings-busy", "chart-timings-cpu")
+    }
+    shown["phase-bars"] = {b.attrs["data-phase"]: float(b.attrs["data-value"])
+                           for b in bars(charts["chart-timings-phases"])}
+    for key in ("busy-seconds", "cpu-seconds"):
+        shown[key] = {el.attrs["data-stage"]: float(el.attrs[f"data-{key}"])
+                      for el in elements if f"data-{key}" in el.attrs and "timings-table" in el.ancestor_ids}
+    shown["phase-cells"] = {el.attrs["data-phase"]: float(el.attrs["data-wall-seconds"])
+                            for el in elements if el.tag == "td" and "data-wall-seconds" in el.attrs}
+    return shown
+
+
+def expected_timings(stats: dict) -> dict[str, dict[str, float]]:
+    """The same, from stats.json: one bar and one row per timed stage, one per phase."""
+    rows = stats["timings"]["stages"]
+    busy = {r["stage"]: r["busy_seconds"] for r in rows if "busy_seconds" in r}
+    cpu = {r["stage"]: r["cpu_seconds"] for r in rows if "cpu_seconds" in r}
+    phases = stats["timings"]["phases"]
+    return {"chart-timings-busy": busy, "chart-timings-cpu": cpu, "phase-bars": phases,
+            "busy-seconds": busy, "cpu-seconds": cpu, "phase-cells": phases}
+
+
+def test_timings_show_busy_and_cpu_seconds_of_every_timed_stage_and_the_phases(run_dir: Path):
+    elements = parse_page(Path(write_report(str(run_dir))).read_text())
     stats = json.loads((run_dir / "stats.json").read_text())
-    stats["wall_seconds"] = 41.5
-    stats["stages"][1]["wall_seconds"] = 12.25
+    assert timing_numbers(elements) == expected_timings(stats)
+    # Every timed stage, the ones outside the document funnel included, in pipeline order.
+    assert list(timing_numbers(elements)["chart-timings-cpu"]) == [
+        "extract", "filters/gopher_quality", "tokenize", "shards"
+    ]
+    assert timing_numbers(elements)["chart-timings-cpu"]["extract"] == 0.7
+    wall = next(el for el in elements if el.attrs.get("id") == "wall-time")
+    assert wall.attrs["data-wall-seconds"] == "6.0" and "6 s" in wall.text
+    cells = [el.text for el in elements if el.tag == "td" and "timings-table" in el.ancestor_ids]
+    assert cells[:4] == ["extract", "1.5", "0.7", "46.7%"]  # CPU well under busy: the stage waited
+    note = next(el.text for el in elements if el.tag == "p" and "timings" in el.ancestor_ids and "Busy:" in el.text)
+    assert "Not timed: url_filter, dedup_exact." in note
+
+
+def test_timings_of_an_older_stats_json_are_shown_as_busy_time(run_dir: Path):
+    # Before stats.json had "timings", a stage's "cpu_seconds" was its busy wall time.
+    stats = json.loads((run_dir / "stats.json").read_text())
+    del stats["timings"]
+    for stage in stats["stages"]:
+        if "busy_seconds" in stage:
+            stage["cpu_seconds"] = stage.pop("busy_seconds")
     (run_dir / "stats.json").write_text(json.dumps(stats))
     elements = parse_page(Path(write_report(str(run_dir))).read_text())
-    wall = next(el for el in elements if el.attrs.get("id") == "wall-time")
-    assert wall.attrs["data-wall-seconds"] == "41.5" and "41.5 s" in wall.text
-    timing_cells = [el.text for el in elements if el.tag == "td" and "timings-table" in el.ancestor_ids]
-    assert timing_cells[:4] == ["extract", "1.5", "12.25", "7.3"]  # 11 documents in / 1.5 CPU s
+    charts = charts_by_id(elements)
+    busy = {b.attrs["data-stage"]: float(b.attrs["data-value"]) for b in bars(charts["chart-timings-busy"])}
+    assert busy == {"extract": 1.5, "filters/gopher_quality": 0.25}
+    assert not bars(charts["chart-timings-cpu"])  # nothing is claimed as CPU time
+    assert "records no wall time per phase" in Path(run_dir / "report.html").read_text()
 
 
 def test_without_text_in_the_shards_characters_come_from_the_documents_table(run_dir: Path):

@@ -17,7 +17,15 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from test_report import bars, charts_by_id, expected_funnel, funnel_cells, parse_page
+from test_report import (
+    bars,
+    charts_by_id,
+    expected_funnel,
+    expected_timings,
+    funnel_cells,
+    parse_page,
+    timing_numbers,
+)
 
 CHROMIUM = shutil.which("chromium")
 pytestmark = pytest.mark.skipif(
@@ -33,7 +41,9 @@ EXPECTED_CHARTS = (
     "chart-length-characters",
     "chart-length-tokens",
     "chart-dedup-clusters",
+    "chart-timings-busy",
     "chart-timings-cpu",
+    "chart-timings-phases",
 )
 BAR_BLUE = (0x3B, 0x6E, 0xA8)  # charts.BAR_FILL: seen in the screenshot only if bars were painted
 
@@ -105,6 +115,12 @@ def test_rendered_dom_has_every_chart_and_the_exact_funnel(sample_report, tmp_pa
     removed = pq.read_table(sorted(glob.glob(os.path.join(run_dir, "_work", "duplicates", "*.parquet")))).num_rows
     clusters = bars(charts["chart-dedup-clusters"])
     assert sum(int(b.attrs["data-value"]) * (int(b.attrs["data-size"]) - 1) for b in clusters) == removed
+
+    # One busy and one CPU bar per timed stage, one bar per phase, each equal to stats.json's figure.
+    assert timing_numbers(elements) == expected_timings(stats)
+    timed = [row["stage"] for row in stats["timings"]["stages"]]
+    assert len(bars(charts["chart-timings-cpu"])) == len(timed) >= 4
+    assert {"extract", "langid"} <= set(timed) and any(t.startswith("filters/") for t in timed)
 
     audit = json.loads((run_dir / "audit.json").read_text())
     reasons = {el.attrs["data-reason"] for el in elements if "audit-reason" in el.attrs.get("class", "")}

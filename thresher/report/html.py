@@ -7,7 +7,9 @@ from the data is escaped, because URLs and snippets are hostile web content.
 
 Element ids and ``data-*`` attributes are a contract for tests and tools: charts are
 ``<svg class="chart" id="chart-...">``; funnel cells carry ``data-stage`` plus ``data-in``,
-``data-kept`` or ``data-dropped`` with the exact stats.json integers.
+``data-kept`` or ``data-dropped`` with the exact stats.json integers; timing cells carry
+``data-stage`` plus ``data-busy-seconds`` or ``data-cpu-seconds``, phase cells ``data-phase`` plus
+``data-wall-seconds``, with stats.json's numbers.
 """
 
 from __future__ import annotations
@@ -208,15 +210,18 @@ def _funnel_tokens(run: RunFiles) -> str:
                     caption=f"{format_number(funnel.final_tokens)} (counted)", data={"stage": "shards"}))
     rows.append(
         "<tr data-stage=\"shards\"><td>shards (counted)</td>"
-        + _cell(funnel.final_chars, True, stage="shards", chars=funnel.final_chars)
+        + (_cell(funnel.final_chars, True, stage="shards", chars=funnel.final_chars)
+           if funnel.final_chars is not None else _cell("not measured"))
         + _cell(funnel.final_tokens, True, stage="shards", tokens=funnel.final_tokens)
         + "</tr>"
     )
     explanation = (
         f"ESTIMATE: tokens are only counted at the end. Each stage's tokens ≈ its characters kept × "
         f"{format_number(funnel.final_tokens)} final tokens / {format_number(funnel.final_chars)} final characters "
-        f"= {funnel.tokens_per_char:.4f} tokens per character (characters counted in "
-        f"{run.shards.chars_source}). Stages that measured no characters show "
+        f"= {funnel.tokens_per_char:.4f} tokens per character (characters counted "
+        + ("by the tokenize stage; these are stats.json's own estimates, its token_estimates"
+           if funnel.from_stats else f"in {run.shards.chars_source}")
+        + "). Stages that measured no characters show "
         f"\"not measured\"; the last bar is the exact count in the shards."
     )
     chart = horizontal_bar_chart(
@@ -394,38 +399,76 @@ def _audit(run: RunFiles) -> str:
     return "".join(parts)
 
 
-def _timing_row(stage: Mapping[str, Any], with_wall: bool) -> str:
-    cpu = stage.get("cpu_seconds")
-    cells = [f"<td>{e(stage['stage'])}</td>"]
-    cells.append(_cell(cpu, True, stage=stage["stage"], cpu=cpu) if cpu is not None else _cell("–"))
-    if with_wall:
-        cells.append(_cell(stage["wall_seconds"], True) if "wall_seconds" in stage else _cell("–"))
-    cells.append(_cell(round(stage["in"] / cpu, 1), True) if cpu else _cell("–"))
-    return f"<tr>{''.join(cells)}</tr>"
+def timed_stages(stats: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Every timed stage with its ``busy_seconds`` and ``cpu_seconds``, as stats.json records them.
+
+    stats.json from before ``timings`` existed timed only phase-A stages, and its
+    ``cpu_seconds`` was busy wall time: shown as such, never as CPU.
+    """
+    if "timings" in stats:
+        return [dict(row) for row in stats["timings"].get("stages", [])]
+    return [{"stage": s["stage"], "busy_seconds": s["cpu_seconds"]} for s in stats["stages"] if "cpu_seconds" in s]
+
+
+def _seconds_cell(stage: str, value: float | None, key: str) -> str:
+    return _cell(value, True, stage=stage, **{key: value}) if value is not None else _cell("–")
+
+
+def _timing_row(row: Mapping[str, Any]) -> str:
+    name, busy, cpu = row["stage"], row.get("busy_seconds"), row.get("cpu_seconds")
+    share = percent(cpu, busy) if busy and cpu is not None else "–"
+    return (f'<tr data-stage="{e(name)}"><td>{e(name)}</td>' + _seconds_cell(name, busy, "busy-seconds")
+            + _seconds_cell(name, cpu, "cpu-seconds") + _cell(share, True) + "</tr>")
+
+
+def _phases(stats: Mapping[str, Any]) -> str:
+    phases = (stats.get("timings") or {}).get("phases") or {}
+    if not phases:
+        return _note("stats.json records no wall time per phase.")
+    bars = [Bar(label=name, value=seconds, caption=f"{format_number(seconds)} s", data={"phase": name})
+            for name, seconds in phases.items()]
+    rows = [f'<tr data-phase="{e(name)}"><td>{e(name)}</td>'
+            + _cell(seconds, True, phase=name, **{"wall-seconds": seconds}) + "</tr>"
+            for name, seconds in phases.items()]
+    return (
+        "<h3>Wall time per phase</h3>"
+        + _note("The run's steps one after the other, timed by the driver's clock: documents (phase A and "
+                "dedup), tokenizer (copied or trained), shards (tokenize, write shards and manifest).")
+        + horizontal_bar_chart(bars, chart_id="chart-timings-phases", title="Wall seconds per phase",
+                               value_label="wall seconds")
+        + _table("phases-table", ["phase", "wall s"], rows)
+    )
 
 
 def _timings(stats: Mapping[str, Any]) -> str:
-    timed = [s for s in stats["stages"] if "cpu_seconds" in s or "wall_seconds" in s]
     parts = []
     if "wall_seconds" in stats:
         parts.append(f'<p id="wall-time" data-wall-seconds="{e(stats["wall_seconds"])}">Wall time of the run: '
                      f"{e(format_number(stats['wall_seconds']))} s.</p>")
     else:
         parts.append(_note("stats.json records no wall time for the run."))
+    parts.append(_phases(stats))
+    timed = timed_stages(stats)
+    parts.append("<h3>Time per stage</h3>")
     if not timed:
-        return "".join(parts) + _note("stats.json records no per-stage CPU time.")
-    bars = [Bar(label=s["stage"], value=s.get("cpu_seconds"),
-                caption=f"{format_number(s['cpu_seconds'])} s" if "cpu_seconds" in s else None,
-                data={"stage": s["stage"]}) for s in timed]
-    with_wall = any("wall_seconds" in s for s in timed)  # a column of dashes says nothing
-    rows = [_timing_row(s, with_wall) for s in timed]
-    untimed = [s["stage"] for s in stats["stages"] if s not in timed]
-    parts.append(_note("CPU seconds are summed over all workers (stats.json cpu_seconds)."
-                       + (f" Not timed: {', '.join(untimed)}." if untimed else "")))
-    parts.append(horizontal_bar_chart(bars, chart_id="chart-timings-cpu", title="CPU seconds per stage",
-                                      value_label="CPU seconds (all workers)"))
-    headers = ["stage", "CPU s"] + (["wall s"] if with_wall else []) + ["documents in per CPU s"]
-    parts.append(_table("timings-table", headers, rows))
+        return "".join(parts) + _note("stats.json records no per-stage time.")
+    funnel = [s["stage"] for s in stats["stages"]]
+    untimed = [name for name in funnel if name not in {row["stage"] for row in timed}]
+    parts.append(_note(
+        "Both summed over all workers, so with several workers they can exceed the wall time. Busy: wall-clock "
+        "seconds the stage's code ran, waits included (extraction waits for its worker process). CPU: the CPU "
+        "seconds of that work, extraction's worker processes included; CPU well under busy means waiting."
+        + (f" Not timed: {', '.join(untimed)}." if untimed else "")
+    ))
+    for key, chart_id, title in (("busy_seconds", "chart-timings-busy", "Busy seconds per stage"),
+                                 ("cpu_seconds", "chart-timings-cpu", "CPU seconds per stage")):
+        bars = [Bar(label=row["stage"], value=row.get(key),
+                    caption=f"{format_number(row[key])} s" if key in row else None, data={"stage": row["stage"]})
+                for row in timed]
+        parts.append(horizontal_bar_chart(bars, chart_id=chart_id, title=title,
+                                          value_label=title.split(" per ")[0] + " (all workers)"))
+    parts.append(_table("timings-table", ["stage", "busy s", "CPU s", "CPU % of busy"],
+                        [_timing_row(row) for row in timed]))
     return "".join(parts)
 
 
