@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
-import apache_beam as beam
-
-from thresher.pipeline.beam.metrics import BeamStats
+from thresher.pipeline.beam.dedup.timing import TimedDoFn
 from thresher.record import Document
 
 KEPT = "kept"
@@ -17,17 +15,17 @@ EXACT_STAGE, EXACT_REASON = "dedup_exact", "exact_duplicate"
 MINHASH_STAGE, MINHASH_REASON = "dedup_minhash", "near_duplicate"
 
 
-class _CountAndKey(beam.DoFn):
+class _CountAndKey(TimedDoFn):
     """Counts ``<stage>/in`` and keys each document by ``key_fn(doc)``."""
 
     def __init__(self, stage: str, key_fn: Callable[[Document], Any]) -> None:
-        self._stage = stage
+        super().__init__(stage)
+        self._in = f"{stage}/in"
         self._key_fn = key_fn
-        self._stats = BeamStats()
 
-    def process(self, doc: Document) -> Iterable[tuple[Any, Document]]:
-        self._stats.inc(f"{self._stage}/in")
-        yield self._key_fn(doc), doc
+    def work(self, doc: Document) -> Iterable[tuple[Any, Document]]:
+        self.stats.inc(self._in)
+        return ((self._key_fn(doc), doc),)
 
 
 

@@ -20,12 +20,12 @@ from thresher.pipeline.beam.dedup.common import (
     URL_STAGE,
     _CountAndKey,
 )
-from thresher.pipeline.beam.metrics import BeamStats
+from thresher.pipeline.beam.dedup.timing import TimedDoFn
 from thresher.record import Document
 from thresher.stats import dropped
 
 
-class _KeepOnePerGroup(beam.DoFn):
+class _KeepOnePerGroup(TimedDoFn):
     """Keeps the best document of each ``(key, documents)`` group by the keep rule.
 
     Two passes over the group (Beam's grouped values are re-iterable) so a
@@ -33,15 +33,16 @@ class _KeepOnePerGroup(beam.DoFn):
     """
 
     def __init__(self, stage: str, reason: str, keep: KeepRule) -> None:
+        super().__init__(stage)
         self._stage = stage
         self._reason = reason
         self._keep = keep
-        self._stats = BeamStats()
 
     def setup(self) -> None:
+        super().setup()
         self._rule = resolve_rule(self._keep)
 
-    def process(self, element: tuple[Any, Iterable[Document]]):
+    def work(self, element: tuple[Any, Iterable[Document]]):
         _, docs = element
         best = min((self._rule(d), d.id) for d in docs)
         kept_id = best[1]
@@ -49,10 +50,10 @@ class _KeepOnePerGroup(beam.DoFn):
         for doc in docs:
             if not kept_emitted and doc.id == kept_id and self._rule(doc) == best[0]:
                 kept_emitted = True
-                self._stats.inc(f"{self._stage}/kept")
+                self.stats.inc(f"{self._stage}/kept")
                 yield doc
             else:
-                self._stats.inc(dropped(self._stage, self._reason))
+                self.stats.inc(dropped(self._stage, self._reason))
                 yield TaggedOutput(REMOVED, mark_duplicate(doc, kept_id))
 
 

@@ -18,9 +18,10 @@ from thresher.dedup.params import MinHashParams
 from thresher.dedup.urls import url_key
 from thresher.pipeline.beam.dedup.common import KEPT, REMOVED, _first_or_none
 from thresher.pipeline.beam.dedup.signatures import _BandKeysDoFn
+from thresher.pipeline.beam.dedup.timing import TimedDoFn, TimedFlatMap, TimedMap
 from thresher.pipeline.beam.metrics import BeamStats
 from thresher.record import Document
-from thresher.stats import dropped
+from thresher.stats import dropped, stage_timer
 
 INDEX_STAGE = "dedup_index"
 
@@ -33,6 +34,9 @@ class _IndexRowsDoFn(beam.DoFn):
         self._exact_normalization = exact_normalization
         self._batch_size = batch_size
         self._max_batch_chars = max_batch_chars
+
+    def setup(self) -> None:
+        self._stats = BeamStats()
 
     def start_bundle(self) -> None:
         self._buffer: list[tuple[Document, Any, Any]] = []
@@ -51,9 +55,11 @@ class _IndexRowsDoFn(beam.DoFn):
         if not self._buffer:
             return
         docs = [d for d, _, _ in self._buffer]
-        keys_of_batch = dedup_index.document_keys(docs, self._params, self._exact_normalization)
-        for (_, window, timestamp), keys in zip(self._buffer, keys_of_batch):
-            for record in dedup_index.index_rows(keys):
+        with stage_timer(self._stats, INDEX_STAGE):  # writing an index is the index stage's work too
+            keys_of_batch = dedup_index.document_keys(docs, self._params, self._exact_normalization)
+            rows = [list(dedup_index.index_rows(keys)) for keys in keys_of_batch]
+        for (_, window, timestamp), records in zip(self._buffer, rows):
+            for record in records:
                 yield WindowedValue(record, timestamp, (window,))
         self._buffer = []
         self._chars = 0
@@ -108,7 +114,7 @@ class WriteDedupIndex(beam.PTransform):
         for table, part in zip(dedup_index.TABLES, parts):
             files[table] = beam.pvalue.AsList(
                 part
-                | f"{table}Rows" >> beam.Map(_row_of)
+                | f"{table}Rows" >> beam.ParDo(TimedMap(INDEX_STAGE, _row_of))
                 | f"Write{table}"
                 >> beam.io.WriteToParquet(
                     dedup_index.join_path(self._path, table), dedup_index.SCHEMAS[table], file_name_suffix=".parquet"
@@ -122,16 +128,16 @@ class WriteDedupIndex(beam.PTransform):
         )
 
 
-class _DocIndexKeysDoFn(beam.DoFn):
+class _DocIndexKeysDoFn(TimedDoFn):
     """Counts ``dedup_index/in``; emits ``(("u", url key), id)`` and ``(("t", text key), id)``."""
 
     def __init__(self, matches: tuple[str, ...], exact_normalization: str) -> None:
+        super().__init__(INDEX_STAGE)
         self._matches = matches
         self._exact_normalization = exact_normalization
-        self._stats = BeamStats()
 
-    def process(self, doc: Document):
-        self._stats.inc(f"{INDEX_STAGE}/in")
+    def work(self, doc: Document):
+        self.stats.inc(f"{INDEX_STAGE}/in")
         if dedup_index.URL in self._matches:
             yield ("u", url_key(doc.url)), doc.id
         if dedup_index.TEXT in self._matches:
@@ -179,23 +185,23 @@ def _doc_by_id(doc: Document) -> tuple[str, Document]:
     return doc.id, doc
 
 
-class _ApplyIndexHits(beam.DoFn):
+class _ApplyIndexHits(TimedDoFn):
     def __init__(self, reasons: tuple[str, ...]) -> None:
+        super().__init__(INDEX_STAGE)
         self._reasons = reasons  # by rank
-        self._stats = BeamStats()
 
-    def process(self, element: tuple[str, dict]):
+    def work(self, element: tuple[str, dict]):
         _, joined = element
         best = None
         for hit in joined["hit"]:
             best = hit if best is None else min(best, hit)
         for doc in joined["doc"]:
             if best is None:
-                self._stats.inc(f"{INDEX_STAGE}/kept")
+                self.stats.inc(f"{INDEX_STAGE}/kept")
                 yield doc
             else:
                 rank, indexed_id = best
-                self._stats.inc(dropped(INDEX_STAGE, self._reasons[rank]))
+                self.stats.inc(dropped(INDEX_STAGE, self._reasons[rank]))
                 yield TaggedOutput(REMOVED, mark_duplicate(doc, indexed_id or None))
 
 
@@ -255,13 +261,14 @@ class DropIndexedDuplicates(beam.PTransform):
                 pipeline
                 | f"{match}IndexFiles" >> beam.Create(files)
                 | f"Read{match}Index" >> beam.io.ReadAllFromParquet()
-                | f"{match}IndexKeys" >> beam.Map(row_key[match])
+                | f"{match}IndexKeys" >> beam.ParDo(TimedMap(INDEX_STAGE, row_key[match]))
             )
         if dedup_index.NEAR in self._matches:
             doc_keys.append(
                 docs
-                | "BandKeys" >> beam.ParDo(_BandKeysDoFn(self._params, self._batch_size, self._max_batch_chars))
-                | "TagBandKeys" >> beam.Map(_tag_band_key)
+                | "BandKeys"
+                >> beam.ParDo(_BandKeysDoFn(self._params, self._batch_size, self._max_batch_chars, INDEX_STAGE))
+                | "TagBandKeys" >> beam.ParDo(TimedMap(INDEX_STAGE, _tag_band_key))
             )
         hits = (
             {
@@ -269,10 +276,10 @@ class DropIndexedDuplicates(beam.PTransform):
                 "index": index_keys | "AllIndexKeys" >> beam.Flatten(pipeline=pipeline),
             }
             | "JoinKeys" >> beam.CoGroupByKey()
-            | "Hits" >> beam.FlatMap(_index_hits)
+            | "Hits" >> beam.ParDo(TimedFlatMap(INDEX_STAGE, _index_hits))
         )
         return (
-            {"doc": docs | "ById" >> beam.Map(_doc_by_id), "hit": hits}
+            {"doc": docs | "ById" >> beam.ParDo(TimedMap(INDEX_STAGE, _doc_by_id)), "hit": hits}
             | "JoinHits" >> beam.CoGroupByKey()
             | "Apply" >> beam.ParDo(_ApplyIndexHits(self._reasons)).with_outputs(REMOVED, main=KEPT)
         )

@@ -12,7 +12,7 @@ from thresher.dedup.params import MinHashParams, preset
 from thresher.pipeline.beam.dedup.common import KEPT, MINHASH_REASON, MINHASH_STAGE, REMOVED, _CountAndKey, _doc_id
 from thresher.pipeline.beam.dedup.components import ConnectedComponents
 from thresher.pipeline.beam.dedup.signatures import _BandKeysDoFn
-from thresher.pipeline.beam.metrics import BeamStats
+from thresher.pipeline.beam.dedup.timing import TimedDoFn, TimedFlatMap, TimedMap
 from thresher.record import Document
 from thresher.stats import dropped
 
@@ -29,18 +29,26 @@ def _bucket_star_edges(element: tuple[Any, Iterable[str]]) -> Iterable[tuple[str
 class MinHashCandidateEdges(beam.PTransform):
     """Documents -> star edges ``(id, smallest id of the bucket)`` for every LSH bucket of two or more."""
 
-    def __init__(self, params: MinHashParams, batch_size: int = 512, max_batch_chars: int = 8_000_000) -> None:
+    def __init__(
+        self,
+        params: MinHashParams,
+        batch_size: int = 512,
+        max_batch_chars: int = 8_000_000,
+        stage: str = MINHASH_STAGE,
+    ) -> None:
         super().__init__()
         self._params = params
         self._batch_size = batch_size
         self._max_batch_chars = max_batch_chars
+        self._stage = stage  # the time counters' stage
 
     def expand(self, docs):
         return (
             docs
-            | "BandKeys" >> beam.ParDo(_BandKeysDoFn(self._params, self._batch_size, self._max_batch_chars))
+            | "BandKeys"
+            >> beam.ParDo(_BandKeysDoFn(self._params, self._batch_size, self._max_batch_chars, self._stage))
             | "GroupBuckets" >> beam.GroupByKey()
-            | "StarEdges" >> beam.FlatMap(_bucket_star_edges)
+            | "StarEdges" >> beam.ParDo(TimedFlatMap(self._stage, _bucket_star_edges))
         )
 
 
@@ -61,23 +69,23 @@ def _component_decisions(element: tuple[str, Iterable[tuple]]) -> Iterable[tuple
             yield sort_key[-1], kept_id
 
 
-class _ApplyDecisions(beam.DoFn):
+class _ApplyDecisions(TimedDoFn):
     """Joins documents with removal decisions: kept to the main output, removed tagged."""
 
     def __init__(self, stage: str, reason: str) -> None:
+        super().__init__(stage)
         self._stage = stage
         self._reason = reason
-        self._stats = BeamStats()
 
-    def process(self, element: tuple[str, dict]):
+    def work(self, element: tuple[str, dict]):
         _, joined = element
         kept_ids = list(joined["duplicate_of"])
         for doc in joined["doc"]:
             if kept_ids:
-                self._stats.inc(dropped(self._stage, self._reason))
+                self.stats.inc(dropped(self._stage, self._reason))
                 yield TaggedOutput(REMOVED, mark_duplicate(doc, kept_ids[0]))
             else:
-                self._stats.inc(f"{self._stage}/kept")
+                self.stats.inc(f"{self._stage}/kept")
                 yield doc
 
 
@@ -129,20 +137,23 @@ class MinHashDedup(beam.PTransform):
         overrides = {k: kwargs.pop(k) for k in list(kwargs) if k in MinHashParams.__dataclass_fields__}
         return cls(preset(name, **overrides), **kwargs)
 
+    def _edges(self, docs):
+        """The candidate graph (a hook: :class:`VerifiedMinHashDedup` verifies its edges)."""
+        return docs | "CandidateEdges" >> MinHashCandidateEdges(self.params, self._batch_size, self._max_batch_chars)
+
     def expand(self, docs):
         p = self.params
         keyed_docs = docs | "CountAndKeyById" >> beam.ParDo(_CountAndKey(MINHASH_STAGE, _doc_id))
 
-        edges = docs | "CandidateEdges" >> MinHashCandidateEdges(p, self._batch_size, self._max_batch_chars)
-        labels = edges | "Components" >> ConnectedComponents(p.max_rounds)
+        labels = self._edges(docs) | "Components" >> ConnectedComponents(p.max_rounds)
 
-        sort_keys = docs | "KeepKeys" >> beam.Map(_sort_key_record, keep=self._keep)
+        sort_keys = docs | "KeepKeys" >> beam.ParDo(TimedMap(MINHASH_STAGE, _sort_key_record, keep=self._keep))
         decisions = (
             {"label": labels, "sort_key": sort_keys}
             | "JoinLabels" >> beam.CoGroupByKey()
-            | "ByComponent" >> beam.FlatMap(_member_of_component)
+            | "ByComponent" >> beam.ParDo(TimedFlatMap(MINHASH_STAGE, _member_of_component))
             | "GroupComponents" >> beam.GroupByKey()
-            | "KeepPerComponent" >> beam.FlatMap(_component_decisions)
+            | "KeepPerComponent" >> beam.ParDo(TimedFlatMap(MINHASH_STAGE, _component_decisions))
         )
         return (
             {"doc": keyed_docs, "duplicate_of": decisions}

@@ -11,7 +11,10 @@ from thresher.dedup.lsh import batch_band_keys
 from thresher.dedup.minhash import minhash_signatures, permutations
 from thresher.dedup.params import MinHashParams
 from thresher.dedup.shingles import word_shingles
+from thresher.pipeline.beam.dedup.common import MINHASH_STAGE
+from thresher.pipeline.beam.metrics import BeamStats
 from thresher.record import Document
+from thresher.stats import stage_timer
 
 
 class _BandKeysDoFn(beam.DoFn):
@@ -21,16 +24,21 @@ class _BandKeysDoFn(beam.DoFn):
     with a few numpy operations. Outputs are per-document pure functions, so
     bundle boundaries change only the batching, never the result. Documents
     without words emit nothing: they are never near-duplicate candidates.
+    Signing a batch is timed as ``stage`` (:func:`thresher.stats.stage_timer`).
     """
 
-    def __init__(self, params: MinHashParams, batch_size: int, max_batch_chars: int) -> None:
+    def __init__(
+        self, params: MinHashParams, batch_size: int, max_batch_chars: int, stage: str = MINHASH_STAGE
+    ) -> None:
         self._params = params
         self._batch_size = batch_size
         self._max_batch_chars = max_batch_chars
+        self._stage = stage
 
     def setup(self) -> None:
         p = self._params
         permutations(p.permutations, p.seed, p.scheme)  # warm the cache once per worker
+        self._stats = BeamStats()
 
     def start_bundle(self) -> None:
         self._buffer: list[tuple[str, str, Any, Any]] = []
@@ -49,9 +57,10 @@ class _BandKeysDoFn(beam.DoFn):
         if not self._buffer:
             return
         p = self._params
-        shingle_sets = [word_shingles(text, p.ngram, p.normalization) for _, text, _, _ in self._buffer]
-        signatures = minhash_signatures(shingle_sets, p.permutations, p.seed, p.scheme, p.hash)
-        keys = batch_band_keys(signatures, p.bands, p.rows)
+        with stage_timer(self._stats, self._stage):
+            shingle_sets = [word_shingles(text, p.ngram, p.normalization) for _, text, _, _ in self._buffer]
+            signatures = minhash_signatures(shingle_sets, p.permutations, p.seed, p.scheme, p.hash)
+            keys = batch_band_keys(signatures, p.bands, p.rows)
         for (doc_id, _, window, timestamp), shingles, doc_keys in zip(self._buffer, shingle_sets, keys):
             if shingles:
                 for key in doc_keys:

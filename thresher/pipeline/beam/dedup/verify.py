@@ -13,25 +13,9 @@ import apache_beam as beam
 
 from thresher.dedup.params import MinHashParams
 from thresher.dedup.verify import check_threshold, default_threshold, shingle_set, verify_edge
-from thresher.pipeline.beam.dedup.common import (
-    KEPT,
-    MINHASH_REASON,
-    MINHASH_STAGE,
-    REMOVED,
-    _CountAndKey,
-    _doc_id,
-    _first_or_none,
-)
-from thresher.pipeline.beam.dedup.components import ConnectedComponents
-from thresher.pipeline.beam.dedup.minhash import (
-    MinHashCandidateEdges,
-    MinHashDedup,
-    _ApplyDecisions,
-    _component_decisions,
-    _member_of_component,
-    _sort_key_record,
-)
-from thresher.pipeline.beam.metrics import BeamStats
+from thresher.pipeline.beam.dedup.common import MINHASH_STAGE, _first_or_none
+from thresher.pipeline.beam.dedup.minhash import MinHashDedup
+from thresher.pipeline.beam.dedup.timing import TimedDoFn, TimedFlatMap, TimedMap
 from thresher.record import Document
 
 VERIFY_STAGE = "dedup_minhash_verify"
@@ -60,24 +44,24 @@ def _attach_first_text(element: tuple[str, dict]) -> Iterable[tuple[str, tuple[s
             yield b, (a, text_a)
 
 
-class _VerifyAgainstSecond(beam.DoFn):
+class _VerifyAgainstSecond(TimedDoFn):
     """``(b, {half: [(a, text_a)...], text: [text_b]})`` -> the edges ``(a, b)`` at or above the threshold."""
 
-    def __init__(self, params: MinHashParams, threshold: float) -> None:
+    def __init__(self, params: MinHashParams, threshold: float, stage: str) -> None:
+        super().__init__(stage)
         self._params = params
         self._threshold = threshold
-        self._stats = BeamStats()
 
-    def process(self, element: tuple[str, dict]) -> Iterable[tuple[str, str]]:
+    def work(self, element: tuple[str, dict]) -> Iterable[tuple[str, str]]:
         b, joined = element
         text_b = _first_or_none(joined["text"])
         # Edges to an unknown id (none come from MinHashCandidateEdges) are dropped.
         halves = joined["half"] if text_b is not None else ()
         shingles_b = shingle_set(text_b or "", self._params)  # once per node, however many edges reach it
         for a, text_a in halves:
-            self._stats.inc(f"{VERIFY_STAGE}/candidate_edges")
+            self.stats.inc(f"{VERIFY_STAGE}/candidate_edges")
             kept = verify_edge((a, b), shingle_set(text_a, self._params), shingles_b, self._threshold)
-            self._stats.inc(f"{VERIFY_STAGE}/{'verified_edges' if kept else 'rejected_edges'}")
+            self.stats.inc(f"{VERIFY_STAGE}/{'verified_edges' if kept else 'rejected_edges'}")
             yield from kept
 
 
@@ -88,26 +72,29 @@ class VerifyCandidateEdges(beam.PTransform):
     first id meet that document's text, then are re-keyed by their second
     id to meet the other text. Each edge carries one text through one shuffle.
     Counters: ``dedup_minhash_verify/candidate_edges``, ``/verified_edges``,
-    ``/rejected_edges`` (distinct edges).
+    ``/rejected_edges`` (distinct edges). Time counts as ``stage`` (the
+    MinHash stage's, as on Spark).
     """
 
-    def __init__(self, params: MinHashParams, threshold: float | None = None) -> None:
+    def __init__(self, params: MinHashParams, threshold: float | None = None, stage: str = MINHASH_STAGE) -> None:
         super().__init__()
         check_threshold(threshold)
         self._params = params
         self._threshold = default_threshold(params) if threshold is None else threshold
+        self._stage = stage
 
     def expand(self, inputs):
-        texts = inputs["docs"] | "TextById" >> beam.Map(_doc_text_record)
+        stage = self._stage
+        texts = inputs["docs"] | "TextById" >> beam.ParDo(TimedMap(stage, _doc_text_record))
         halves = (
             {"edge": inputs["edges"] | "ByFirst" >> beam.Map(_edge_by_first), "text": texts}
             | "JoinFirstText" >> beam.CoGroupByKey()
-            | "AttachFirstText" >> beam.FlatMap(_attach_first_text)
+            | "AttachFirstText" >> beam.ParDo(TimedFlatMap(stage, _attach_first_text))
         )
         return (
             {"half": halves, "text": texts}
             | "JoinSecondText" >> beam.CoGroupByKey()
-            | "Verify" >> beam.ParDo(_VerifyAgainstSecond(self._params, self._threshold))
+            | "Verify" >> beam.ParDo(_VerifyAgainstSecond(self._params, self._threshold, stage))
         )
 
 
@@ -127,26 +114,7 @@ class VerifiedMinHashDedup(MinHashDedup):
         check_threshold(verify_threshold)
         self.verify_threshold = verify_threshold
 
-    def expand(self, docs):
-        # MinHashDedup.expand with one more step between edges and components;
-        # repeated rather than refactored so MinHashDedup's graph stays as it is.
-        p = self.params
-        keyed_docs = docs | "CountAndKeyById" >> beam.ParDo(_CountAndKey(MINHASH_STAGE, _doc_id))
-        candidates = docs | "CandidateEdges" >> MinHashCandidateEdges(p, self._batch_size, self._max_batch_chars)
-        edges = {"edges": candidates, "docs": docs} | "VerifyEdges" >> VerifyCandidateEdges(p, self.verify_threshold)
-        labels = edges | "Components" >> ConnectedComponents(p.max_rounds)
-        sort_keys = docs | "KeepKeys" >> beam.Map(_sort_key_record, keep=self._keep)
-        decisions = (
-            {"label": labels, "sort_key": sort_keys}
-            | "JoinLabels" >> beam.CoGroupByKey()
-            | "ByComponent" >> beam.FlatMap(_member_of_component)
-            | "GroupComponents" >> beam.GroupByKey()
-            | "KeepPerComponent" >> beam.FlatMap(_component_decisions)
-        )
-        return (
-            {"doc": keyed_docs, "duplicate_of": decisions}
-            | "JoinDecisions" >> beam.CoGroupByKey()
-            | "Apply"
-            >> beam.ParDo(_ApplyDecisions(MINHASH_STAGE, MINHASH_REASON)).with_outputs(REMOVED, main=KEPT)
-        )
-
+    def _edges(self, docs):
+        candidates = super()._edges(docs)
+        verify = VerifyCandidateEdges(self.params, self.verify_threshold)
+        return {"edges": candidates, "docs": docs} | "VerifyEdges" >> verify
