@@ -147,9 +147,7 @@ def _kill(proc: subprocess.Popen[bytes]) -> float | None:
         except ProcessLookupError:  # pragma: no cover - only after a reap, which sets returncode
             pass
         try:
-            _pid, status, usage = os.wait4(proc.pid, 0)
-            proc.returncode = os.waitstatus_to_exitcode(status)
-            cpu_s = usage.ru_utime + usage.ru_stime
+            cpu_s = _reap_measured(proc)
         except (AttributeError, ChildProcessError, OSError):  # no wait4 here, or reaped meanwhile
             pass
     try:
@@ -163,6 +161,20 @@ def _kill(proc: subprocess.Popen[bytes]) -> float | None:
         except OSError:
             pass
     return cpu_s
+
+
+def _reap_measured(proc: subprocess.Popen[bytes], timeout_s: float = 10.0) -> float | None:
+    """Reap a killed child with ``os.wait4``; its user + system CPU seconds, or None if it outlived ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        # Polled, not blocking: a process stuck in the kernel must not hang the caller (Popen.wait takes over).
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            proc.returncode = os.waitstatus_to_exitcode(status)
+            return usage.ru_utime + usage.ru_stime
+        if time.monotonic() > deadline:  # pragma: no cover - SIGKILL is not ignorable
+            return None
+        time.sleep(0.002)
 
 
 def _write_frame(stream: BinaryIO, obj: Any) -> None:
