@@ -21,11 +21,12 @@ quadratic cost.
 
 from __future__ import annotations
 
-from typing import AbstractSet, Iterable, TypeVar
+from typing import AbstractSet, Iterable, Iterator, TypeVar
 
 from thresher.dedup.lsh import s_curve_threshold
 from thresher.dedup.params import MinHashParams
 from thresher.dedup.shingles import word_shingles
+from thresher.stats import StatsSink
 
 Node = TypeVar("Node")
 
@@ -75,3 +76,46 @@ def verify_edge(
 def check_threshold(threshold: float | None) -> None:
     if threshold is not None and not 0.0 < threshold <= 1.0:
         raise ValueError(f"dedup.minhash.verify_threshold must be within (0, 1], got {threshold}")
+
+
+# -- the two joins on id an engine runs (Beam: thresher.pipeline.beam.dedup) ---------------
+
+#: Counter stage of the edge counters: not a document stage (no ``/in``), so the funnel skips it.
+VERIFY_STAGE = "dedup_minhash_verify"
+
+
+def first_halves(a: Node, seconds: Iterable[Node], text_a: str | None) -> Iterator[tuple[Node, tuple[Node, str]]]:
+    """First join, per id ``a``: ``(b, (a, text_a))`` once per distinct edge ``(a, b)``.
+
+    Star edges put the bucket's smallest id second, so the high-degree end is
+    ``b``: its text is attached in the second join, once per group, not here.
+    ``text_a`` None (an edge to an unknown id, which candidate edges never
+    make) yields nothing. The same edge from several bands is verified once.
+    """
+    if text_a is None:
+        return
+    for b in set(seconds):
+        yield b, (a, text_a)
+
+
+def verify_halves(
+    b: Node,
+    text_b: str | None,
+    halves: Iterable[tuple[Node, str]],
+    params: MinHashParams,
+    threshold: float,
+    stats: StatsSink,
+) -> Iterator[tuple[Node, Node]]:
+    """Second join, per id ``b``: the edges ``(a, b)`` at or above ``threshold``, counted.
+
+    ``b``'s shingles are made once, however many edges reach it. Counters:
+    ``dedup_minhash_verify/candidate_edges``, ``/verified_edges``, ``/rejected_edges``.
+    """
+    if text_b is None:
+        return
+    shingles_b = shingle_set(text_b, params)
+    for a, text_a in halves:
+        stats.inc(f"{VERIFY_STAGE}/candidate_edges")
+        kept = verify_edge((a, b), shingle_set(text_a, params), shingles_b, threshold)
+        stats.inc(f"{VERIFY_STAGE}/{'verified_edges' if kept else 'rejected_edges'}")
+        yield from kept
