@@ -164,7 +164,9 @@ def test_results_do_not_depend_on_bundles_order_workers_or_hash_seed(tmp_path):
     docs = near_duplicate_corpus(seed=1)
     shuffled = list(docs)
     random.Random(4).shuffle(shuffled)
-    kept_a, removed_a, _ = run_dedup(docs, lambda: [MinHashDedup(max_rounds=4, batch_size=1000)], tmp_path / "a")
+    # One run clusters on one worker (a small graph), the other through the distributed rounds.
+    single_worker = MinHashDedup(max_rounds=4, batch_size=1000, max_documents=len(docs))
+    kept_a, removed_a, _ = run_dedup(docs, lambda: [single_worker], tmp_path / "a")
     # Two worker processes (each with its own random hash seed), batches of 3,
     # another input order.
     kept_b, removed_b, counters = run_dedup(
@@ -196,6 +198,20 @@ def test_distributed_components_equal_union_find():
     expected = sorted(connected_components(edges).items())
     with beam.Pipeline(options=PipelineOptions(IN_MEMORY)) as pipeline:
         labels = pipeline | beam.Create(edges) | ConnectedComponents(max_rounds=11)
+        assert_that(labels, equal_to(expected))
+
+
+def test_small_graphs_on_one_worker_equal_union_find():
+    edges = _graphs() + [("self", "self")]  # a self-loop is no edge: no label, as with the rounds
+    expected = sorted(connected_components(edges[:-1]).items())
+    bound = len(edges)
+    assert not ConnectedComponents(1, edge_bound=bound, single_worker_edges=bound - 1).single_worker
+    assert not ConnectedComponents(1).single_worker  # size unknown: the rounds
+    one_worker = ConnectedComponents(1, edge_bound=bound, single_worker_edges=bound)
+    assert one_worker.single_worker
+    with beam.Pipeline(options=PipelineOptions(IN_MEMORY)) as pipeline:
+        # One round would not converge on these chains: the labels prove the rounds were bypassed.
+        labels = pipeline | beam.Create(edges) | one_worker
         assert_that(labels, equal_to(expected))
 
 

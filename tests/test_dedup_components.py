@@ -8,14 +8,16 @@ import pytest
 
 from thresher.dedup.components import (
     ConvergenceError,
+    candidate_edge_bound,
     connected_components,
+    edge_labels,
     is_settled,
     large_star,
     small_star,
     star_contraction_components,
 )
 from thresher.dedup.keep import apply_keep_rule, choose_kept, keep_sort_key
-from thresher.dedup.lsh import batch_band_keys, collision_probability
+from thresher.dedup.lsh import batch_band_keys, collision_probability, star_edges
 from thresher.dedup.minhash import minhash_signatures
 from thresher.dedup.shingles import word_shingles
 from thresher.dedup.synthetic import measured_similarity, near_duplicate_pair
@@ -52,6 +54,32 @@ def test_long_chain_needs_log_rounds(shuffled):
     assert labels == connected_components(edges)
     assert set(labels.values()) == {"c00000"}
     assert rounds <= 10  # logarithmic (8 shuffled, 10 sorted), not 1000
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_one_worker_labels_equal_star_contraction(seed):
+    rng = random.Random(seed)
+    edges = random_graph(rng, 400, rng.choice([150, 400, 900])) + chain(300, rng) + [("n00001", "n00001"), ("x", "x")]
+    labels, _ = star_contraction_components(edges)
+    assert dict(edge_labels(edges)) == labels
+    assert "x" not in labels  # only on a self-loop: no edge, no label
+
+
+def test_candidate_edge_bound_holds_on_heavy_duplication():
+    # Every document in every band's one bucket: the most star edges documents can make.
+    rng = random.Random(5)
+    base = " ".join(f"w{rng.randrange(50)}" for _ in range(80))
+    texts = [base] * 30 + [near_duplicate_pair(0.9, rng, words=80)[0] for _ in range(30)]
+    ids = [f"d{i:03d}" for i in range(len(texts))]
+    keys = batch_band_keys(minhash_signatures([word_shingles(t) for t in texts], num_perm=112), 14, 8)
+    buckets: dict = {}
+    for doc_id, doc_keys in zip(ids, keys):
+        for key in doc_keys:
+            buckets.setdefault(key, []).append(doc_id)
+    edges = [e for bucket in buckets.values() for e in star_edges(bucket)]
+    assert len(edges) >= 14 * 29  # the 30 copies share all 14 buckets
+    assert len(edges) <= candidate_edge_bound(len(texts), 14)
+    assert candidate_edge_bound(30, 14) == 14 * 30  # and it is tight up to one edge per band
 
 
 def test_too_few_rounds_fail_loudly_naming_the_setting():

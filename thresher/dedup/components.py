@@ -173,3 +173,34 @@ def star_contraction_components(edges: Iterable[Edge], max_rounds: int = 20) -> 
             raise ConvergenceError(convergence_message(max_rounds, unsettled))
         state = _step(_step(state, large_star), small_star)
     raise AssertionError("unreachable")
+
+
+# -- small graphs on one worker ---------------------------------------------------
+
+#: Up to this many candidate edges, one worker finds the components with union-find.
+#: Edges are small (two ids, about 200 bytes as Python objects), so this bounds
+#: that worker's memory to a few hundred MB, and spares an engine without loops
+#: the fixed cost of its unrolled rounds (Beam: two stages each).
+SINGLE_WORKER_EDGES = 1_000_000
+
+
+def candidate_edge_bound(documents: int, bands: int) -> int:
+    """At most this many LSH star edges come from ``documents`` documents.
+
+    A bucket of ``k`` documents gives ``k - 1`` star edges, so one band gives
+    fewer edges than documents, and ``bands`` bands at most ``bands`` times as many.
+    """
+    return documents * bands
+
+
+def edge_labels(edges: Iterable[Edge]) -> Iterator[tuple[Node, Node]]:
+    """``(node, smallest node of its component)`` for every node on an edge, by union-find.
+
+    The same records as star contraction gives: self-loops are not edges, so a
+    node only on a self-loop gets no label.
+    """
+    uf = UnionFind()
+    for a, b in edges:
+        if a != b:
+            uf.union(a, b)
+    return iter(uf.labels().items())

@@ -69,6 +69,16 @@ def _counters(result) -> dict[str, int]:
     return out
 
 
+def _document_count(paths: list[str]) -> int | None:
+    """Rows of the Parquet files, from their footers (no data read); ``None`` if one cannot be opened here."""
+    import pyarrow.parquet as pq
+
+    try:
+        return sum(pq.ParquetFile(path).metadata.num_rows for path in paths)
+    except OSError:  # unknown size: the distributed rounds, which suit any size
+        return None
+
+
 def _removed_row(doc) -> dict[str, Any]:
     return {k: getattr(doc, k) for k in _REMOVED_SCHEMA_FIELDS}
 
@@ -118,10 +128,11 @@ def _run_dedup_pipeline(
     mh = dedup.minhash
     params = minhash_params(config)
     removed_schema = pa.schema([DOCUMENT_SCHEMA.field(k) for k in _REMOVED_SCHEMA_FIELDS])
+    document_files = [os.path.join(r, "documents.parquet") for r in results]
     with beam.Pipeline(options=pipeline_options(config, extra_args)) as pipeline:
         docs = (
             pipeline
-            | "PhaseAResults" >> beam.Create([os.path.join(r, "documents.parquet") for r in results])
+            | "PhaseAResults" >> beam.Create(document_files)
             | "ReadDocuments" >> beam.io.ReadAllFromParquet()
             | "ToDocuments" >> beam.Map(row_to_document)
         )
@@ -142,10 +153,13 @@ def _run_dedup_pipeline(
             docs, gone = result.kept, result.removed
             removed.append(gone)
         if mh.enabled:
+            # The document count bounds the candidate graph: a small one is clustered on
+            # one worker rather than through the unrolled rounds' fixed cost.
+            bound = _document_count(document_files)
             transform = (
-                VerifiedMinHashDedup(params, verify_threshold=mh.verify_threshold)
+                VerifiedMinHashDedup(params, verify_threshold=mh.verify_threshold, max_documents=bound)
                 if mh.verify
-                else MinHashDedup(params)
+                else MinHashDedup(params, max_documents=bound)
             )
             result = docs | "MinHashDedup" >> transform
             docs, gone = result.kept, result.removed

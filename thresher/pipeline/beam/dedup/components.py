@@ -10,7 +10,9 @@ from thresher.dedup.components import (
     ConvergenceError,
     adjacency_records,
     component_label,
+    SINGLE_WORKER_EDGES,
     convergence_message,
+    edge_labels,
     is_settled,
     large_star,
     small_star,
@@ -78,6 +80,30 @@ def _require_settled(element: tuple[str, frozenset], max_rounds: int) -> tuple[s
     return node, component_label(node, neighbours)
 
 
+def _under_one_key(edge: tuple[str, str]) -> tuple[int, tuple[str, str]]:
+    return 0, edge
+
+
+def _union_find_labels(element: tuple[int, Iterable[tuple[str, str]]]) -> Iterable[tuple[str, str]]:
+    return edge_labels(element[1])
+
+
+class _SingleWorkerComponents(beam.PTransform):
+    """Edges -> ``(node, label)`` on one worker: every edge under one key, then union-find."""
+
+    def __init__(self, stage: str) -> None:
+        super().__init__()
+        self._stage = stage
+
+    def expand(self, edges):
+        return (
+            edges
+            | "UnderOneKey" >> beam.ParDo(TimedMap(self._stage, _under_one_key))
+            | "Gather" >> beam.GroupByKey()
+            | "UnionFind" >> beam.ParDo(TimedFlatMap(self._stage, _union_find_labels))
+        )
+
+
 class ConnectedComponents(beam.PTransform):
     """Edges ``(a, b)`` -> ``(node, label)`` for every node on an edge; label = smallest node of its component.
 
@@ -88,17 +114,36 @@ class ConnectedComponents(beam.PTransform):
     naming ``max_rounds`` in the ``dedup.minhash`` section. Rounds after
     convergence change nothing and cost two shuffles of the edges each.
     The steps' time counts as ``stage`` (``<stage>/time_us``, ``/cpu_us``).
+
+    Small graphs: when the pipeline's builder knows ``edge_bound``, an upper
+    bound on the number of edges (for LSH candidates,
+    :func:`~thresher.dedup.components.candidate_edge_bound` of the document
+    count), and it is at most ``single_worker_edges``, the edges are gathered
+    on one worker and labelled by union-find instead: one shuffle, where the
+    rounds are ``2 * max_rounds`` shuffles whose fixed cost dominates a small
+    run. The choice is made when the pipeline is built, because a Beam stage
+    costs its fixed overhead even when it receives no data. The labels are
+    the same either way.
     """
 
-    def __init__(self, max_rounds: int, stage: str = MINHASH_STAGE) -> None:
+    def __init__(
+        self,
+        max_rounds: int,
+        stage: str = MINHASH_STAGE,
+        edge_bound: int | None = None,
+        single_worker_edges: int = SINGLE_WORKER_EDGES,
+    ) -> None:
         super().__init__()
         if max_rounds < 1:
             raise ValueError("max_rounds must be at least 1")
         self._max_rounds = max_rounds
         self._stage = stage
+        self.single_worker = edge_bound is not None and edge_bound <= single_worker_edges
 
     def expand(self, edges):
         stage = self._stage
+        if self.single_worker:
+            return edges | "OnOneWorker" >> _SingleWorkerComponents(stage)
         state = edges | "GroupNeighbours" >> _GroupNeighbours(stage)
         # Beam graphs have no loops: unroll the rounds.
         for round_number in range(1, self._max_rounds + 1):

@@ -7,6 +7,7 @@ from typing import Any, Iterable
 import apache_beam as beam
 from apache_beam.pvalue import TaggedOutput
 
+from thresher.dedup.components import SINGLE_WORKER_EDGES, candidate_edge_bound
 from thresher.dedup.keep import EARLIEST, KeepRule, keep_sort_key, mark_duplicate, resolve_rule
 from thresher.dedup.params import MinHashParams, preset
 from thresher.pipeline.beam.dedup.common import KEPT, MINHASH_REASON, MINHASH_STAGE, REMOVED, _CountAndKey, _doc_id
@@ -112,6 +113,13 @@ class MinHashDedup(beam.PTransform):
     ``num_perm``, ``scheme``, ``hash``, ``max_rounds``); ``params`` passes
     them whole. ``keep`` is the keep rule (default earliest crawl, then
     smallest id).
+
+    ``max_documents``: an upper bound on the input's document count, when
+    known as the pipeline is built (the driver reads it from Parquet
+    metadata). If the candidate graph it bounds has at most
+    ``single_worker_edges`` edges, components are found on one worker
+    (see :class:`ConnectedComponents`), sparing a small run the fixed cost of
+    the unrolled rounds. Results are identical.
     """
 
     def __init__(
@@ -121,6 +129,8 @@ class MinHashDedup(beam.PTransform):
         keep: KeepRule = EARLIEST,
         batch_size: int = 512,
         max_batch_chars: int = 8_000_000,
+        max_documents: int | None = None,
+        single_worker_edges: int = SINGLE_WORKER_EDGES,
         **overrides: Any,
     ) -> None:
         super().__init__()
@@ -130,6 +140,8 @@ class MinHashDedup(beam.PTransform):
         self._keep = keep
         self._batch_size = batch_size
         self._max_batch_chars = max_batch_chars
+        self._edge_bound = None if max_documents is None else candidate_edge_bound(max_documents, self.params.bands)
+        self._single_worker_edges = single_worker_edges
 
     @classmethod
     def from_preset(cls, name: str, **kwargs: Any) -> "MinHashDedup":
@@ -145,7 +157,10 @@ class MinHashDedup(beam.PTransform):
         p = self.params
         keyed_docs = docs | "CountAndKeyById" >> beam.ParDo(_CountAndKey(MINHASH_STAGE, _doc_id))
 
-        labels = self._edges(docs) | "Components" >> ConnectedComponents(p.max_rounds)
+        components = ConnectedComponents(
+            p.max_rounds, edge_bound=self._edge_bound, single_worker_edges=self._single_worker_edges
+        )
+        labels = self._edges(docs) | "Components" >> components
 
         sort_keys = docs | "KeepKeys" >> beam.ParDo(TimedMap(MINHASH_STAGE, _sort_key_record, keep=self._keep))
         decisions = (
