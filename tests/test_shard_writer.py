@@ -139,3 +139,17 @@ def test_peak_memory_does_not_grow_with_the_input(tmp_path):
     unbounded = _python_peak((_row(i, text_chars=2_000) for i in range(3_200)), tmp_path / "c")
     assert large < 1.5 * small
     assert unbounded > 4 * large  # the measure sees a buffer that holds everything
+
+
+def test_packed_encoding_is_the_ids_with_eos(tmp_path):
+    from thresher.tokenize.bpe_trainer import train_byte_level_bpe
+    from thresher.tokenize.encoder import DocumentTokenizer
+
+    texts = ["Größe und Maß", "plain ascii text", "", "東京の天気"] * 5
+    train_byte_level_bpe(texts, vocab_size=300).save(str(tmp_path / "tok.json"))
+    tokenizer = DocumentTokenizer(str(tmp_path / "tok.json"))
+    lists = tokenizer.encode_batch(texts)
+    packed = tokenizer.encode_batch_packed(texts)
+    assert [unpack_token_ids(p).tolist() for p in packed] == lists
+    assert all(ids[-1] == tokenizer.eos_id and tokenizer.eos_id not in ids[:-1] for ids in lists)
+    assert packed[0][:4] == lists[0][0].to_bytes(4, "little")  # little-endian whatever the machine

@@ -20,6 +20,8 @@ def build_manifest(
     shuffle_seed: int | None = None,
 ) -> dict[str, Any]:
     ordered = sorted(shards, key=lambda s: s.name)
+    output = config.get("output") or {}
+    payloads = [s.payload_bytes for s in ordered]
     return {
         "schema_version": SCHEMA_VERSION,
         "thresher_version": __version__,
@@ -33,10 +35,28 @@ def build_manifest(
             "bytes": sum(s.bytes for s in ordered),
             "shards": len(ordered),
         },
+        # What decided the shard count (thresher.io.shards.shard_count): the targets, and the
+        # uncompressed payload (row_payload_bytes summed; not the files' size).
+        "sizing": {
+            "target_tokens": output.get("shard_target_tokens"),
+            "target_bytes": output.get("shard_target_bytes"),
+            "payload_bytes": None if None in payloads else sum(payloads),
+        },
         "languages": dict(sorted(languages.items())),
         "shards": [s.to_dict() for s in ordered],
         "config": config,
     }
+
+
+def merge_languages(per_shard: Iterable[dict[str, dict[str, int]]]) -> dict[str, dict[str, int]]:
+    """Per-language documents and tokens summed over shards (each shard's ``ShardWriter.languages``)."""
+    total: dict[str, dict[str, int]] = {}
+    for languages in per_shard:
+        for lang, counts in languages.items():
+            into = total.setdefault(lang, {})
+            for what, n in counts.items():
+                into[what] = into.get(what, 0) + n
+    return total
 
 
 def write_json_atomic(path: str, data: Any) -> None:

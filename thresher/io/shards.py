@@ -145,9 +145,14 @@ class ShardInfo:
     tokens: int
     bytes: int
     sha256: str
+    #: :func:`row_payload_bytes` summed over the shard's rows (None when not measured).
+    payload_bytes: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        entry = asdict(self)
+        if self.payload_bytes is None:
+            del entry["payload_bytes"]
+        return entry
 
 
 # A buffered row: (order key, the schema's values in column order, token ids packed last).
@@ -193,6 +198,7 @@ class ShardWriter:
         self._columns = [f.name for f in self.schema if f.name != "token_ids"]
         self.rows = 0
         self.tokens = 0
+        self.payload_bytes = 0
         #: Documents and tokens per language (``unknown`` for a null language).
         self.languages: dict[str, Counter] = {}
         #: The most rows the buffer held at once (what bounds the writer's memory).
@@ -216,7 +222,9 @@ class ShardWriter:
         count = int(row["token_count"])
         values = (*(row.get(column) for column in self._columns), packed)
         self._buffer.append((row_order_key(row["id"], self.shuffle_seed), values))
-        self._buffered_bytes += row_payload_bytes(row, self.keep_text)
+        payload = row_payload_bytes(row, self.keep_text)
+        self._buffered_bytes += payload
+        self.payload_bytes += payload
         self.rows += 1
         self.tokens += count
         language = row.get("language") or "unknown"
@@ -265,8 +273,8 @@ class ShardWriter:
             raise
         finally:
             self._discard()
-        return ShardInfo(name=self.name, rows=self.rows, tokens=self.tokens,
-                         bytes=os.path.getsize(final), sha256=_sha256(final))
+        return ShardInfo(name=self.name, rows=self.rows, tokens=self.tokens, bytes=os.path.getsize(final),
+                         sha256=_sha256(final), payload_bytes=self.payload_bytes)
 
     def abort(self) -> None:
         """Drop everything buffered and every temporary file; the shard is not written."""

@@ -1,10 +1,11 @@
 """Phase B's tail on Spark: kept documents -> tokens -> shards -> manifest.
 
-The shard count follows from the total token count (one ``sum`` job); a
+The shard count follows from the total token count and payload bytes (one ``fold`` job); a
 document's shard from its id (:func:`shard_index`); the tokenized rows are
 partitioned so that partition ``i`` *is* shard ``i``, and each task writes its
-shard with :func:`write_shard` (rows sorted by id, or by a seeded hash of it
-with ``output.shuffle_seed``: byte-identical to Beam's).
+shard through a :class:`ShardWriter` (rows streamed from the shuffle, sorted
+by id, or by a seeded hash of it with ``output.shuffle_seed``, in bounded
+memory: byte-identical to Beam's).
 An index no document hashed to is an empty partition, and writes an empty
 shard, so ``shard-i-of-N`` names always form a complete set. Only the
 shards' infos (a few numbers each) reach the driver, for the manifest.
@@ -13,16 +14,24 @@ shards' infos (a few numbers each) reach the driver, for the manifest.
 from __future__ import annotations
 
 import glob
-from collections import Counter
 from functools import partial
 from typing import Any, Iterator
 
 import pyarrow.parquet as pq
 from pyspark import RDD, SparkContext, StorageLevel
 
-from thresher.io.manifest import build_manifest, write_json_atomic
-from thresher.io.shards import ShardInfo, shard_count, shard_index, shard_name, shard_schema, write_shard
+from thresher.io.manifest import build_manifest, merge_languages, write_json_atomic
+from thresher.io.shards import (
+    ShardInfo,
+    ShardWriter,
+    row_payload_bytes,
+    shard_count,
+    shard_index,
+    shard_name,
+    shard_schema,
+)
 from thresher.pipeline.spark.stats import PartitionStats, SparkStats
+from thresher.stats import stage_timer
 from thresher.tokenize.encoder import DocumentTokenizer
 
 #: What a shard keeps of a document file's columns (tokens are added).
@@ -47,14 +56,16 @@ def _tokenize_files(
     tokenizer.load()
     for path in paths:
         for batch in pq.ParquetFile(path).iter_batches(batch_size=batch_size, columns=DOCUMENT_COLUMNS):
-            rows = batch.to_pylist()
-            encoded = tokenizer.encode_batch([row["text"] for row in rows])
-            tokens = 0
-            for row, ids in zip(rows, encoded):
-                row["token_ids"] = ids
-                row["token_count"] = len(ids)
-                tokens += len(ids)
-                yield row
+            # Timed apart from the yields, which run the shard step's map side.
+            with stage_timer(stats, "tokenize", cpu="process"):
+                rows = batch.to_pylist()
+                encoded = tokenizer.encode_batch_packed([row["text"] for row in rows])
+                tokens = 0
+                for row, packed in zip(rows, encoded):
+                    row["token_ids"] = packed  # uint32 bytes: compact through the shuffle
+                    row["token_count"] = count = len(packed) // 4
+                    tokens += count
+            yield from rows
             stats.inc("tokenize/in", len(rows))
             stats.inc("tokenize/kept", len(rows))
             stats.inc("tokenize/tokens", tokens)
@@ -73,14 +84,16 @@ def write_shards(
 ) -> list[ShardResult]:
     """Write every shard from the executors; ``(info, per-language counts)`` per shard.
 
+    The shard count is the larger of what ``target_tokens`` and ``target_bytes`` (of
+    :func:`row_payload_bytes`) ask for (:func:`shard_count`).
+
     ``shuffle_seed`` places and orders documents by a seeded hash of their id
     (``output.shuffle_seed``) instead of by the id itself.
     """
-    if target_bytes is not None:
-        raise NotImplementedError("output.shard_target_bytes is being built")
-    rows.persist(StorageLevel.MEMORY_AND_DISK)  # read twice: the token total, then the shards
+    rows.persist(StorageLevel.MEMORY_AND_DISK)  # read twice: the totals, then the shards
     try:
-        num_shards = shard_count(int(rows.map(_token_count).sum()), target_tokens)
+        tokens, payload = rows.map(partial(_sizes, keep_text=keep_text)).fold((0, 0), _add_sizes)
+        num_shards = shard_count(tokens, target_tokens, payload, target_bytes)
         write = partial(
             _write_shard,
             num_shards=num_shards,
@@ -90,7 +103,7 @@ def write_shards(
             shuffle_seed=shuffle_seed,
         )
         return (
-            rows.map(partial(_keyed_by_shard, num_shards=num_shards, shuffle_seed=shuffle_seed))
+            rows.map(partial(_keyed_by_shard, num_shards=num_shards, shuffle_seed=shuffle_seed, keep_text=keep_text))
             .partitionBy(num_shards, _shard_partition)
             .mapPartitionsWithIndex(stats.counted("shards", write))
             .collect()
@@ -99,11 +112,19 @@ def write_shards(
         rows.unpersist()
 
 
-def _token_count(row: dict[str, Any]) -> int:
-    return row["token_count"]
+def _sizes(row: dict[str, Any], keep_text: bool) -> tuple[int, int]:
+    return row["token_count"], row_payload_bytes(row, keep_text)
 
 
-def _keyed_by_shard(row: dict[str, Any], num_shards: int, shuffle_seed: int | None) -> tuple[int, dict[str, Any]]:
+def _add_sizes(a: tuple[int, int], b: tuple[int, int]) -> tuple[int, int]:
+    return a[0] + b[0], a[1] + b[1]
+
+
+def _keyed_by_shard(
+    row: dict[str, Any], num_shards: int, shuffle_seed: int | None, keep_text: bool
+) -> tuple[int, dict[str, Any]]:
+    if not keep_text:
+        row = {k: v for k, v in row.items() if k != "text"}  # not shuffled for nothing
     return shard_index(row["id"], num_shards, shuffle_seed), row
 
 
@@ -122,22 +143,20 @@ def _write_shard(
     compression: str,
     shuffle_seed: int | None,
 ) -> Iterator[ShardResult]:
-    rows = [row for _, row in keyed_rows]  # write_shard sorts a shard's rows (by id, or seeded hash)
     name = shard_name(index, num_shards)
-    info = write_shard(
-        rows, directory, name, keep_text=keep_text, compression=compression, shuffle_seed=shuffle_seed
-    )
-    languages: dict[str, Counter] = {}
-    for row in rows:
-        per = languages.setdefault(row.get("language") or "unknown", Counter())
-        per["documents"] += 1
-        per["tokens"] += row["token_count"]
-    if rows:
+    # Rows stream from the shuffle into the writer, which sorts them in bounded memory.
+    with stage_timer(stats, "shards"):
+        with ShardWriter(
+            directory, name, keep_text=keep_text, compression=compression, shuffle_seed=shuffle_seed
+        ) as writer:
+            writer.add_all(row for _, row in keyed_rows)
+            info = writer.close()
+    if info.rows:
         # As on Beam, where the manifest step writes empty shards without counting them.
         stats.inc("shards/written")
         stats.inc("shards/documents", info.rows)
         stats.inc("shards/tokens", info.tokens)
-    yield info, {lang: dict(counts) for lang, counts in languages.items()}
+    yield info, {lang: dict(counts) for lang, counts in writer.languages.items()}
 
 
 def write_manifest(
@@ -149,15 +168,11 @@ def write_manifest(
     config: dict,
     shuffle_seed: int | None = None,
 ) -> dict[str, Any]:
-    languages: dict[str, Counter] = {}
-    for _info, per_shard in results:
-        for lang, counts in per_shard.items():
-            languages.setdefault(lang, Counter()).update(counts)
     manifest = build_manifest(
         [info for info, _ in results],
         tokenizer=tokenizer_info,
         keep_text=keep_text,
-        languages={lang: dict(counts) for lang, counts in languages.items()},
+        languages=merge_languages(per for _, per in results),
         config=config,
         shuffle_seed=shuffle_seed,
     )
