@@ -4,7 +4,11 @@ The same decisions as :mod:`thresher.pipeline.beam.dedup`, from the same pure
 functions: keep rules (smallest ``(rule key, id)``), LSH band keys, star
 edges per bucket, star-contraction rounds and the per-node convergence test.
 Counters are the same names: ``<stage>/in``, ``<stage>/kept`` and
-``<stage>/dropped/<reason>``.
+``<stage>/dropped/<reason>``; each step's own busy and CPU time is added to
+``<stage>/time_us`` and ``<stage>/cpu_us`` (:mod:`thresher.pipeline.spark.timing`).
+With ``verify``, candidate edges are checked by exact Jaccard before
+components (:mod:`thresher.pipeline.spark.dedup_verify`); the cross-run
+index is :mod:`thresher.pipeline.spark.dedup_index`.
 
 Each stage returns the kept documents; the removed ones (with
 ``duplicate_of`` set) are written by the very task that decides them, to
@@ -41,8 +45,10 @@ from thresher.dedup.params import MinHashParams
 from thresher.dedup.shingles import word_shingles
 from thresher.dedup.urls import url_key
 from thresher.io.documents import DOCUMENT_SCHEMA
+from thresher.pipeline.spark.dedup_verify import verified_edges
 from thresher.pipeline.spark.files import RowFile, partition_file
-from thresher.pipeline.spark.stats import PartitionStats, SparkStats
+from thresher.pipeline.spark.stats import PartitionStats, SparkStats, StepBody
+from thresher.pipeline.spark.timing import per_record, timed
 from thresher.record import Document
 from thresher.stats import dropped
 
@@ -65,6 +71,11 @@ class Deduplicator:
         self.partitions = partitions
         #: RDDs this object cached; the driver releases them when the run is written.
         self.persisted: list[RDD] = []
+        self._component_runs = 0  # each components() call names its steps apart
+
+    def step(self, stage: str, name: str, body: StepBody) -> Callable:
+        """A counted and timed partition function: counts as ``<stage>/...``, time as ``<stage>/time_us``."""
+        return self.stats.counted(f"{stage}/{name}", timed(stage, body))
 
     def url(self, docs: RDD, keep: KeepRule) -> RDD:
         """One document per normalized URL; ``keep`` as in ``dedup.url.keep`` (default ``latest``)."""
@@ -82,12 +93,12 @@ class Deduplicator:
     ) -> RDD:
         resolve_rule(keep)
         count_and_key = partial(_count_and_key, stage=stage, key_fn=key_fn)
-        keyed = docs.mapPartitionsWithIndex(self.stats.counted(f"{stage}/key", count_and_key))
+        keyed = docs.mapPartitionsWithIndex(self.step(stage, "key", count_and_key))
         keep_one = partial(
             _keep_one_per_group, stage=stage, reason=reason, keep=keep, removed_prefix=self._removed(stage)
         )
         grouped = keyed.groupByKey(self.partitions)
-        return grouped.mapPartitionsWithIndex(self.stats.counted(f"{stage}/keep", keep_one))
+        return grouped.mapPartitionsWithIndex(self.step(stage, "keep", keep_one))
 
     def minhash(
         self,
@@ -96,39 +107,43 @@ class Deduplicator:
         keep: KeepRule = EARLIEST,
         batch_size: int = 512,
         max_batch_chars: int = 8_000_000,
+        verify: bool = False,
+        verify_threshold: float | None = None,
     ) -> RDD:
         """Near-duplicate removal: LSH candidate edges, connected components, keep rule per component.
 
         Steps (as :class:`thresher.pipeline.beam.dedup.MinHashDedup`): batched
-        signatures -> band keys -> group buckets -> star edges -> components ->
+        signatures -> band keys -> group buckets -> star edges -> [``verify``:
+        exact Jaccard of each edge, as ``VerifiedMinHashDedup``] -> components ->
         join labels with keep keys on id -> group by component -> removal
         decisions -> cogroup with the documents on id.
         """
         resolve_rule(keep)
-        docs = self._persist(docs)  # read three times below
+        docs = self._persist(docs)  # read three times below (five with verify)
         parts = self.partitions
+        step = partial(self.step, MINHASH_STAGE)
         count_and_key = partial(_count_and_key, stage=MINHASH_STAGE, key_fn=_doc_id)
-        keyed_docs = docs.mapPartitionsWithIndex(self.stats.counted(f"{MINHASH_STAGE}/key", count_and_key))
+        keyed_docs = docs.mapPartitionsWithIndex(step("key", count_and_key))
         band_keys = partial(_band_keys, params=params, batch_size=batch_size, max_chars=max_batch_chars)
         edges = (
-            docs.mapPartitions(band_keys)
+            docs.mapPartitionsWithIndex(step("band_keys", band_keys))
             .groupByKey(parts)
-            .flatMap(_bucket_star_edges)
+            .mapPartitionsWithIndex(step("star_edges", per_record(_bucket_star_edges)))
         )
-        labels = self.components(edges, params.max_rounds)
-        sort_keys = docs.map(partial(_sort_key_record, keep=keep))
+        if verify:
+            edges = verified_edges(self.stats, docs, edges, params, verify_threshold, parts, MINHASH_STAGE)
+        labels = self.components(edges, params.max_rounds, timed_as=MINHASH_STAGE)
+        sort_keys = docs.mapPartitionsWithIndex(step("keep_keys", per_record(partial(_sort_key_record, keep=keep))))
         decisions = (
             labels.join(sort_keys, parts)
             .values()  # (component label, keep sort key) per document in a component
             .groupByKey(parts)
-            .flatMap(_component_decisions)
+            .mapPartitionsWithIndex(step("decisions", per_record(_component_decisions)))
         )
         apply = partial(_apply_decisions, removed_prefix=self._removed(MINHASH_STAGE))
-        return keyed_docs.cogroup(decisions, parts).mapPartitionsWithIndex(
-            self.stats.counted(f"{MINHASH_STAGE}/apply", apply)
-        )
+        return keyed_docs.cogroup(decisions, parts).mapPartitionsWithIndex(step("apply", apply))
 
-    def components(self, edges: RDD, max_rounds: int) -> RDD:
+    def components(self, edges: RDD, max_rounds: int, timed_as: str = MINHASH_STAGE) -> RDD:
         """Edges -> ``(node, label)``, label = smallest node of the component (star contraction).
 
         Spark loops where Beam unrolls: after each round one small job counts
@@ -136,17 +151,25 @@ class Deduplicator:
         still unsettled after ``max_rounds`` rounds raises the same
         :class:`ConvergenceError` as Beam, naming ``dedup.minhash.max_rounds``.
         Each round's state is cached, so a round reads the previous one once.
+        The star steps' time counts under the stage ``timed_as``.
         """
         if max_rounds < 1:
             raise ValueError("max_rounds must be at least 1")
+        self._component_runs += 1
+        prefix = f"components{self._component_runs}"
         state = self._persist(self._neighbours(edges))
         unsettled = state.filter(_unsettled).count()
         rounds = 0
         while unsettled:
             if rounds == max_rounds:
                 raise ConvergenceError(convergence_message(max_rounds, unsettled))
-            after_large = self._neighbours(state.flatMap(_large_star))
-            following = self._persist(self._neighbours(after_large.flatMap(_small_star)))
+            name = f"{prefix}/round{rounds + 1}"
+            large = state.mapPartitionsWithIndex(self.step(timed_as, f"{name}/large_star", per_record(_large_star)))
+            after_large = self._neighbours(large)
+            small = after_large.mapPartitionsWithIndex(
+                self.step(timed_as, f"{name}/small_star", per_record(_small_star))
+            )
+            following = self._persist(self._neighbours(small))
             unsettled = following.filter(_unsettled).count()
             self._release(state)
             state, rounds = following, rounds + 1
@@ -236,7 +259,13 @@ def _doc_id(doc: Document) -> str:
 
 
 def _band_keys(
-    docs: Iterator[Document], *, params: MinHashParams, batch_size: int, max_chars: int
+    index: int,
+    docs: Iterator[Document],
+    stats: PartitionStats,
+    *,
+    params: MinHashParams,
+    batch_size: int,
+    max_chars: int,
 ) -> Iterator[tuple[tuple[int, bytes], str]]:
     """``((band, band hash), id)`` per band of every document with words, signed in batches.
 
@@ -317,8 +346,8 @@ def _label(record: tuple[str, set]) -> tuple[str, str]:
 # -- keep rule per component, applied back to the documents -------------------------------
 
 
-def _sort_key_record(doc: Document, keep: KeepRule) -> tuple[str, tuple]:
-    return doc.id, keep_sort_key(doc, keep)
+def _sort_key_record(doc: Document, keep: KeepRule) -> Iterator[tuple[str, tuple]]:
+    yield doc.id, keep_sort_key(doc, keep)
 
 
 def _component_decisions(component: tuple[str, Iterable[tuple]]) -> Iterator[tuple[str, str]]:

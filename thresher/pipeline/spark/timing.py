@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from functools import partial
-from typing import Any, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 from thresher.pipeline.spark.stats import PartitionStats, StepBody
 
@@ -55,3 +55,13 @@ def _run_timed(index: int, items: Iterator[Any], stats: PartitionStats, *, stage
     finally:
         stats.inc(f"{stage}/time_us", max(0, int(clock.wall * 1e6)))
         stats.inc(f"{stage}/cpu_us", max(0, int(clock.cpu * 1e6)))
+
+
+def per_record(fn: Callable[[Any], Iterable[Any]]) -> StepBody:
+    """A step body flat-mapping ``fn`` over a partition's records: a ``flatMap`` that can be timed and counted."""
+    return partial(_flat_map, fn=fn)
+
+
+def _flat_map(index: int, records: Iterator[Any], stats: PartitionStats, *, fn: Callable) -> Iterator[Any]:
+    for record in records:
+        yield from fn(record)
