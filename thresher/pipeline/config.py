@@ -357,11 +357,6 @@ def _validate_semantics(config: PipelineConfig) -> None:
         raise ConfigError(f"dedup.index.matches: a non-empty subset of url, text, near, got {index.matches}")
     if index.write and index.write in index.read:
         raise ConfigError("dedup.index.write: must not be one of dedup.index.read (writing replaces it)")
-    if config.runner.name == "spark" and (config.dedup.minhash.verify or index.read or index.write):
-        raise ConfigError(
-            "dedup.minhash.verify and dedup.index are not available on the spark runner yet; "
-            "use a Beam runner for them"
-        )
     for i, entry in enumerate(config.filters):
         if len(entry) != 1:
             raise ConfigError(

@@ -26,6 +26,7 @@ from thresher.pipeline.checkpoint import completed_results, merged_audit, merged
 from thresher.pipeline.config import PipelineConfig, phase_a_fingerprint
 from thresher.pipeline.layout import RunLayout
 from thresher.pipeline.spark.dedup import Deduplicator
+from thresher.pipeline.spark.dedup_index import IndexWriter, drop_indexed
 from thresher.pipeline.spark.files import iter_parquet_rows, partition_writer
 from thresher.pipeline.spark.phase_a import write_phase_a_results
 from thresher.pipeline.spark.session import default_partitions, spark_context, spark_settings
@@ -74,21 +75,37 @@ def run_documents_pipeline(
 def _run_dedup(
     sc: SparkContext, config: PipelineConfig, layout: RunLayout, results: list[str], partitions: int
 ) -> dict[str, int]:
+    """Index read, URL, exact, MinHash, index write: the order of the Beam driver."""
     stats = SparkStats(sc)
     dedup = Deduplicator(stats, layout.duplicates_prefix, partitions)
     paths = [os.path.join(result, "documents.parquet") for result in results]
     docs = sc.parallelize(paths, max(1, len(paths))).flatMap(iter_parquet_rows).map(row_to_document)
     settings = config.dedup
+    params = minhash_params(config)
+    index = None
     try:
+        if settings.index.read:
+            # Cross-run dedup: what earlier runs' indexes already hold goes first. Their
+            # index.json are checked here, on the driver, before any job.
+            read = [_absolute(path) for path in settings.index.read]
+            docs = drop_indexed(dedup, docs, read, params, matches=settings.index.matches)
+        if settings.index.write:
+            # Made before any dedup job runs: it deletes a stale index.json at the target first.
+            index = IndexWriter(dedup, _absolute(settings.index.write), params)
         if settings.url.enabled:
             docs = dedup.url(docs, keep=settings.url.keep)
         if settings.exact.enabled:
             docs = dedup.exact(docs)
         if settings.minhash.enabled:
-            docs = dedup.minhash(docs, minhash_params(config))
+            mh = settings.minhash
+            docs = dedup.minhash(docs, params, verify=mh.verify, verify_threshold=mh.verify_threshold)
+        if index is not None:
+            docs = index.tee(docs)  # indexed on the way to the documents writer: one pass
         docs.mapPartitionsWithIndex(
             partition_writer(layout.documents_prefix, DOCUMENT_SCHEMA, document_to_row)
         ).sum()
+        if index is not None:
+            index.commit()  # index.json last: the index is complete or absent
     finally:
         dedup.release_all()
     return stats.totals()
