@@ -94,6 +94,16 @@ def test_spark_run_accounts_for_every_record(spark_run):
         assert stage["in"] == stage["kept"] + sum(stage["dropped"].values()), stage["stage"]
 
 
+def test_spark_stats_time_each_phase_and_phase_a_stages(spark_run):
+    stats = spark_run[0].stats
+    phases = stats["timings"]["phases"]
+    assert list(phases) == ["documents", "tokenizer", "shards"] and all(s > 0 for s in phases.values())
+    assert sum(phases.values()) <= stats["wall_seconds"] + 0.01
+    rows = {row["stage"]: row for row in stats["timings"]["stages"]}
+    for stage in ("extract", "langid"):  # timed inside the executors, summed over them
+        assert rows[stage]["busy_seconds"] > 0 and rows[stage]["cpu_seconds"] > 0
+
+
 def test_spark_manifest_validates(spark_run):
     result, out = spark_run
     report = validate_run(open_run(str(out)))
