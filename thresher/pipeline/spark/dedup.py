@@ -95,7 +95,7 @@ class Deduplicator:
         count_and_key = partial(_count_and_key, stage=stage, key_fn=key_fn)
         keyed = docs.mapPartitionsWithIndex(self.step(stage, "key", count_and_key))
         keep_one = partial(
-            _keep_one_per_group, stage=stage, reason=reason, keep=keep, removed_prefix=self._removed(stage)
+            _keep_one_per_group, stage=stage, reason=reason, keep=keep, removed_prefix=self.removed_prefix_of(stage)
         )
         grouped = keyed.groupByKey(self.partitions)
         return grouped.mapPartitionsWithIndex(self.step(stage, "keep", keep_one))
@@ -119,7 +119,7 @@ class Deduplicator:
         decisions -> cogroup with the documents on id.
         """
         resolve_rule(keep)
-        docs = self._persist(docs)  # read three times below (five with verify)
+        docs = self.persist(docs)  # read three times below (five with verify)
         parts = self.partitions
         step = partial(self.step, MINHASH_STAGE)
         count_and_key = partial(_count_and_key, stage=MINHASH_STAGE, key_fn=_doc_id)
@@ -140,7 +140,7 @@ class Deduplicator:
             .groupByKey(parts)
             .mapPartitionsWithIndex(step("decisions", per_record(_component_decisions)))
         )
-        apply = partial(_apply_decisions, removed_prefix=self._removed(MINHASH_STAGE))
+        apply = partial(_apply_decisions, removed_prefix=self.removed_prefix_of(MINHASH_STAGE))
         return keyed_docs.cogroup(decisions, parts).mapPartitionsWithIndex(step("apply", apply))
 
     def components(self, edges: RDD, max_rounds: int, timed_as: str = MINHASH_STAGE) -> RDD:
@@ -157,7 +157,7 @@ class Deduplicator:
             raise ValueError("max_rounds must be at least 1")
         self._component_runs += 1
         prefix = f"components{self._component_runs}"
-        state = self._persist(self._neighbours(edges))
+        state = self.persist(self._neighbours(edges))
         unsettled = state.filter(_unsettled).count()
         rounds = 0
         while unsettled:
@@ -169,7 +169,7 @@ class Deduplicator:
             small = after_large.mapPartitionsWithIndex(
                 self.step(timed_as, f"{name}/small_star", per_record(_small_star))
             )
-            following = self._persist(self._neighbours(small))
+            following = self.persist(self._neighbours(small))
             unsettled = following.filter(_unsettled).count()
             self._release(state)
             state, rounds = following, rounds + 1
@@ -179,7 +179,8 @@ class Deduplicator:
         """Edges -> ``(node, set of neighbours)``: both directions, combined on each side of one shuffle."""
         return edges.flatMap(_both_ways).combineByKey(_new_set, _add_to_set, _union, self.partitions)
 
-    def _persist(self, rdd: RDD) -> RDD:
+    def persist(self, rdd: RDD) -> RDD:
+        """Cache ``rdd`` (memory, spilling to disk) until :meth:`release_all`: for RDDs read more than once."""
         rdd.persist(StorageLevel.MEMORY_AND_DISK)
         self.persisted.append(rdd)
         return rdd
@@ -193,7 +194,8 @@ class Deduplicator:
             rdd.unpersist()
         self.persisted.clear()
 
-    def _removed(self, stage: str) -> str:
+    def removed_prefix_of(self, stage: str) -> str:
+        """Where ``stage`` writes the documents it removes (``<prefix>-<stage>-NNNNN.parquet``)."""
         return f"{self.removed_prefix}-{stage}"
 
 

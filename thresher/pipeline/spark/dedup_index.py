@@ -71,13 +71,13 @@ def drop_indexed(
     paths = [index_paths] if isinstance(index_paths, str) else list(index_paths)
     metas = [dedup_index.open_index(path, params, exact_normalization) for path in paths]
     sc, parts = docs.context, dedup.partitions
-    docs = dedup._persist(docs)  # read twice: for keys, and by id
+    docs = dedup.persist(docs)  # read twice: for keys, and by id
     doc_keys = partial(_doc_keys, params=params, matches=matches, exact_normalization=exact_normalization)
     keyed = docs.mapPartitionsWithIndex(dedup.step(INDEX_STAGE, "keys", doc_keys))
     index_keys = []
     for match in matches:
         files = sorted(f for meta in metas for f in meta.table_files(TABLE_OF[match]))
-        if files:  # one partition per data file: read where it is processed
+        if files:  # one partition per index data file
             read = per_record(partial(_index_keys, match=match))
             index_keys.append(
                 sc.parallelize(files, len(files)).mapPartitionsWithIndex(dedup.step(INDEX_STAGE, f"read_{match}", read))
@@ -85,7 +85,7 @@ def drop_indexed(
     indexed = sc.union(index_keys) if index_keys else sc.emptyRDD()
     hits = keyed.cogroup(indexed, parts).mapPartitionsWithIndex(dedup.step(INDEX_STAGE, "hits", per_record(_key_hits)))
     by_id = docs.mapPartitionsWithIndex(dedup.step(INDEX_STAGE, "by_id", per_record(_by_id)))
-    apply = partial(_apply_hits, removed_prefix=dedup._removed(INDEX_STAGE))
+    apply = partial(_apply_hits, removed_prefix=dedup.removed_prefix_of(INDEX_STAGE))
     return by_id.cogroup(hits, parts).mapPartitionsWithIndex(dedup.step(INDEX_STAGE, "apply", apply))
 
 
