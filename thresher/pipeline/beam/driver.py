@@ -16,18 +16,12 @@ import apache_beam as beam
 from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
 
+from thresher.dedup.normalize import DEFAULT
 from thresher.errors import ThresherError
 from thresher.io.documents import DOCUMENT_SCHEMA, document_to_row, row_to_document
 from thresher.io.manifest import write_json_atomic
 from thresher.io.inputs import InputOptions
-from thresher.pipeline.beam.dedup import (
-    DropIndexedDuplicates,
-    ExactDedup,
-    MinHashDedup,
-    UrlDedup,
-    VerifiedMinHashDedup,
-    WriteDedupIndex,
-)
+from thresher.pipeline.beam.dedup import DedupChain, DropIndexedDuplicates, WriteDedupIndex
 from thresher.pipeline.beam.metrics import NAMESPACE
 from thresher.pipeline.beam.phase_a import PhaseAPerFile
 from thresher.pipeline.checkpoint import completed_results, merged_audit, merged_counters
@@ -144,24 +138,19 @@ def _run_dedup_pipeline(
             )
             docs, gone = result.kept, result.removed
             removed.append(gone)
-        if dedup.url.enabled:
-            result = docs | "UrlDedup" >> UrlDedup(keep=dedup.url.keep)
-            docs, gone = result.kept, result.removed
-            removed.append(gone)
-        if dedup.exact.enabled:
-            result = docs | "ExactDedup" >> ExactDedup()
-            docs, gone = result.kept, result.removed
-            removed.append(gone)
-        if mh.enabled:
-            # The document count bounds the candidate graph: a small one is clustered on
-            # one worker rather than through the unrolled rounds' fixed cost.
-            bound = _document_count(document_files)
-            transform = (
-                VerifiedMinHashDedup(params, verify_threshold=mh.verify_threshold, max_documents=bound)
-                if mh.verify
-                else MinHashDedup(params, max_documents=bound)
+        if dedup.url.enabled or dedup.exact.enabled or mh.enabled:
+            # One transform for the three stages: their groupings carry small records and
+            # the documents are shuffled once. The document count bounds the candidate
+            # graph: a small one is clustered on one worker, without the unrolled rounds.
+            chain = DedupChain(
+                url_keep=dedup.url.keep if dedup.url.enabled else None,
+                exact_normalization=DEFAULT if dedup.exact.enabled else None,
+                minhash=params if mh.enabled else None,
+                verify=mh.verify,
+                verify_threshold=mh.verify_threshold,
+                max_documents=_document_count(document_files) if mh.enabled else None,
             )
-            result = docs | "MinHashDedup" >> transform
+            result = docs | "Dedup" >> chain
             docs, gone = result.kept, result.removed
             removed.append(gone)
         if dedup.index.write:

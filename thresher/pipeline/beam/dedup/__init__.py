@@ -17,7 +17,8 @@ signatures are per-document pure functions, so results do not depend on
 bundle boundaries, worker count or hash seeds.
 
 Scalability: no step gathers all ids or all edges in one place (no global
-combine, no side input). The largest groups are one LSH bucket, one node's
+combine, no side input), except the edges of a candidate graph known, when
+the pipeline is built, to be small (:class:`ConnectedComponents`). The largest groups are one LSH bucket, one node's
 neighbours (a component's centre ends up adjacent to all its members) and
 one component's keep keys; groups of documents and of keep keys are
 streamed in two passes rather than copied into lists.
@@ -25,11 +26,14 @@ streamed in two passes rather than copied into lists.
 Modules: :mod:`.common` (tags, stage names), :mod:`.groups` (URL, exact),
 :mod:`.signatures` (batched band keys), :mod:`.components` (connected
 components), :mod:`.minhash`, :mod:`.verify` (exact-Jaccard edge check),
-:mod:`.index` (cross-run index). Everything public is re-exported here.
+:mod:`.index` (cross-run index), :mod:`.chain` (URL, exact and MinHash on
+light records, documents shuffled once: what the driver runs). Everything
+public is re-exported here.
 """
 
 from __future__ import annotations
 
+from thresher.pipeline.beam.dedup.chain import DedupChain
 from thresher.pipeline.beam.dedup.common import (
     EXACT_REASON,
     EXACT_STAGE,
@@ -49,6 +53,7 @@ from thresher.pipeline.beam.dedup.verify import VERIFY_STAGE, VerifiedMinHashDed
 
 __all__ = [
     "ConnectedComponents",
+    "DedupChain",
     "DropIndexedDuplicates",
     "EXACT_REASON",
     "EXACT_STAGE",
