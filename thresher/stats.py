@@ -13,6 +13,13 @@ Counter names are ``"<stage>/<what>"``:
 
 so that for every stage ``in == kept + sum(dropped)`` and for the run
 ``records read == kept + all drops + skips + errors``.
+
+Distributions (Beam's ``Metrics.distribution``: count, sum, min, max of an
+integer measure per document, e.g. ``extract/text_chars``) travel in the same
+flat mapping as four keys, ``<name>/dist/count``, ``/dist/sum``, ``/dist/min``
+and ``/dist/max``, so per-file results and Spark partitions carry them like
+counters; :func:`merge` takes the min of ``/dist/min`` and the max of
+``/dist/max`` keys and sums the rest.
 """
 
 from __future__ import annotations
@@ -20,11 +27,43 @@ from __future__ import annotations
 import time
 from collections import Counter
 from contextlib import contextmanager
-from typing import Iterable, Iterator, Literal, Mapping, Protocol
+from typing import Iterable, Iterator, Literal, Mapping, MutableMapping, Protocol
 
 
 class StatsSink(Protocol):
     def inc(self, name: str, n: int = 1) -> None: ...
+
+    def observe(self, name: str, value: int) -> None:
+        """One value of the distribution ``name`` (an integer measure of one document)."""
+        ...
+
+
+DIST = "/dist/"
+_MIN, _MAX = "/dist/min", "/dist/max"
+
+
+def record_observation(counts: MutableMapping[str, int], name: str, value: int) -> None:
+    """Fold ``value`` into the four distribution keys of ``name`` in ``counts``."""
+    value = int(value)
+    base = name + "/dist"
+    counts[base + "/count"] = counts.get(base + "/count", 0) + 1
+    counts[base + "/sum"] = counts.get(base + "/sum", 0) + value
+    low, high = counts.get(base + "/min"), counts.get(base + "/max")
+    counts[base + "/min"] = value if low is None else min(low, value)
+    counts[base + "/max"] = value if high is None else max(high, value)
+
+
+def distributions(counters: Mapping[str, int]) -> dict[str, dict[str, float]]:
+    """``{name: {count, sum, min, max, mean}}`` for every distribution in ``counters``."""
+    out: dict[str, dict[str, float]] = {}
+    for key, value in counters.items():
+        name, sep, field = key.rpartition(DIST)
+        if sep and field in ("count", "sum", "min", "max"):
+            out.setdefault(name, {})[field] = value
+    for values in out.values():
+        if values.get("count"):
+            values["mean"] = round(values.get("sum", 0) / values["count"], 3)
+    return dict(sorted(out.items()))
 
 
 class DictStats:
@@ -36,6 +75,9 @@ class DictStats:
     def inc(self, name: str, n: int = 1) -> None:
         self.counts[name] += n
 
+    def observe(self, name: str, value: int) -> None:
+        record_observation(self.counts, name, value)
+
     def __getitem__(self, name: str) -> int:
         return self.counts[name]
 
@@ -44,15 +86,28 @@ class NullStats:
     def inc(self, name: str, n: int = 1) -> None:
         pass
 
+    def observe(self, name: str, value: int) -> None:
+        pass
+
 
 def dropped(stage: str, reason: str) -> str:
     return f"{stage}/dropped/{reason}"
 
 
 def merge(counters: Iterable[Mapping[str, int]]) -> dict[str, int]:
-    total: Counter[str] = Counter()
+    """Counters summed; distribution minima and maxima kept as min and max."""
+    total: dict[str, int] = {}
     for c in counters:
-        total.update(c)
+        for key, value in c.items():
+            old = total.get(key)
+            if old is None:
+                total[key] = value
+            elif key.endswith(_MIN):
+                total[key] = min(old, value)
+            elif key.endswith(_MAX):
+                total[key] = max(old, value)
+            else:
+                total[key] = old + value
     return dict(sorted(total.items()))
 
 

@@ -207,8 +207,9 @@ def apply_filters(filters: Sequence[DocumentFilter], doc: Document, stats: Stats
     Counts ``filters/<name>/in``, ``filters/<name>/kept`` and
     ``filters/<name>/dropped/<reason>``; stops at the first drop. Filters may
     rewrite ``doc.text`` on the way. Also counts characters in and kept
-    (``chars_in``, ``chars_kept``) and, per filter, busy wall time (``time_us``)
-    and this thread's CPU time (``cpu_us``).
+    (``chars_in``, ``chars_kept``), the distribution of kept documents' lengths
+    (``text_chars``) and, per filter, busy wall time (``time_us``) and this
+    thread's CPU time (``cpu_us``).
     """
     for f in filters:
         name = f.name
@@ -221,6 +222,7 @@ def apply_filters(filters: Sequence[DocumentFilter], doc: Document, stats: Stats
             return f"{name}/{reason}"
         stats.inc(f"filters/{name}/kept")
         stats.inc(f"filters/{name}/chars_kept", len(doc.text))
+        stats.observe(f"filters/{name}/text_chars", len(doc.text))
     return None
 
 

@@ -18,7 +18,6 @@ import json
 import os
 import shutil
 import uuid
-from collections import Counter
 from typing import Any, Iterable, Mapping
 
 import pyarrow as pa
@@ -26,6 +25,7 @@ import pyarrow.parquet as pq
 
 from thresher.io.documents import DOCUMENT_SCHEMA, REJECT_SCHEMA
 from thresher.record import DroppedDocument
+from thresher.stats import merge
 
 RESULT_FILE = "result.json"
 FORMAT_VERSION = 1
@@ -100,12 +100,8 @@ def _read_result(path: str) -> dict[str, Any] | None:
 
 
 def merged_counters(result_dirs: Iterable[str]) -> dict[str, int]:
-    total: Counter[str] = Counter()
-    for path in result_dirs:
-        result = _read_result(path)
-        if result is not None:
-            total.update(result["counters"])
-    return dict(total)
+    results = (_read_result(path) for path in result_dirs)
+    return merge(result["counters"] for result in results if result is not None)
 
 
 def merged_audit(result_dirs: Iterable[str], per_reason: int) -> dict[str, list[dict[str, Any]]]:

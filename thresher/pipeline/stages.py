@@ -123,6 +123,9 @@ class PageProcessor:
                 return _dropped_document(doc, f"langid/{reason}")
             stats.inc("langid/kept")
             stats.inc("langid/chars_kept", len(doc.text))
+            stats.observe("langid/text_chars", len(doc.text))
+            if doc.language_score is not None:
+                stats.observe("langid/score_permille", round(doc.language_score * 1000))
         reason = apply_filters(self.filters, doc, stats)
         if reason is not None:
             return _dropped_document(doc, f"filters/{reason}")
@@ -162,6 +165,7 @@ class PageProcessor:
             return _dropped_page(page, f"extract/{reason}")
         stats.inc("extract/kept")
         stats.inc("extract/chars_kept", len(text))
+        stats.observe("extract/text_chars", len(text))
         return Document(
             id=document_id(page.record_id, page.url, page.crawl_date),
             url=page.url,

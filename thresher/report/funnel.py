@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from thresher.report.timings import build_timings, stage_seconds
+from thresher.stats import distributions
 
 #: Characters the shards phase tokenized (``len(text)`` of every kept document).
 TOKENIZED_CHARS = "tokenize/chars"
@@ -68,6 +69,7 @@ def build_stats(
     errors = _prefixed(counters, "read/error/")
     stages = []
     dropped_total = 0
+    per_stage_distributions = distributions(counters)
     for name in _stage_names(counters, filter_order):
         dropped = _prefixed(counters, f"{name}/dropped/")
         dropped_total += sum(dropped.values())
@@ -84,6 +86,10 @@ def build_stats(
                 if ratio is not None:
                     stage[f"tokens_{key[len('chars_'):]}_estimated"] = round(counters[f"{name}/{key}"] * ratio)
         stage.update(stage_seconds(counters, name))
+        # The kept documents' lengths (Beam Metrics.distribution / the same four keys on Spark).
+        lengths = per_stage_distributions.get(f"{name}/text_chars")
+        if lengths:
+            stage["kept_text_chars"] = lengths
         stages.append(stage)
     kept = counters.get("shards/documents", 0)
     skipped_total, errors_total = sum(skipped.values()), sum(errors.values())
@@ -107,6 +113,8 @@ def build_stats(
             "holds": records == kept + dropped_total + skipped_total + errors_total,
         },
         "token_estimates": estimates,
+        # Every distribution the stages recorded: {count, sum, min, max, mean}.
+        "distributions": per_stage_distributions,
         "timings": build_timings(counters, filter_order, phases),
         "counters": dict(sorted(counters.items())),
     }

@@ -316,7 +316,29 @@ def _lengths(run: RunFiles) -> str:
             y_label="documents"))
     else:
         parts.append(_note("The shards hold no documents."))
+    parts.append(_stage_lengths(run.stats))
     return "".join(parts)
+
+
+def _stage_lengths(stats: Mapping[str, Any]) -> str:
+    """Kept documents' characters after each stage, from the engines' distribution metrics."""
+    stages = [s for s in stats.get("stages", []) if s.get("kept_text_chars")]
+    if not stages:
+        return _note("stats.json records no per-stage length distributions.")
+    rows = []
+    for stage in stages:
+        d = stage["kept_text_chars"]
+        rows.append(
+            f'<tr data-stage="{e(stage["stage"])}"><td>{e(stage["stage"])}</td>'
+            + "".join(_cell(d.get(k), True, **{k: d.get(k)}) for k in ("count", "min", "mean", "max"))
+            + "</tr>"
+        )
+    return (
+        "<h3>Characters per kept document after each stage</h3>"
+        + _note("From the engines' distribution metrics (Beam Metrics.distribution; the same count, sum, min and "
+                "max on Spark), over every document the stage kept.")
+        + _table("stage-lengths-table", ["stage", "documents", "min", "mean", "max"], rows)
+    )
 
 
 def _dedup(run: RunFiles) -> str:

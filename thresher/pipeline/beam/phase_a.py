@@ -28,6 +28,7 @@ from thresher.pipeline.config import PipelineConfig
 from thresher.pipeline.stages import PageProcessor, UrlStage
 from thresher.record import DroppedDocument
 from thresher.report.progress import ProgressReporter
+from thresher.stats import merge, record_observation
 
 DROPPED = "dropped"
 REJECTS = "rejects"
@@ -69,6 +70,10 @@ class _SourceSink:
         self.owner.beam.inc(name, n)
         if name == "read/records" and self.owner.progress is not None:
             self.owner.progress.add(records=n)
+
+    def observe(self, name: str, value: int) -> None:
+        record_observation(self.counts, name, value)
+        self.owner.beam.observe(name, value)
 
 
 class _ReadInputFileFn(beam.DoFn):
@@ -161,10 +166,7 @@ class _ProcessPageFn(beam.DoFn):
 
 
 def _merge_counts(counts: Iterable[dict[str, int]]) -> dict[str, int]:
-    total: Counter[str] = Counter()
-    for c in counts:
-        total.update(c)
-    return dict(total)
+    return merge(counts)
 
 
 class _WriteFileResultFn(beam.DoFn):

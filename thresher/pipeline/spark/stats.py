@@ -31,7 +31,7 @@ from typing import Callable, Iterable, Iterator, TypeVar
 
 from pyspark import AccumulatorParam, SparkContext
 
-from thresher.stats import merge
+from thresher.stats import merge, record_observation
 
 In = TypeVar("In")
 Out = TypeVar("Out")
@@ -60,6 +60,9 @@ class PartitionStats:
 
     def inc(self, name: str, n: int = 1) -> None:
         self.counts[name] += n
+
+    def observe(self, name: str, value: int) -> None:
+        record_observation(self.counts, name, value)
 
 
 #: A step's body: (partition index, the partition's records, the sink to count into) -> output records.
