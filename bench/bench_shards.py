@@ -14,8 +14,8 @@ Measured on the same texts:
 * bare: ``Tokenizer.encode_batch(all texts)``, and bare encode plus
   ``pa.Table.from_pydict`` + ``pq.write_table`` (zstd);
 * stage code, in process: ``_TokenizeBatchFn`` over batches of 256 (the
-  ``BatchElements`` maximum) then ``_WriteShardFn`` (sort, columns,
-  ``write_shard``, sha256);
+  fixed ``BatchElements`` size) then ``_WriteShardFn`` (a ``ShardWriter``:
+  buffer, sort, Arrow columns from the packed token ids, sha256);
 * the Beam shards pipeline (``run_shards_pipeline``: read the intermediate
   Parquet, tokenize, shard count, group by shard, write, manifest) in a fresh
   interpreter on DirectRunner with each --workers count: CPU of the call,
