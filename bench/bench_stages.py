@@ -326,7 +326,9 @@ def bench_input(name: str, read_files: list[Path], extra_pages: list, args, toke
 
     shard_dir = workdir / f"stage-shards-{name}"
     schema = shard_schema(True)
-    ordered = sorted(tokenized, key=lambda r: r["id"])
+    # The bare baseline builds its table from plain id lists. The stage code carries ids
+    # packed (uint32 bytes), which from_pydict would misread as lists of byte values.
+    ordered = [{**r, "token_ids": _token_list(r["token_ids"])} for r in sorted(tokenized, key=lambda r: r["id"])]
     table_t, table = common.timed(lambda: pa.Table.from_pydict(
         {f.name: [r.get(f.name) for r in ordered] for f in schema}, schema=schema), rep, min_cpu)
     shard_dir.mkdir(parents=True, exist_ok=True)
@@ -440,3 +442,12 @@ def _print(rows: list[dict[str, Any]], name: str) -> None:
 
 if __name__ == "__main__":
     raise SystemExit(main())
+
+
+def _token_list(ids: Any) -> list[int]:
+    """Token ids as a list of ints, whether the stage code packed them as uint32 bytes or not."""
+    if isinstance(ids, (bytes, bytearray, memoryview)):
+        import numpy as np
+
+        return np.frombuffer(ids, dtype="<u4").tolist()
+    return list(ids)
