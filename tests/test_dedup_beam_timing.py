@@ -6,6 +6,7 @@ import resource
 import time
 
 import apache_beam as beam
+import pytest
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from thresher.pipeline.beam.dedup import ExactDedup, MinHashDedup, UrlDedup
@@ -81,3 +82,14 @@ def test_downstream_work_is_not_counted():
     counters = _counters(result)
     downstream_s = 10 * 0.05  # sleeping in the step after the timed one
     assert 0 < counters["timed/time_us"] / 1e6 < downstream_s / 5
+
+
+def test_dedup_refuses_windowed_input():
+    """Timed steps emit a bundle's last outputs in the global window: windowed input must fail, not regroup."""
+    from apache_beam.transforms.window import FixedWindows
+
+    pipeline = beam.Pipeline(options=PipelineOptions(IN_MEMORY))
+    windowed = pipeline | beam.Create([]) | beam.WindowInto(FixedWindows(60))
+    for transform in (UrlDedup(), MinHashDedup()):
+        with pytest.raises(ValueError, match="global window"):
+            _ = windowed | transform

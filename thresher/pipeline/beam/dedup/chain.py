@@ -23,7 +23,6 @@ from typing import Any, Iterable, NamedTuple
 
 import apache_beam as beam
 from apache_beam.pvalue import TaggedOutput
-from apache_beam.utils.windowed_value import WindowedValue
 
 from thresher.dedup.components import SINGLE_WORKER_EDGES, candidate_edge_bound
 from thresher.dedup.keep import EARLIEST, LATEST, KeepRule, mark_duplicate, resolve_rule
@@ -45,7 +44,13 @@ from thresher.pipeline.beam.dedup.common import (
 )
 from thresher.pipeline.beam.dedup.components import ConnectedComponents
 from thresher.pipeline.beam.dedup.minhash import _bucket_star_edges, _component_decisions, _member_of_component
-from thresher.pipeline.beam.dedup.timing import TimedDoFn, TimedFlatMap, TimedMap
+from thresher.pipeline.beam.dedup.timing import (
+    TimedDoFn,
+    TimedFlatMap,
+    TimedMap,
+    in_global_window,
+    require_global_window,
+)
 from thresher.pipeline.beam.dedup.verify import VerifyCandidateEdges
 from thresher.pipeline.beam.metrics import BeamStats
 from thresher.record import Document
@@ -98,23 +103,23 @@ class _LightRecordsDoFn(beam.DoFn):
             permutations(p.permutations, p.seed, p.scheme)  # warm the cache once per worker
 
     def start_bundle(self) -> None:
-        self._buffer: list[tuple[Document, Any, Any]] = []
+        self._buffer: list[Document] = []
         self._chars = 0
 
-    def process(self, doc: Document, window=beam.DoFn.WindowParam, timestamp=beam.DoFn.TimestampParam):
-        self._buffer.append((doc, window, timestamp))
+    def process(self, doc: Document):  # no window parameter: see TimedDoFn
+        self._buffer.append(doc)
         self._chars += len(doc.text)
         if len(self._buffer) >= self._batch_size or self._chars >= self._max_batch_chars:
             yield from self._flush()
 
     def finish_bundle(self):
-        yield from self._flush()
+        for light in self._flush():
+            yield in_global_window(light)
 
-    def _flush(self) -> Iterable[WindowedValue]:
-        buffer, self._buffer, self._chars = self._buffer, [], 0
-        if not buffer:
+    def _flush(self) -> Iterable[Light]:
+        docs, self._buffer, self._chars = self._buffer, [], 0
+        if not docs:
             return
-        docs = [doc for doc, _, _ in buffer]
         n = len(docs)
         url_keys = url_sorts = text_keys = exact_sorts = minhash_sorts = [None] * n
         bands: list = [()] * n
@@ -134,9 +139,8 @@ class _LightRecordsDoFn(beam.DoFn):
                 signatures = minhash_signatures(shingle_sets, p.permutations, p.seed, p.scheme, p.hash)
                 keys = batch_band_keys(signatures, p.bands, p.rows)
                 bands = [tuple(k) if s else () for s, k in zip(shingle_sets, keys)]
-        for i, (doc, window, timestamp) in enumerate(buffer):
-            light = Light(doc.id, url_keys[i], url_sorts[i], text_keys[i], exact_sorts[i], minhash_sorts[i], bands[i])
-            yield WindowedValue(light, timestamp, (window,))
+        for i, doc in enumerate(docs):
+            yield Light(doc.id, url_keys[i], url_sorts[i], text_keys[i], exact_sorts[i], minhash_sorts[i], bands[i])
 
 
 def _by_url(light: Light) -> tuple[str, Light]:
@@ -283,6 +287,7 @@ class DedupChain(beam.PTransform):
             raise ValueError("DedupChain needs at least one stage")
 
     def expand(self, docs):
+        require_global_window(docs, "DedupChain")
         light = docs | "LightRecords" >> beam.ParDo(
             _LightRecordsDoFn(
                 self._url_keep,

@@ -18,7 +18,7 @@ from thresher.dedup.components import (
     small_star,
 )
 from thresher.pipeline.beam.dedup.common import MINHASH_STAGE
-from thresher.pipeline.beam.dedup.timing import TimedFlatMap, TimedMap
+from thresher.pipeline.beam.dedup.timing import TimedFlatMap, TimedMap, require_global_window
 
 
 def _edge_both_ways(edge: tuple[str, str]) -> Iterable[tuple[str, str]]:
@@ -141,6 +141,7 @@ class ConnectedComponents(beam.PTransform):
         self.single_worker = edge_bound is not None and edge_bound <= single_worker_edges
 
     def expand(self, edges):
+        require_global_window(edges, "ConnectedComponents")
         stage = self._stage
         if self.single_worker:
             return edges | "OnOneWorker" >> _SingleWorkerComponents(stage)

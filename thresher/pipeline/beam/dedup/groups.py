@@ -20,7 +20,7 @@ from thresher.pipeline.beam.dedup.common import (
     URL_STAGE,
     _CountAndKey,
 )
-from thresher.pipeline.beam.dedup.timing import TimedDoFn
+from thresher.pipeline.beam.dedup.timing import TimedDoFn, require_global_window
 from thresher.record import Document
 from thresher.stats import dropped
 
@@ -64,6 +64,7 @@ class _GroupDedup(beam.PTransform):
         self._stage, self._reason, self._key_fn, self._keep = stage, reason, key_fn, keep
 
     def expand(self, docs):
+        require_global_window(docs, type(self).__name__)
         return (
             docs
             | "CountAndKey" >> beam.ParDo(_CountAndKey(self._stage, self._key_fn))

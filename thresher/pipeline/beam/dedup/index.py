@@ -18,7 +18,7 @@ from thresher.dedup.params import MinHashParams
 from thresher.dedup.urls import url_key
 from thresher.pipeline.beam.dedup.common import KEPT, REMOVED, _first_or_none
 from thresher.pipeline.beam.dedup.signatures import _BandKeysDoFn
-from thresher.pipeline.beam.dedup.timing import TimedDoFn, TimedFlatMap, TimedMap
+from thresher.pipeline.beam.dedup.timing import TimedDoFn, TimedFlatMap, TimedMap, require_global_window
 from thresher.pipeline.beam.metrics import BeamStats
 from thresher.record import Document
 from thresher.stats import dropped, stage_timer
@@ -104,6 +104,7 @@ class WriteDedupIndex(beam.PTransform):
         self._max_batch_chars = max_batch_chars
 
     def expand(self, docs):
+        require_global_window(docs, "WriteDedupIndex")
         dedup_index.make_dirs(self._path)
         dedup_index.remove_meta(self._path)
         records = docs | "IndexRows" >> beam.ParDo(
@@ -252,6 +253,7 @@ class DropIndexedDuplicates(beam.PTransform):
         self._max_batch_chars = max_batch_chars
 
     def expand(self, docs):
+        require_global_window(docs, "DropIndexedDuplicates")
         pipeline = docs.pipeline
         doc_keys = [docs | "DocKeys" >> beam.ParDo(_DocIndexKeysDoFn(self._matches, self._exact_normalization))]
         index_keys = []

@@ -13,7 +13,7 @@ from thresher.dedup.params import MinHashParams, preset
 from thresher.pipeline.beam.dedup.common import KEPT, MINHASH_REASON, MINHASH_STAGE, REMOVED, _CountAndKey, _doc_id
 from thresher.pipeline.beam.dedup.components import ConnectedComponents
 from thresher.pipeline.beam.dedup.signatures import _BandKeysDoFn
-from thresher.pipeline.beam.dedup.timing import TimedDoFn, TimedFlatMap, TimedMap
+from thresher.pipeline.beam.dedup.timing import TimedDoFn, TimedFlatMap, TimedMap, require_global_window
 from thresher.record import Document
 from thresher.stats import dropped
 
@@ -44,6 +44,7 @@ class MinHashCandidateEdges(beam.PTransform):
         self._stage = stage  # the time counters' stage
 
     def expand(self, docs):
+        require_global_window(docs, "MinHashCandidateEdges")
         return (
             docs
             | "BandKeys"
@@ -154,6 +155,7 @@ class MinHashDedup(beam.PTransform):
         return docs | "CandidateEdges" >> MinHashCandidateEdges(self.params, self._batch_size, self._max_batch_chars)
 
     def expand(self, docs):
+        require_global_window(docs, type(self).__name__)
         p = self.params
         keyed_docs = docs | "CountAndKeyById" >> beam.ParDo(_CountAndKey(MINHASH_STAGE, _doc_id))
 

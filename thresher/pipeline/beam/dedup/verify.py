@@ -15,7 +15,7 @@ from thresher.dedup.params import MinHashParams
 from thresher.dedup.verify import check_threshold, default_threshold, shingle_set, verify_edge
 from thresher.pipeline.beam.dedup.common import MINHASH_STAGE, _first_or_none
 from thresher.pipeline.beam.dedup.minhash import MinHashDedup
-from thresher.pipeline.beam.dedup.timing import TimedDoFn, TimedFlatMap, TimedMap
+from thresher.pipeline.beam.dedup.timing import TimedDoFn, TimedFlatMap, TimedMap, require_global_window
 from thresher.record import Document
 
 VERIFY_STAGE = "dedup_minhash_verify"
@@ -84,6 +84,8 @@ class VerifyCandidateEdges(beam.PTransform):
         self._stage = stage
 
     def expand(self, inputs):
+        require_global_window(inputs["edges"], "VerifyCandidateEdges")
+        require_global_window(inputs["docs"], "VerifyCandidateEdges")
         stage = self._stage
         texts = inputs["docs"] | "TextById" >> beam.ParDo(TimedMap(stage, _doc_text_record))
         halves = (
