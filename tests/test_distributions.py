@@ -72,3 +72,15 @@ def test_every_sink_records_observations(sink: str) -> None:
     stats.observe("x", 3)
     stats.observe("x", 8)
     assert distributions(stats.counts)["x"] == {"count": 2, "sum": 11, "min": 3, "max": 8, "mean": 5.5}
+
+
+def test_sample_run_records_tokens_per_document_and_the_token_estimate(sample_run) -> None:
+    _result, out = sample_run
+    stats = json.loads((out / "stats.json").read_text())
+    tokens = stats["distributions"]["tokenize/document_tokens"]
+    assert tokens["count"] == stats["kept_documents"]
+    assert tokens["sum"] == stats["tokens"]
+    ratio = stats["token_estimates"]["tokens_per_char"]
+    assert ratio is not None and 0.05 < ratio < 1.0
+    extract = next(s for s in stats["stages"] if s["stage"] == "extract")
+    assert extract["tokens_kept_estimated"] == round(extract["chars_kept"] * ratio)

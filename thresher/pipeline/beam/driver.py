@@ -13,7 +13,6 @@ import os
 from typing import Any
 
 import apache_beam as beam
-from apache_beam.metrics.metric import MetricsFilter
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from thresher.dedup.normalize import DEFAULT
@@ -22,7 +21,7 @@ from thresher.io.documents import DOCUMENT_SCHEMA, document_to_row, row_to_docum
 from thresher.io.manifest import write_json_atomic
 from thresher.io.inputs import InputOptions
 from thresher.pipeline.beam.dedup import DedupChain, DropIndexedDuplicates, WriteDedupIndex
-from thresher.pipeline.beam.metrics import NAMESPACE
+from thresher.pipeline.beam.metrics import metric_counters
 from thresher.pipeline.beam.phase_a import PhaseAPerFile
 from thresher.pipeline.checkpoint import completed_results, merged_audit, merged_counters
 from thresher.pipeline.beam.shards import TokenizeDocuments, WriteShards
@@ -54,13 +53,7 @@ def pipeline_options(config: PipelineConfig, extra_args: list[str] | None = None
 
 
 def _counters(result) -> dict[str, int]:
-    query = result.metrics().query(MetricsFilter().with_namespace(NAMESPACE))
-    out: dict[str, int] = {}
-    for counter in query["counters"]:
-        value = counter.committed if counter.committed is not None else counter.attempted
-        name = counter.key.metric.name
-        out[name] = out.get(name, 0) + int(value or 0)
-    return out
+    return metric_counters(result)
 
 
 def _document_count(paths: list[str]) -> int | None:

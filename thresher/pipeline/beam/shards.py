@@ -19,6 +19,7 @@ from thresher.io.shards import (
 )
 from thresher.pipeline.beam.metrics import BeamStats
 from thresher.stats import stage_timer
+from thresher.tokenize.counting import count_tokenized
 from thresher.tokenize.encoder import DocumentTokenizer
 
 #: What a tokenized row keeps of a document: the shard's columns (the text is dropped later
@@ -45,18 +46,15 @@ class _TokenizeBatchFn(beam.DoFn):
     def process(self, rows: list[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         # Timed apart from the yields, which run the fused steps downstream.
         with stage_timer(self.stats, "tokenize", cpu="process"):
-            encoded = self.tokenizer.encode_batch_packed([r["text"] for r in rows])
+            texts = [r["text"] for r in rows]
+            encoded = self.tokenizer.encode_batch_packed(texts)
             out = []
-            tokens = 0
             for row, packed in zip(rows, encoded):
                 tokenized = {column: row.get(column) for column in ROW_COLUMNS}
                 tokenized["token_ids"] = packed
-                tokenized["token_count"] = count = len(packed) // 4
-                tokens += count
+                tokenized["token_count"] = len(packed) // 4
                 out.append(tokenized)
-        self.stats.inc("tokenize/in", len(rows))
-        self.stats.inc("tokenize/kept", len(rows))
-        self.stats.inc("tokenize/tokens", tokens)
+        count_tokenized(self.stats, texts, [r["token_count"] for r in out])
         return out
 
 

@@ -32,6 +32,7 @@ from thresher.io.shards import (
 )
 from thresher.pipeline.spark.stats import PartitionStats, SparkStats
 from thresher.stats import stage_timer
+from thresher.tokenize.counting import count_tokenized
 from thresher.tokenize.encoder import DocumentTokenizer
 
 #: What a shard keeps of a document file's columns (tokens are added).
@@ -59,16 +60,13 @@ def _tokenize_files(
             # Timed apart from the yields, which run the shard step's map side.
             with stage_timer(stats, "tokenize", cpu="process"):
                 rows = batch.to_pylist()
-                encoded = tokenizer.encode_batch_packed([row["text"] for row in rows])
-                tokens = 0
+                texts = [row["text"] for row in rows]
+                encoded = tokenizer.encode_batch_packed(texts)
                 for row, packed in zip(rows, encoded):
                     row["token_ids"] = packed  # uint32 bytes: compact through the shuffle
-                    row["token_count"] = count = len(packed) // 4
-                    tokens += count
+                    row["token_count"] = len(packed) // 4
             yield from rows
-            stats.inc("tokenize/in", len(rows))
-            stats.inc("tokenize/kept", len(rows))
-            stats.inc("tokenize/tokens", tokens)
+            count_tokenized(stats, texts, [row["token_count"] for row in rows])
 
 
 def write_shards(
