@@ -85,10 +85,11 @@ class TimedDoFn(beam.DoFn):
     def work(self, element: Any) -> Iterable[Any]:
         raise NotImplementedError
 
-    def process(self, element: Any):
-        self._buffer.append(element)
-        if len(self._buffer) >= BATCH:
-            yield from self._flush()
+    def process(self, element: Any) -> Iterator[Any] | None:
+        # A plain function, not a generator: most calls only buffer, and None means no output.
+        buffer = self._buffer
+        buffer.append(element)
+        return self._flush() if len(buffer) >= BATCH else None
 
     def finish_bundle(self):
         for output in self._flush():
