@@ -22,6 +22,10 @@ Measured, each in a fresh interpreter (peak RSS is the process's own):
   transform on the DirectRunner in one process, reading the edges from
   Parquet, unrolled to the rounds the in-memory run needed (its convergence
   check proves that was enough);
+* ``beam one worker, union-find``: the same transform on its small-graph
+  path (``edge_bound`` under ``SINGLE_WORKER_EDGES``, as ``MinHashDedup``
+  takes it when the document count bounds the graph): every edge under one
+  key, union-find, no rounds;
 * ``beam multi_processing``: the same with ``--workers`` SDK worker
   processes; peak RSS of the runner process and of the largest worker
   (VmHWM, sampled from /proc while the workers live).
@@ -260,7 +264,7 @@ def _child_memory(edges_path: Path, _rounds: int, _workers: int) -> dict[str, An
             "rss_after_loading_mb": rss_loaded, "peak_rss_mb": _proc_status_mb("self", "VmHWM")}
 
 
-def _beam(edges_path: Path, rounds: int, workers: int, out: Path) -> dict[str, Any]:
+def _beam(edges_path: Path, rounds: int, workers: int, out: Path, single_worker: bool = False) -> dict[str, Any]:
     import logging
 
     import apache_beam as beam
@@ -293,7 +297,9 @@ def _beam(edges_path: Path, rounds: int, workers: int, out: Path) -> dict[str, A
             pipeline
             | beam.io.ReadFromParquet(str(edges_path))
             | "Edge" >> beam.Map(lambda row: (row["a"], row["b"]))
-            | ConnectedComponents(rounds)
+            # single_worker: the path MinHashDedup takes when the document count bounds the graph
+            # below SINGLE_WORKER_EDGES (edge_bound=0 forces it): union-find on one worker, no rounds.
+            | ConnectedComponents(rounds, edge_bound=0 if single_worker else None)
             | "Digest" >> beam.Map(one)
             | beam.CombineGlobally(add)
             | beam.Map(write)
@@ -302,7 +308,7 @@ def _beam(edges_path: Path, rounds: int, workers: int, out: Path) -> dict[str, A
     k1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = time.process_time() - c0 + (k1.ru_utime + k1.ru_stime) - (k0.ru_utime + k0.ru_stime)
     labels = json.loads(out.read_text()) if out.exists() else {"labels": 0, "label_digest": 0}
-    return {"rounds": rounds, "wall_s": wall, "cpu_s": cpu, **labels,
+    return {"rounds": 0 if single_worker else rounds, "wall_s": wall, "cpu_s": cpu, **labels,
             "peak_rss_mb": _proc_status_mb("self", "VmHWM"),
             "worker_processes": len(workers_seen.peaks),
             "peak_rss_largest_worker_mb": max(workers_seen.peaks.values(), default=None) if workers > 1 else None}
@@ -316,7 +322,7 @@ def _child_main(kind: str, edges_path: str, rounds: int, workers: int, out: str)
         digest_path = out_path.with_suffix(".labels.json")
         if digest_path.exists():
             digest_path.unlink()
-        report = _beam(Path(edges_path), rounds, workers, digest_path)
+        report = _beam(Path(edges_path), rounds, workers, digest_path, single_worker=kind == "beam1")
     out_path.write_text(json.dumps(report))
 
 
@@ -400,7 +406,7 @@ def main(argv: list[str] | None = None) -> int:
               f"{corpora[scale]['components']:,} components", flush=True)
 
     runs: list[dict[str, Any]] = []
-    modes = [("in-memory", "memory", 1), ("beam in_memory", "beam", 1)]
+    modes = [("in-memory", "memory", 1), ("beam in_memory", "beam", 1), ("beam one worker, union-find", "beam1", 1)]
     if not args.skip_multiprocess:
         modes.append((f"beam multi_processing x{args.workers}", "beam", args.workers))
     empty = _empty_edges(args.workdir)
@@ -408,7 +414,7 @@ def main(argv: list[str] | None = None) -> int:
         corpus = corpora[scale]
         rounds = None
         for name, kind, workers in modes:
-            repeat = args.repeat if kind == "beam" else 1
+            repeat = args.repeat if kind != "memory" else 1
             report = run_child(kind, Path(corpus["edges_file"]), rounds or MAX_ROUNDS, workers, args.workdir, repeat)
             if kind == "memory":
                 rounds = report["rounds"]
@@ -422,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
     max_rounds = max(r["rounds"] for r in runs)
     baselines = {}
     for name, kind, workers in modes:
-        if kind == "beam":
+        if kind != "memory":
             base = run_child(kind, empty, max_rounds, workers, args.workdir, args.repeat)
             baselines[name] = {"wall_s": base["wall_s"], "cpu_s": base["cpu_s"]}
     for run in runs:
