@@ -60,6 +60,13 @@ def main(argv: list[str] | None = None) -> int:
                          "(seeds seed..seed+N-1), as a crawl grows in fixed-size WARC files")
     ap.add_argument("--runner", choices=("direct", "spark"), default="direct",
                     help="direct (DirectRunner) or spark (master local[--workers]; needs the Spark engine)")
+    ap.add_argument("--partitions-per-factor", type=int, default=None,
+                    help="spark: runner.options.partitions = this x the factor (partitions grow with the input, "
+                         "as on a cluster; default: Spark's 2 x cores at every size)")
+    ap.add_argument("--shard-target-tokens", type=int, default=None,
+                    help="output.shard_target_tokens (default: the config default, 100 M)")
+    ap.add_argument("--spark-conf", action="append", default=[], metavar="KEY=VALUE",
+                    help="spark: a spark.* conf entry for the run (repeatable)")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--project", type=int, default=20000, help="project the fitted CPU time to this many pages")
     ap.add_argument("--workdir", type=Path, default=common.DEFAULT_WORKDIR)
@@ -81,9 +88,17 @@ def main(argv: list[str] | None = None) -> int:
               f"{workers} worker(s) ...", flush=True)
         out = args.workdir / f"scaling-{args.runner}-{args.layout}-{f}x"
         if args.runner == "spark":
-            config = pipeline_config(crawl, out, workers, runner="spark", options={"master": f"local[{workers}]"})
+            options: dict[str, Any] = {"master": f"local[{workers}]"}
+            if args.partitions_per_factor:
+                options["partitions"] = args.partitions_per_factor * f
+            for entry in args.spark_conf:
+                key, _, value = entry.partition("=")
+                options[key] = value
+            config = pipeline_config(crawl, out, workers, runner="spark", options=options)
         else:
             config = pipeline_config(crawl, out, workers)
+        if args.shard_target_tokens:
+            config["output"]["shard_target_tokens"] = args.shard_target_tokens
         rep = common.run_child("pipeline", {"config": config}, args.workdir)
         if not rep["ok"]:
             print(rep["error"][-1500:])
@@ -163,6 +178,9 @@ def main(argv: list[str] | None = None) -> int:
     common.write_results(args.out, "scaling", common.command_line("bench_scaling.py", argv), {
         "runner": args.runner,
         "layout": args.layout,
+        "partitions_per_factor": args.partitions_per_factor,
+        "shard_target_tokens": args.shard_target_tokens,
+        "spark_conf": args.spark_conf,
         "workers": workers,
         "targets": {"time": f"{factors[-1]}x input within {allowed:.2f}x the time",
                     "rss": "peak RSS per worker within 10 % from smallest to largest input"},
