@@ -17,7 +17,6 @@ result replaces the previous one whole.
 from __future__ import annotations
 
 import heapq
-from collections import Counter
 from functools import partial
 from typing import Any, Iterable, Iterator
 
@@ -30,7 +29,7 @@ from thresher.pipeline.checkpoint import write_file_result
 from thresher.pipeline.config import PipelineConfig
 from thresher.pipeline.stages import PageProcessor, UrlStage
 from thresher.record import DroppedDocument
-from thresher.stats import DictStats
+from thresher.stats import DictStats, merge
 
 PAGE, DOC, REJECT, AUDIT, COUNTS = "page", "doc", "reject", "audit", "counts"
 Tagged = tuple[str, Any]
@@ -197,7 +196,7 @@ def _write_results(
     for source, records in files:
         documents: list[dict[str, Any]] = []
         rejects: list[dict[str, Any]] = []
-        counters: Counter[str] = Counter()
+        counts: list[dict[str, int]] = []
         candidates: dict[str, list[DroppedDocument]] = {}
         for kind, value in records:
             if kind == DOC:
@@ -205,9 +204,10 @@ def _write_results(
             elif kind == REJECT:
                 rejects.append(value)
             elif kind == COUNTS:
-                counters.update(value)
+                counts.append(value)
             else:
                 for doc in value:
                     candidates.setdefault(doc.reason, []).append(doc)
         audit = [doc for docs in candidates.values() for doc in _smallest(docs, per_reason)]
-        yield write_file_result(directory, source, fingerprint, documents, counters, audit, rejects)
+        # merge, not a sum: distribution minima and maxima combine as min and max.
+        yield write_file_result(directory, source, fingerprint, documents, merge(counts), audit, rejects)
