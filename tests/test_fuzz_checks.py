@@ -94,8 +94,12 @@ class FuzzContext:
     extractor: Extractor | None = None
 
 
-def run_case(case: FuzzCase, ctx: FuzzContext) -> None:
-    """Run ``case`` against its target; raises InvariantBroken, or whatever escaped the code under test."""
+def run_case(case: FuzzCase, ctx: FuzzContext) -> str:
+    """Run ``case`` against its target and return the target checked.
+
+    Every oracle of the target asserts inside: a broken one raises InvariantBroken, and
+    anything else that escapes the code under test propagates.
+    """
     if case.target == "read":
         check_read(case.data, case.params.get("suffix", ".warc"), ctx.workdir)
     elif case.target == "decode_html":
@@ -113,6 +117,7 @@ def run_case(case: FuzzCase, ctx: FuzzContext) -> None:
         check_extract(ctx.extractor, case.data.decode("utf-8", "surrogatepass"), case.params.get("url", ""))
     else:
         raise ValueError(f"unknown fuzz target {case.target!r}")
+    return case.target
 
 
 # --- reading archives ------------------------------------------------------------------------------

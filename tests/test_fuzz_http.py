@@ -99,8 +99,11 @@ def test_decode_content_raises_only_documented_errors(body: bytes, encoding, max
 def test_mutated_real_payloads_decode_or_fail_as_documented(material: FuzzMaterial, rng: random.Random):
     ctx = FuzzContext(Path("."))  # no file is written by these targets
     # run_case asserts the target's oracles (check_decode_html, check_dechunk, ...).
-    for generate in (gen_decode_html, gen_dechunk, gen_decode_content, gen_decode_payload):
+    checked = [
         run_case(generate(random.Random(rng.getrandbits(64)), material), ctx)
+        for generate in (gen_decode_html, gen_dechunk, gen_decode_content, gen_decode_payload)
+    ]
+    assert checked == ["decode_html", "dechunk", "decode_content", "decode_payload"]
 
 
 def test_payload_oracle_sees_a_bomb_refused():

@@ -43,7 +43,7 @@ def context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FuzzContext]:
 def test_corpus_case_passes_every_oracle(name: str, case: FuzzCase, context: FuzzContext):
     # run_case asserts every oracle of the case's target (the check_* functions in
     # test_fuzz_checks): on the code before the fixes these cases failed.
-    run_case(case, context)
+    assert run_case(case, context) == case.target
 
 
 def test_corpus_is_small_documented_and_covers_reader_and_charsets():
