@@ -140,10 +140,11 @@ def format_funnel(stats: Mapping[str, Any]) -> str:
     lines.append(f"tokens                  {stats['tokens']:>10,}")
     timings = stats.get("timings") or {}
     if timings.get("stages"):
-        lines.append(f"{'time per stage':<24}{'busy s':>10} {'CPU s':>10}   (summed over workers)")
+        width = max(22, *(len(row["stage"]) + 1 for row in timings["stages"]))  # filter names run long
+        lines.append(f"{'time per stage':<{width + 2}}{'busy s':>10} {'CPU s':>10}   (summed over workers)")
         for row in timings["stages"]:
             busy, cpu = row.get("busy_seconds"), row.get("cpu_seconds")
-            lines.append(f"  {row['stage']:<22}{_seconds(busy):>10} {_seconds(cpu):>10}")
+            lines.append(f"  {row['stage']:<{width}}{_seconds(busy):>10} {_seconds(cpu):>10}")
     if timings.get("phases"):
         phases = ", ".join(f"{name} {seconds:,.1f} s" for name, seconds in timings["phases"].items())
         lines.append(f"wall time per phase     {phases}")
