@@ -84,3 +84,22 @@ def test_sample_run_records_tokens_per_document_and_the_token_estimate(sample_ru
     assert ratio is not None and 0.05 < ratio < 1.0
     extract = next(s for s in stats["stages"] if s["stage"] == "extract")
     assert extract["tokens_kept_estimated"] == round(extract["chars_kept"] * ratio)
+
+
+def test_report_shows_each_stage_length_distribution_as_stats_json_has_it(sample_run, tmp_path) -> None:
+    from thresher.report.html import write_report
+
+    _result, out = sample_run
+    stats = json.loads((out / "stats.json").read_text())
+    page = open(write_report(str(out), str(tmp_path / "report.html")), encoding="utf-8").read()
+    table = page[page.index('id="stage-lengths-table"'):]
+    table = table[: table.index("</table>")]
+    for stage in stats["stages"]:
+        lengths = stage.get("kept_text_chars")
+        if not lengths:
+            assert f'data-stage="{stage["stage"]}"' not in table
+            continue
+        row = table[table.index(f'<tr data-stage="{stage["stage"]}">'):]
+        row = row[: row.index("</tr>")]
+        for key in ("count", "min", "mean", "max"):
+            assert f'data-{key}="{lengths[key]}"' in row
