@@ -40,11 +40,10 @@ from typing import Any, Iterable, Iterator, Sequence
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from thresher.dedup.lsh import BandKey, batch_band_keys
-from thresher.dedup.minhash import minhash_signatures
+from thresher.dedup.lsh import BandKey
 from thresher.dedup.normalize import DEFAULT, exact_text_key
 from thresher.dedup.params import MinHashParams
-from thresher.dedup.shingles import word_shingles
+from thresher.dedup.signing import document_band_keys
 from thresher.dedup.urls import url_key
 from thresher.errors import ThresherError
 from thresher.record import Document
@@ -112,13 +111,10 @@ def document_keys(
     docs: Sequence[Document], params: MinHashParams, exact_normalization: str = DEFAULT
 ) -> list[DocumentKeys]:
     """The index keys of a batch of documents (signed together: one numpy pass per batch)."""
-    p = params
-    shingle_sets = [word_shingles(d.text, p.ngram, p.normalization) for d in docs]
-    signatures = minhash_signatures(shingle_sets, p.permutations, p.seed, p.scheme, p.hash)
-    bands = batch_band_keys(signatures, p.bands, p.rows) if len(docs) else []
+    bands = document_band_keys([d.text for d in docs], params)
     return [
-        DocumentKeys(d.id, url_key(d.url), exact_text_key(d.text, exact_normalization), keys if shingles else [])
-        for d, shingles, keys in zip(docs, shingle_sets, bands)
+        DocumentKeys(d.id, url_key(d.url), exact_text_key(d.text, exact_normalization), keys)
+        for d, keys in zip(docs, bands)
     ]
 
 

@@ -38,11 +38,10 @@ from thresher.dedup.components import (
     small_star,
 )
 from thresher.dedup.keep import EARLIEST, KeepRule, keep_sort_key, mark_duplicate, resolve_rule
-from thresher.dedup.lsh import batch_band_keys
-from thresher.dedup.minhash import minhash_signatures, permutations
+from thresher.dedup.signing import document_band_keys
+from thresher.dedup.minhash import permutations
 from thresher.dedup.normalize import DEFAULT, exact_text_key
 from thresher.dedup.params import MinHashParams
-from thresher.dedup.shingles import word_shingles
 from thresher.dedup.urls import url_key
 from thresher.io.documents import DOCUMENT_SCHEMA
 from thresher.pipeline.spark.dedup_verify import verified_edges
@@ -287,16 +286,10 @@ def _band_keys(
 
 
 def _sign(batch: list[tuple[str, str]], params: MinHashParams) -> Iterator[tuple[tuple[int, bytes], str]]:
-    if not batch:
-        return
-    p = params
-    shingle_sets = [word_shingles(text, p.ngram, p.normalization) for _, text in batch]
-    signatures = minhash_signatures(shingle_sets, p.permutations, p.seed, p.scheme, p.hash)
-    keys = batch_band_keys(signatures, p.bands, p.rows)
-    for (doc_id, _), shingles, doc_keys in zip(batch, shingle_sets, keys):
-        if shingles:  # documents without words are never near-duplicate candidates
-            for key in doc_keys:
-                yield key, doc_id
+    keys = document_band_keys([text for _, text in batch], params)
+    for (doc_id, _), doc_keys in zip(batch, keys):
+        for key in doc_keys:  # none for a text without words: never a near-duplicate candidate
+            yield key, doc_id
 
 
 def _bucket_star_edges(bucket: tuple[Any, Iterable[str]]) -> Iterator[tuple[str, str]]:

@@ -26,11 +26,10 @@ from apache_beam.pvalue import TaggedOutput
 
 from thresher.dedup.components import SINGLE_WORKER_EDGES, candidate_edge_bound
 from thresher.dedup.keep import EARLIEST, LATEST, KeepRule, mark_duplicate, resolve_rule
-from thresher.dedup.lsh import batch_band_keys
-from thresher.dedup.minhash import minhash_signatures, permutations
+from thresher.dedup.signing import document_band_keys
+from thresher.dedup.minhash import permutations
 from thresher.dedup.normalize import DEFAULT, exact_text_key
 from thresher.dedup.params import MinHashParams
-from thresher.dedup.shingles import word_shingles
 from thresher.dedup.urls import url_key
 from thresher.pipeline.beam.dedup.common import (
     EXACT_REASON,
@@ -132,13 +131,9 @@ class _LightRecordsDoFn(beam.DoFn):
                 text_keys = [exact_text_key(d.text, self._exact_normalization) for d in docs]
                 exact_sorts = [self._exact_rule(d) for d in docs]
         if self._minhash is not None:
-            p = self._minhash
             with stage_timer(self._stats, MINHASH_STAGE):
                 minhash_sorts = [self._minhash_rule(d) for d in docs]
-                shingle_sets = [word_shingles(d.text, p.ngram, p.normalization) for d in docs]
-                signatures = minhash_signatures(shingle_sets, p.permutations, p.seed, p.scheme, p.hash)
-                keys = batch_band_keys(signatures, p.bands, p.rows)
-                bands = [tuple(k) if s else () for s, k in zip(shingle_sets, keys)]
+                bands = [tuple(k) for k in document_band_keys([d.text for d in docs], self._minhash)]
         for i, doc in enumerate(docs):
             yield Light(doc.id, url_keys[i], url_sorts[i], text_keys[i], exact_sorts[i], minhash_sorts[i], bands[i])
 

@@ -9,7 +9,6 @@ from typing import Any, Iterable
 
 import apache_beam as beam
 from apache_beam.pvalue import TaggedOutput
-from apache_beam.utils.windowed_value import WindowedValue
 
 from thresher.dedup import index as dedup_index
 from thresher.dedup.keep import mark_duplicate
@@ -17,7 +16,7 @@ from thresher.dedup.normalize import DEFAULT, exact_text_key
 from thresher.dedup.params import MinHashParams
 from thresher.dedup.urls import url_key
 from thresher.pipeline.beam.dedup.common import KEPT, REMOVED, _first_or_none
-from thresher.pipeline.beam.dedup.signatures import _BandKeysDoFn
+from thresher.pipeline.beam.dedup.signatures import DocumentBatchDoFn, _BandKeysDoFn
 from thresher.pipeline.beam.dedup.timing import TimedDoFn, TimedFlatMap, TimedMap, require_global_window
 from thresher.pipeline.beam.metrics import BeamStats
 from thresher.record import Document
@@ -26,43 +25,21 @@ from thresher.stats import dropped, stage_timer
 INDEX_STAGE = "dedup_index"
 
 
-class _IndexRowsDoFn(beam.DoFn):
+class _IndexRowsDoFn(DocumentBatchDoFn):
     """Documents -> ``(table, row)`` index rows, signed in batches like :class:`_BandKeysDoFn`."""
 
     def __init__(self, params: MinHashParams, exact_normalization: str, batch_size: int, max_batch_chars: int) -> None:
+        super().__init__(batch_size, max_batch_chars)
         self._params = params
         self._exact_normalization = exact_normalization
-        self._batch_size = batch_size
-        self._max_batch_chars = max_batch_chars
 
     def setup(self) -> None:
         self._stats = BeamStats()
 
-    def start_bundle(self) -> None:
-        self._buffer: list[tuple[Document, Any, Any]] = []
-        self._chars = 0
-
-    def process(self, doc: Document, window=beam.DoFn.WindowParam, timestamp=beam.DoFn.TimestampParam):
-        self._buffer.append((doc, window, timestamp))
-        self._chars += len(doc.text)
-        if len(self._buffer) >= self._batch_size or self._chars >= self._max_batch_chars:
-            yield from self._flush()
-
-    def finish_bundle(self):
-        yield from self._flush()
-
-    def _flush(self) -> Iterable[WindowedValue]:
-        if not self._buffer:
-            return
-        docs = [d for d, _, _ in self._buffer]
+    def outputs_of(self, docs: list[Document]) -> list[Iterable[Any]]:
         with stage_timer(self._stats, INDEX_STAGE):  # writing an index is the index stage's work too
             keys_of_batch = dedup_index.document_keys(docs, self._params, self._exact_normalization)
-            rows = [list(dedup_index.index_rows(keys)) for keys in keys_of_batch]
-        for (_, window, timestamp), records in zip(self._buffer, rows):
-            for record in records:
-                yield WindowedValue(record, timestamp, (window,))
-        self._buffer = []
-        self._chars = 0
+            return [list(dedup_index.index_rows(keys)) for keys in keys_of_batch]
 
 
 def _table_number(record: tuple[str, dict], _partitions: int, tables: tuple[str, ...]) -> int:
