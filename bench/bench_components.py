@@ -18,7 +18,7 @@ Measured, each in a fresh interpreter (peak RSS is the process's own):
 
 * ``in-memory``: :func:`thresher.dedup.components.star_contraction_components`
   (rounds used, time, peak RSS);
-* ``beam in_memory``: the :class:`~thresher.pipeline.beam.dedup.ConnectedComponents`
+* ``beam in_memory``: the :class:`~thresher.engines.beam.dedup.ConnectedComponents`
   transform on the DirectRunner in one process, reading the edges from
   Parquet, unrolled to the rounds the in-memory run needed (its convergence
   check proves that was enough);
@@ -271,7 +271,7 @@ def _beam(edges_path: Path, rounds: int, workers: int, out: Path, single_worker:
     import xxhash
     from apache_beam.options.pipeline_options import PipelineOptions
 
-    from thresher.pipeline.beam.dedup import ConnectedComponents
+    from thresher.engines.beam.dedup import ConnectedComponents
 
     logging.getLogger().setLevel(logging.ERROR)
     mode = ["--direct_running_mode=in_memory"] if workers <= 1 else [

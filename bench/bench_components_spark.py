@@ -8,7 +8,7 @@ not grow with the corpus") is about a distributed engine, where a worker
 holds one partition's share of a step at a time. The DirectRunner cannot show
 it (it keeps every PCollection in its runner process, see
 ``bench_components.py``); Spark's executors can. This runs
-:meth:`thresher.pipeline.spark.dedup.Deduplicator.components` (the star
+:meth:`thresher.engines.spark.dedup.Deduplicator.components` (the star
 contraction the pipeline runs) on ``local[--cores]``, with real Python worker
 processes, in two partitionings:
 
@@ -90,8 +90,8 @@ def reference_labels(edges: list[tuple[str, str]]) -> tuple[int, int]:
 def run_once(edges: list[tuple[str, str]], partitions: int, cores: int) -> dict[str, Any]:
     from pyspark import SparkConf, SparkContext
 
-    from thresher.pipeline.spark.dedup import Deduplicator
-    from thresher.pipeline.spark.stats import SparkStats
+    from thresher.engines.spark.dedup import Deduplicator
+    from thresher.engines.spark.stats import SparkStats
 
     # Executors' Python workers run $PYSPARK_PYTHON: this interpreter, which has thresher's dependencies.
     os.environ["PYSPARK_PYTHON"] = sys.executable

@@ -35,7 +35,7 @@ cProfile run of the 1-worker pipeline summarised by package (profiling slows
 it down; its times are not the headline).
 
 Spark runs only if ``pyspark`` is importable and
-``thresher.pipeline.spark.driver`` exists, with ``runner: {name: spark,
+``thresher.engines.spark.driver`` exists, with ``runner: {name: spark,
 options: {master: "local[2]"}}``; otherwise it is recorded as skipped.
 """
 
@@ -63,11 +63,11 @@ def spark_unavailable() -> str | None:
     if importlib.util.find_spec("pyspark") is None:
         return "pyspark is not importable"
     try:
-        spec = importlib.util.find_spec("thresher.pipeline.spark.driver")
+        spec = importlib.util.find_spec("thresher.engines.spark.driver")
     except ModuleNotFoundError:
         spec = None
     if spec is None:
-        return "thresher.pipeline.spark.driver does not exist"
+        return "thresher.engines.spark.driver does not exist"
     return None
 
 
@@ -109,8 +109,8 @@ def import_costs() -> dict[str, float]:
     """CPU of a bare interpreter, and of one that imports thresher's run module / apache_beam (best of 2)."""
     out = {}
     for label, code in (("python -c pass", "pass"),
-                        ("import thresher.pipeline.run", "import thresher.pipeline.run"),
-                        ("import apache_beam + beam driver", "import thresher.pipeline.beam.driver")):
+                        ("import thresher.run.driver", "import thresher.run.driver"),
+                        ("import apache_beam + beam driver", "import thresher.engines.beam.driver")):
         best = float("inf")
         for _ in range(2):
             import resource

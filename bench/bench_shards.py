@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     from tokenizers import Tokenizer
 
     from thresher.io.shards import shard_schema
-    from thresher.pipeline.beam.shards import _TokenizeBatchFn
+    from thresher.engines.beam.shards import _TokenizeBatchFn
     from thresher.tokenize.bpe_trainer import train_byte_level_bpe
     from thresher.tokenize.encoder import DocumentTokenizer
 

@@ -132,8 +132,8 @@ def bench_input(name: str, read_files: list[Path], extra_pages: list, args, toke
     from thresher.io.inputs import iter_input
     from thresher.io.pages import TextPage
     from thresher.langid.fasttext_lid import bundled_lid176_path
-    from thresher.pipeline.config import config_from_dict
-    from thresher.pipeline.stages import PageProcessor
+    from thresher.config.load import config_from_dict
+    from thresher.run.pages import PageProcessor
     from thresher.record import Document
     from thresher.stats import DictStats
 
@@ -234,7 +234,7 @@ def bench_input(name: str, read_files: list[Path], extra_pages: list, args, toke
     from apache_beam.transforms.window import GlobalWindow
     from apache_beam.utils.timestamp import MIN_TIMESTAMP
 
-    from thresher.pipeline.beam.dedup import _BandKeysDoFn
+    from thresher.engines.beam.dedup import _BandKeysDoFn
 
     params = MinHashParams(hash="xxh3")  # the config's default hash
     window = GlobalWindow()
@@ -297,7 +297,7 @@ def bench_input(name: str, read_files: list[Path], extra_pages: list, args, toke
         train_byte_level_bpe(sorted(texts), vocab_size=8192).save(str(tokenizer_path))
     from tokenizers import Tokenizer
 
-    from thresher.pipeline.beam.shards import _TokenizeBatchFn
+    from thresher.engines.beam.shards import _TokenizeBatchFn
     from thresher.tokenize.encoder import DocumentTokenizer
 
     doc_rows = [{"id": d.id, "url": d.url, "text": d.text, "crawl_date": d.crawl_date, "source": d.source,
@@ -352,7 +352,7 @@ def _beam_components(edges) -> common.Timing:
     import apache_beam as beam
     from apache_beam.options.pipeline_options import PipelineOptions
 
-    from thresher.pipeline.beam.dedup import ConnectedComponents
+    from thresher.engines.beam.dedup import ConnectedComponents
 
     def run():
         options = PipelineOptions(["--runner=DirectRunner", "--direct_num_workers=1",

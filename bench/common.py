@@ -417,7 +417,7 @@ def write_shard_fn(directory: str, keep_text: bool = True, compression: str = "z
     """
     import inspect
 
-    from thresher.pipeline.beam.shards import _WriteShardFn
+    from thresher.engines.beam.shards import _WriteShardFn
 
     params = inspect.signature(_WriteShardFn.__init__).parameters
     extra = {"shuffle_seed": None} if "shuffle_seed" in params else {}
@@ -566,8 +566,8 @@ def _child_pipeline(spec: dict[str, Any]) -> dict[str, Any]:
     import logging
 
     logging.basicConfig(level=logging.ERROR)
-    from thresher.pipeline.config import config_from_dict
-    from thresher.pipeline.run import run_pipeline
+    from thresher.config.load import config_from_dict
+    from thresher.run.driver import run_pipeline
 
     import inspect
     import shutil
@@ -619,9 +619,9 @@ def _child_shards(spec: dict[str, Any]) -> dict[str, Any]:
     import logging
 
     logging.basicConfig(level=logging.ERROR)
-    from thresher.pipeline.config import config_from_dict
-    from thresher.pipeline.layout import RunLayout
-    from thresher.pipeline.run import _engine, prepare_tokenizer
+    from thresher.config.load import config_from_dict
+    from thresher.run.layout import RunLayout
+    from thresher.run.driver import _engine, prepare_tokenizer
 
     config = config_from_dict(spec["config"])
     layout = RunLayout(root=os.path.abspath(config.output.path), input_files=())

@@ -50,7 +50,7 @@ INDEXED_REAL = ("warc-resiliparse--warcfile.warc.gz", "warc-node-warc--parseMe.w
 
 def _thresher() -> list[str]:
     return [sys.executable, "-m", "thresher.cli"] if (ROOT / "thresher" / "cli.py").exists() else [
-        sys.executable, "-m", "thresher.pipeline.cli"]
+        sys.executable, "-m", "thresher.cli"]
 
 
 def prepare_inputs(work: Path) -> Path:

@@ -23,8 +23,8 @@ def sample_run(tmp_path_factory):
 
     A small shard target spreads the corpus over several shards.
     """
-    from thresher.pipeline.config import config_from_dict
-    from thresher.pipeline.run import run_pipeline
+    from thresher.config.load import config_from_dict
+    from thresher.run.driver import run_pipeline
 
     out = tmp_path_factory.mktemp("sample-run")
     config = config_from_dict(

@@ -146,7 +146,7 @@ def spark_cluster(tmp_path_factory) -> Iterator[StandaloneCluster]:
     try:
         yield cluster
     finally:
-        from thresher.pipeline.spark.session import stop_spark_context
+        from thresher.engines.spark.session import stop_spark_context
 
         stop_spark_context()  # before the cluster goes, or the context's shutdown waits on it
         cluster.stop()
@@ -161,8 +161,8 @@ def spark_master(spark_cluster: StandaloneCluster) -> str:
 @pytest.fixture(scope="session")
 def spark_sc(spark_cluster: StandaloneCluster):
     """The SparkContext on the cluster: the same settings as a pipeline run on it, so the same context."""
-    from thresher.pipeline.config import config_from_dict
-    from thresher.pipeline.spark.session import spark_context, spark_settings
+    from thresher.config.load import config_from_dict
+    from thresher.engines.spark.session import spark_context, spark_settings
 
     spark_cluster.wait_ready()
     config = config_from_dict({"runner": {"name": "spark", "options": spark_cluster.runner_options()}})

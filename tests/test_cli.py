@@ -12,7 +12,7 @@ SUBCOMMANDS = ["run", "sample", "train-tokenizer", "inspect", "export", "report"
 
 def _thresher(*args: str, cwd=None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "thresher.pipeline.cli", *args],
+        [sys.executable, "-m", "thresher.cli", *args],
         capture_output=True, text=True, timeout=120, cwd=cwd,
     )
 
@@ -47,7 +47,7 @@ def test_missing_input_is_a_clear_error(tmp_path):
 
 
 def test_engine_args_after_double_dash_are_passed_through():
-    from thresher.pipeline.cli import build_parser, split_engine_args
+    from thresher.cli import build_parser, split_engine_args
 
     argv, engine = split_engine_args(["run", "cfg.yaml", "--workers", "2", "--", "--job_endpoint=x:1", "--", "y"])
     assert engine == ["--job_endpoint=x:1", "--", "y"]

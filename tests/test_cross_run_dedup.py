@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from thresher.pipeline.config import config_from_dict
-from thresher.pipeline.run import run_pipeline
+from thresher.config.load import config_from_dict
+from thresher.run.driver import run_pipeline
 from thresher.sample.generator import write_sample_crawl
 
 

@@ -18,8 +18,8 @@ from thresher.dedup.lsh import batch_band_keys, star_edges
 from thresher.dedup.minhash import minhash_signatures
 from thresher.dedup.shingles import word_shingles
 from thresher.dedup.synthetic import near_duplicate_pair
-from thresher.pipeline.beam.dedup import ConnectedComponents, ExactDedup, MinHashDedup, UrlDedup
-from thresher.pipeline.beam.metrics import NAMESPACE
+from thresher.engines.beam.dedup import ConnectedComponents, ExactDedup, MinHashDedup, UrlDedup
+from thresher.engines.beam.metrics import NAMESPACE
 from thresher.record import Document
 
 IN_MEMORY = ["--runner=DirectRunner", "--direct_running_mode=in_memory"]

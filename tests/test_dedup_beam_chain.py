@@ -7,7 +7,7 @@ import random
 import pytest
 
 from thresher.dedup.params import MinHashParams
-from thresher.pipeline.beam.dedup import DedupChain, ExactDedup, MinHashDedup, UrlDedup, VerifiedMinHashDedup
+from thresher.engines.beam.dedup import DedupChain, ExactDedup, MinHashDedup, UrlDedup, VerifiedMinHashDedup
 
 from tests.test_dedup_beam import IN_MEMORY, TWO_PROCESSES, doc, near_duplicate_corpus, run_dedup
 

@@ -9,8 +9,8 @@ import apache_beam as beam
 import pytest
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from thresher.pipeline.beam.dedup import ExactDedup, MinHashDedup, UrlDedup
-from thresher.pipeline.beam.dedup.timing import BATCH, TimedFlatMap, timed_chunks
+from thresher.engines.beam.dedup import ExactDedup, MinHashDedup, UrlDedup
+from thresher.engines.beam.dedup.timing import BATCH, TimedFlatMap, timed_chunks
 from thresher.stats import DictStats
 
 from tests.test_dedup_beam import IN_MEMORY, _counters, near_duplicate_corpus, run_dedup

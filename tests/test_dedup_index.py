@@ -25,7 +25,7 @@ from thresher.dedup.index import (
 from thresher.dedup.params import MinHashParams
 from thresher.dedup.synthetic import near_duplicate_pair
 from thresher.errors import ThresherError
-from thresher.pipeline.beam.dedup import DropIndexedDuplicates, WriteDedupIndex
+from thresher.engines.beam.dedup import DropIndexedDuplicates, WriteDedupIndex
 
 from test_dedup_beam import IN_MEMORY, doc, run_dedup
 

@@ -12,7 +12,7 @@ from thresher.dedup.params import MinHashParams
 from thresher.dedup.shingles import word_shingles
 from thresher.dedup.synthetic import near_duplicate_pair
 from thresher.dedup.verify import check_threshold, default_threshold, jaccard, keep_edge, shingle_set, verify_edge
-from thresher.pipeline.beam.dedup import MinHashDedup, VerifiedMinHashDedup
+from thresher.engines.beam.dedup import MinHashDedup, VerifiedMinHashDedup
 
 from test_dedup_beam import assert_balanced, doc, run_dedup
 

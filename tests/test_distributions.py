@@ -7,7 +7,7 @@ import json
 import apache_beam as beam
 import pytest
 
-from thresher.pipeline.beam.metrics import BeamStats, metric_counters
+from thresher.engines.beam.metrics import BeamStats, metric_counters
 from thresher.stats import DictStats, distributions, merge
 
 
@@ -64,7 +64,7 @@ def test_sample_run_records_kept_lengths_per_stage(sample_run) -> None:
 def test_every_sink_records_observations(sink: str) -> None:
     if sink == "spark":
         pytest.importorskip("pyspark")
-        from thresher.pipeline.spark.stats import PartitionStats
+        from thresher.engines.spark.stats import PartitionStats
 
         stats = PartitionStats()
     else:

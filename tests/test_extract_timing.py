@@ -9,8 +9,8 @@ import time
 import pytest
 
 from thresher.io.inputs import iter_input
-from thresher.pipeline.config import bundled_sample_path, config_from_dict
-from thresher.pipeline.stages import PageProcessor
+from thresher.config.load import bundled_sample_path, config_from_dict
+from thresher.run.pages import PageProcessor
 from thresher.stats import DictStats, NullStats
 
 PAGES = 12

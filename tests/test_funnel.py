@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from thresher.report.funnel import build_stats, format_funnel
+from thresher.bookkeeping.funnel import build_stats, format_funnel
 
 COUNTERS = {
     "read/records": 20,

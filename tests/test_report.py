@@ -28,7 +28,7 @@ from thresher.report.charts import (
     vertical_bar_chart,
 )
 from thresher.report.cli import add_report_parser
-from thresher.report.funnel import build_stats
+from thresher.bookkeeping.funnel import build_stats
 from thresher.report.html import write_report
 
 # --- a minimal DOM reader (stdlib only), shared with the browser test -------------------------

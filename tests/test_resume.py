@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from thresher.pipeline.config import config_from_dict
-from thresher.pipeline.run import run_pipeline
+from thresher.config.load import config_from_dict
+from thresher.run.driver import run_pipeline
 from thresher.sample.generator import write_sample_crawl
 
 
@@ -49,7 +49,7 @@ def test_killed_run_resumes_to_byte_identical_output(crawl, tmp_path):
     config_file = tmp_path / "run.yaml"
     config_file.write_text(json.dumps(_config(crawl, killed, files_per_pass=1)))
     process = subprocess.Popen(
-        [sys.executable, "-m", "thresher.pipeline.cli", "run", str(config_file), "--quiet"],
+        [sys.executable, "-m", "thresher.cli", "run", str(config_file), "--quiet"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
     )
     deadline = time.monotonic() + 240

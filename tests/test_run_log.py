@@ -6,8 +6,8 @@ import json
 
 from test_funnel import TIMED
 
-from thresher.report.funnel import build_stats
-from thresher.report.run_log import write_run_log
+from thresher.bookkeeping.funnel import build_stats
+from thresher.bookkeeping.run_log import write_run_log
 
 
 def test_stage_lines_carry_busy_and_cpu_seconds_and_phases_their_wall_time(tmp_path):

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from thresher.pipeline.config import config_from_dict
-from thresher.pipeline.run import run_pipeline
+from thresher.config.load import config_from_dict
+from thresher.run.driver import run_pipeline
 
 
 def _free_port() -> int:

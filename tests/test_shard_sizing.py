@@ -11,7 +11,7 @@ import pytest
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from thresher.io.shards import pack_token_ids, row_payload_bytes, shard_count
-from thresher.pipeline.beam.shards import WriteShards
+from thresher.engines.beam.shards import WriteShards
 from thresher.record import document_id
 
 

@@ -22,14 +22,14 @@ import pytest
 
 from thresher.dedup.index import load_index, read_meta
 from thresher.errors import ThresherError
-from thresher.pipeline.beam import driver as beam_driver
-from thresher.pipeline.config import bundled_sample_path, config_from_dict
-from thresher.pipeline.layout import RunLayout
-from thresher.pipeline.stages import minhash_params
+from thresher.engines.beam import driver as beam_driver
+from thresher.config.load import bundled_sample_path, config_from_dict
+from thresher.run.layout import RunLayout
+from thresher.run.pages import minhash_params
 from thresher.sample.generator import write_sample_crawl
 
 pytest.importorskip("pyspark", reason="the Spark engine needs the spark extra (pyspark)")
-from thresher.pipeline.spark import driver as spark_driver  # noqa: E402
+from thresher.engines.spark import driver as spark_driver  # noqa: E402
 
 pytest_plugins = ["spark_cluster"]
 

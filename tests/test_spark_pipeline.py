@@ -19,8 +19,8 @@ import pytest
 from thresher.inspect import validate_run
 from thresher.io.inputs import iter_input
 from thresher.loader import open_run
-from thresher.pipeline.config import bundled_sample_path, config_from_dict
-from thresher.pipeline.run import run_pipeline
+from thresher.config.load import bundled_sample_path, config_from_dict
+from thresher.run.driver import run_pipeline
 from thresher.sample.truth import SampleTruth, truth_path_for
 from thresher.stats import NullStats
 from thresher.tokenize.bpe_trainer import train_byte_level_bpe

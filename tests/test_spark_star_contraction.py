@@ -9,8 +9,8 @@ import pytest
 pytest.importorskip("pyspark", reason="the Spark engine needs the spark extra (pyspark)")
 
 from thresher.dedup.components import ConvergenceError, connected_components  # noqa: E402
-from thresher.pipeline.spark.dedup import Deduplicator  # noqa: E402
-from thresher.pipeline.spark.stats import SparkStats  # noqa: E402
+from thresher.engines.spark.dedup import Deduplicator  # noqa: E402
+from thresher.engines.spark.stats import SparkStats  # noqa: E402
 
 pytest_plugins = ["spark_cluster"]
 

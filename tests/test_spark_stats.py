@@ -8,7 +8,7 @@ import pytest
 
 pytest.importorskip("pyspark", reason="the Spark engine needs the spark extra (pyspark)")
 
-from thresher.pipeline.spark.stats import (  # noqa: E402
+from thresher.engines.spark.stats import (  # noqa: E402
     PartitionCountersParam,
     PartitionStats,
     SparkStats,

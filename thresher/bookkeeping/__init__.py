@@ -1,0 +1,1 @@
+"""Run bookkeeping: counters into stats.json, timings, live progress and the run log."""

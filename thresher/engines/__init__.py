@@ -1,0 +1,1 @@
+"""Engines: thin layers that run the engine-neutral run plan (Beam, Spark)."""

@@ -1,0 +1,175 @@
+"""The SparkContext of a run: master and conf from ``runner`` options and engine arguments.
+
+``runner.options`` may hold ``master`` (a Spark master URL), ``partitions``
+(how many partitions pages and documents are spread over) and any
+``spark.*`` conf key; the arguments after ``--`` on the command line may
+hold ``--master URL`` and ``--conf key=value`` (they win over the config).
+Without a master from either, one set by ``spark-submit`` is used, and
+failing that the run is local: ``local[N]``, N = ``runner.workers`` or every
+core.
+
+One context serves both phases of a run (and later runs with the same
+settings): starting one costs seconds of JVM and executor start-up. A
+context that something else started (a notebook, a ``spark-submit`` script
+that made its own) is used as it is, and left running.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import sys
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+from pyspark import SparkConf, SparkContext
+
+from thresher.errors import ConfigError
+from thresher.config.load import PipelineConfig
+
+APP_NAME = "thresher"
+_OPTION_KEYS = ("master", "partitions")
+
+
+@dataclass(frozen=True)
+class SparkSettings:
+    #: The master URL named by the config or the arguments; None leaves it to spark-submit or local mode.
+    master: str | None
+    #: Cores of the local master used when nothing names one.
+    local_cores: int
+    #: Spark conf entries, strings as Spark takes them.
+    conf: dict[str, str] = field(default_factory=dict)
+    #: Partitions pages and documents are spread over; None: twice the cluster's cores.
+    partitions: int | None = None
+
+    def spark_conf(self) -> SparkConf:
+        """The conf to start a context with, over what ``spark-submit`` set if it launched us."""
+        ours = dict(self.conf)
+        submitted = "PYSPARK_GATEWAY_PORT" in os.environ  # spark-submit started the JVM for us
+        if self.master or not submitted:
+            ours["spark.master"] = self.master or f"local[{self.local_cores}]"
+        if not submitted:
+            ours.setdefault("spark.app.name", APP_NAME)
+        # Without spark-submit the JVM starts here, with our entries as --conf (the driver's
+        # memory only takes effect this way). Under spark-submit it runs already, holding
+        # the submit's settings, which SparkConf() loads.
+        SparkContext._ensure_initialized(conf=SparkConf(loadDefaults=False).setAll(ours.items()))
+        return SparkConf().setAll(ours.items())
+
+
+def spark_settings(config: PipelineConfig, extra_args: list[str] | None = None) -> SparkSettings:
+    """Settings from ``config.runner`` and ``--master``/``--conf`` arguments (arguments win)."""
+    runner = config.runner
+    master: str | None = None
+    conf: dict[str, str] = {}
+    partitions = None
+    for key, value in runner.options.items():
+        if key == "master":
+            master = str(value)
+        elif key == "partitions":
+            partitions = _positive_int(value, "runner.options.partitions")
+        elif key.startswith("spark."):
+            conf[key] = _conf_value(value)
+        else:
+            known = ", ".join(_OPTION_KEYS)
+            raise ConfigError(f"runner.options.{key}: unknown Spark option (known: {known} and spark.* conf keys)")
+    args_master, args_conf = parse_engine_args(extra_args or [])
+    conf.update(args_conf)
+    return SparkSettings(
+        master=args_master or master,
+        local_cores=runner.workers or os.cpu_count() or 1,
+        conf=conf,
+        partitions=partitions,
+    )
+
+
+def parse_engine_args(args: list[str]) -> tuple[str | None, dict[str, str]]:
+    """``--master URL`` / ``--master=URL`` and ``--conf k=v`` / ``--conf=k=v``, as spark-submit spells them."""
+    master: str | None = None
+    conf: dict[str, str] = {}
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        name, has_inline, inline = arg.partition("=")
+        if name not in ("--master", "--conf"):
+            expected = "expected --master URL or --conf key=value"
+            raise ConfigError(f"Spark runner: unknown argument {arg!r} ({expected})")
+        if has_inline:
+            value = inline
+        else:
+            i += 1
+            value = args[i] if i < len(args) else ""
+        if not value:
+            raise ConfigError(f"Spark runner: {name} needs a value")
+        if name == "--master":
+            master = value
+        else:
+            key, sep, conf_value = value.partition("=")
+            if not sep or not key:
+                raise ConfigError(f"Spark runner: --conf expects key=value, got {value!r}")
+            conf[key] = conf_value
+        i += 1
+    return master, conf
+
+
+def _conf_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _positive_int(value: Any, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ConfigError(f"{where}: expected a positive integer, got {value!r}")
+    return value
+
+
+#: The context this module started, with the settings it was started with.
+_ours: tuple[SparkSettings, SparkContext] | None = None
+
+
+def spark_context(settings: SparkSettings) -> SparkContext:
+    """The context for these settings: someone else's active one, ours if they match, else a new one."""
+    global _ours
+    active = SparkContext._active_spark_context
+    if active is not None and (_ours is None or active is not _ours[1]):
+        return active  # started outside thresher: its owner decides master and conf
+    if _ours is not None:
+        if _ours[0] == settings:
+            return _ours[1]
+        stop_spark_context()
+    # PySpark starts executors' Python workers with $PYSPARK_PYTHON (not the conf key): by
+    # default this interpreter, whose environment has thresher installed. On a remote
+    # cluster the same path must hold a Python with thresher, or set spark.pyspark.python.
+    os.environ["PYSPARK_PYTHON"] = (
+        settings.conf.get("spark.pyspark.python") or os.environ.get("PYSPARK_PYTHON") or sys.executable
+    )
+    with warnings.catch_warnings():
+        # PySpark's start-up imports its pandas helpers, which warn about the pandas
+        # version; thresher never hands pandas to Spark.
+        warnings.filterwarnings("ignore", message="PySpark does not yet fully support", category=FutureWarning)
+        sc = SparkContext(conf=settings.spark_conf())
+    sc.setLogLevel("WARN")
+    _ours = (settings, sc)
+    return sc
+
+
+def stop_spark_context() -> None:
+    """Stop the context this module started, if any (also run at interpreter exit)."""
+    global _ours
+    if _ours is not None:
+        _ours[1].stop()
+        _ours = None
+
+
+atexit.register(stop_spark_context)
+
+
+def default_partitions(sc: SparkContext, settings: SparkSettings) -> int:
+    """Partitions for pages and documents: the setting, else twice the cluster's cores.
+
+    Twice: a slow partition (a few huge pages) then leaves others to balance
+    the load, while models still load only a few times per core.
+    """
+    return settings.partitions or max(2, 2 * sc.defaultParallelism)

@@ -1,0 +1,201 @@
+"""The one way a run writes a file: atomically, on any filesystem fsspec serves.
+
+Every file a run writes (shards, phase-A pieces, documents, duplicates, index tables,
+audit, report, manifest, stats, logs, tokenizer) goes through :func:`atomic_write`
+or one of the helpers built on it. One commit rule holds for all of them:
+
+* **A file is whole or absent.** On local disk it is written under a temporary name
+  beside its final one and renamed into place on success; on an object store the
+  object only appears when its upload completes (a failed write is discarded, never
+  completed). A reader never sees half a file under a final name.
+* **A result made of several files becomes visible through one marker written last**
+  (a ``result.json``, a ``_manifest.json``, ``index.json``, ``manifest.json``): data
+  files first, under names unique to their writer, then the marker that lists them.
+  Readers go by the marker, never by listing a directory, so a stray file of a failed or
+  retried attempt is never read, and nothing depends on a listing being up to date.
+
+Paths are local paths or URLs (``s3://``, ``gs://``, ``file://``...).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import posixpath
+import uuid
+from contextlib import contextmanager
+from typing import IO, Any, Iterator, Mapping
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+
+def is_url(path: str) -> bool:
+    return "://" in path and not path.startswith("file://")
+
+
+def _local(path: str) -> str:
+    return path[len("file://"):] if path.startswith("file://") else path
+
+
+def join(base: str, *names: str) -> str:
+    """``base/name/...`` for a local path or a URL (``posixpath`` keeps ``s3://bucket/x`` intact)."""
+    return posixpath.join(base, *names) if is_url(base) else os.path.join(_local(base), *names)
+
+
+def filesystem(path: str, storage_options: Mapping[str, Any] | None = None):
+    """``(fsspec filesystem, path on it)``."""
+    from fsspec.core import url_to_fs
+
+    return url_to_fs(path, **dict(storage_options or {}))
+
+
+@contextmanager
+def atomic_write(path: str, mode: str = "wb", storage_options: Mapping[str, Any] | None = None) -> Iterator[IO]:
+    """Open ``path`` for writing; it appears whole when the block ends without an exception, else not at all."""
+    if not is_url(path):
+        final = _local(path)
+        directory = os.path.dirname(final) or "."
+        os.makedirs(directory, exist_ok=True)
+        tmp = os.path.join(directory, f".{os.path.basename(final)}.{uuid.uuid4().hex}.tmp")
+        try:
+            with open(tmp, mode, **({"encoding": "utf-8"} if "b" not in mode else {})) as fh:
+                yield fh
+            os.replace(tmp, final)
+        finally:
+            if os.path.exists(tmp):
+                os.remove(tmp)
+        return
+    fs, remote = filesystem(path, storage_options)
+    handle = fs.open(remote, "wb")
+    try:
+        if "b" in mode:
+            yield handle
+        else:
+            import io
+
+            text = io.TextIOWrapper(handle, encoding="utf-8")
+            yield text
+            text.flush()
+            text.detach()
+    except BaseException:
+        # An object store must not complete the upload of a partial object.
+        discard = getattr(handle, "discard", None)
+        if discard is not None:
+            discard()
+        raise
+    handle.close()
+
+
+def write_bytes(path: str, data: bytes, storage_options: Mapping[str, Any] | None = None) -> None:
+    with atomic_write(path, "wb", storage_options) as fh:
+        fh.write(data)
+
+
+def write_json(path: str, data: Any, storage_options: Mapping[str, Any] | None = None, indent: int | None = 2) -> None:
+    text = json.dumps(data, indent=indent, ensure_ascii=False) + "\n"
+    write_bytes(path, text.encode("utf-8"), storage_options)
+
+
+def read_json(path: str, storage_options: Mapping[str, Any] | None = None) -> Any:
+    fs, remote = filesystem(path, storage_options)
+    with fs.open(remote, "rb") as fh:
+        return json.loads(fh.read().decode("utf-8"))
+
+
+def exists(path: str, storage_options: Mapping[str, Any] | None = None) -> bool:
+    fs, remote = filesystem(path, storage_options)
+    return fs.exists(remote)
+
+
+def unique_name(prefix: str, suffix: str) -> str:
+    """A data file name no other writer (a retried or speculative attempt) can take: ``prefix-<uuid>suffix``."""
+    return f"{prefix}-{uuid.uuid4().hex[:16]}{suffix}"
+
+
+class ParquetFileWriter:
+    """Rows in, one Parquet file out, whole or absent; batches of rows are written as they fill.
+
+    Use as a context manager: a clean exit commits the file (see :func:`atomic_write`), an
+    exception discards it. With no rows there is no file unless ``always``. ``rows``
+    counts what was written.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        schema: pa.Schema,
+        *,
+        always: bool = False,
+        batch_rows: int = 1_000,
+        compression: str | None = "snappy",
+        storage_options: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.path = path
+        self.schema = schema
+        self.always = always
+        self.batch_rows = batch_rows
+        self.compression = compression
+        self.storage_options = storage_options
+        self.rows = 0
+        self._batch: list[dict[str, Any]] = []
+        self._context = None
+        self._file = None
+        self._writer: pq.ParquetWriter | None = None
+
+    def add(self, row: Mapping[str, Any]) -> None:
+        self._batch.append(row)  # type: ignore[arg-type]
+        if len(self._batch) >= self.batch_rows:
+            self._flush()
+
+    def add_all(self, rows) -> None:
+        for row in rows:
+            self.add(row)
+
+    def _flush(self) -> None:
+        if self._writer is None:
+            self._context = atomic_write(self.path, "wb", self.storage_options)
+            self._file = self._context.__enter__()
+            self._writer = pq.ParquetWriter(self._file, self.schema, compression=self.compression)
+        if self._batch:
+            self._writer.write_table(pa.Table.from_pylist(self._batch, schema=self.schema))
+            self.rows += len(self._batch)
+            self._batch = []
+
+    def __enter__(self) -> "ParquetFileWriter":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            self.commit()
+        else:
+            self.abort(exc_type, exc, tb)
+
+    def commit(self) -> bool:
+        """Write what is buffered and commit the file; whether a file was written."""
+        if self._batch or (self.always and self._writer is None):
+            self._flush()
+        if self._writer is None:
+            return False
+        self._writer.close()
+        self._writer = None
+        context, self._context = self._context, None
+        context.__exit__(None, None, None)
+        return True
+
+    def abort(self, exc_type=None, exc=None, tb=None) -> None:
+        self._batch = []
+        if self._writer is not None:
+            try:
+                self._writer.close()
+            except Exception:  # noqa: BLE001 - the file is thrown away anyway
+                pass
+            self._writer = None
+        context, self._context = self._context, None
+        if context is not None:
+            error = exc if exc is not None else RuntimeError("write aborted")
+            try:
+                context.__exit__(type(error), error, None)
+            except BaseException as raised:  # noqa: BLE001 - the context re-raises what it was given
+                if raised is not error:
+                    raise

@@ -1,0 +1,202 @@
+"""Phase A's stages composed, engine-neutral: a page in, a document (or a counted drop) out.
+
+Beam and Spark wrap :class:`PageProcessor` in a thin layer; it never knows
+which engine runs it. Every page that enters leaves exactly one trace:
+``<stage>/kept`` at the end, or one ``<stage>/dropped/<reason>``.
+"""
+
+from __future__ import annotations
+
+from thresher.dedup.params import MinHashParams
+from thresher.extract import build_extractor
+from thresher.extract.base import ExtractionBoundHit
+from thresher.filters.base import DocumentFilter
+from thresher.filters.registry import apply_filters, build_filter
+from thresher.io.charset import decode_html
+from thresher.io.pages import HtmlPage, TextPage
+from thresher.langid.language_filter import LanguageFilter
+from thresher.config.load import PipelineConfig
+from thresher.record import Document, DroppedDocument, document_id
+from thresher.stats import StatsSink, dropped, stage_timer
+
+
+def build_url_filter(config: PipelineConfig):
+    """The configured URL filter, or None when it is switched off."""
+    if not config.url_filter.enabled:
+        return None
+    return build_filter("url", dict(config.url_filter.params))
+
+
+def build_quality_filters(config: PipelineConfig) -> list[DocumentFilter]:
+    filters = []
+    for entry in config.filters:
+        ((name, params),) = entry.items()
+        filters.append(build_filter(name, dict(params or {})))
+        # Signals feed the audit sample of dropped documents; kept documents
+        # lose them unless output.keep_signals is set.
+        filters[-1].record_signals = True
+    return filters
+
+
+def minhash_params(config: PipelineConfig) -> MinHashParams:
+    """The ``dedup.minhash`` section as :class:`MinHashParams`, the same for every engine."""
+    mh = config.dedup.minhash
+    return MinHashParams(
+        ngram=mh.ngram,
+        bands=mh.bands,
+        rows=mh.rows,
+        seed=mh.seed,
+        normalization=mh.normalization,
+        hash=mh.hash,
+        max_rounds=mh.max_rounds,
+    )
+
+
+def build_language_filter(config: PipelineConfig) -> LanguageFilter | None:
+    lid = config.langid
+    if not lid.enabled:
+        return None
+    return LanguageFilter(
+        model_path=lid.model,
+        threshold=lid.threshold,
+        languages=lid.languages,
+        thresholds=lid.thresholds,
+        top_k=lid.top_k,
+        record_top_k=config.output.keep_signals,
+    )
+
+
+class UrlStage:
+    """The URL filter over pages, before any parsing (it is the cheapest cut)."""
+
+    name = "url_filter"
+
+    def __init__(self, config: PipelineConfig) -> None:
+        self.url_filter = build_url_filter(config)
+
+    def check(self, page: HtmlPage | TextPage, stats: StatsSink) -> DroppedDocument | None:
+        """None to keep the page, else the record of its drop."""
+        if self.url_filter is None:
+            return None
+        stats.inc(f"{self.name}/in")
+        reason = self.url_filter.check_url(page.url)
+        if reason is not None:
+            stats.inc(dropped(self.name, reason))
+            return _dropped_page(page, f"{self.name}/{reason}")
+        stats.inc(f"{self.name}/kept")
+        return None
+
+
+class PageProcessor:
+    """Extraction → language ID → quality filters, over one page at a time.
+
+    ``setup()`` loads the models; engines call it once per worker.
+    """
+
+    def __init__(self, config: PipelineConfig) -> None:
+        self.config = config
+        self.extractor = build_extractor(config.extract.extractor, dict(config.extract.params))
+        self.language_filter = build_language_filter(config)
+        self.filters = build_quality_filters(config)
+
+    def setup(self) -> None:
+        if self.language_filter is not None:
+            self.language_filter.load()
+
+    def close(self) -> None:
+        """Stop the extractor's worker process (engines call it at teardown)."""
+        close = getattr(self.extractor, "close", None)
+        if close is not None:
+            close()
+
+    def process(self, page: HtmlPage | TextPage, stats: StatsSink) -> Document | DroppedDocument:
+        doc = self._extract(page, stats)
+        if isinstance(doc, DroppedDocument):
+            return doc
+        if self.language_filter is not None:
+            stats.inc("langid/in")
+            stats.inc("langid/chars_in", len(doc.text))
+            with stage_timer(stats, "langid"):
+                reason = self.language_filter.filter(doc)
+            if reason is not None:
+                stats.inc(dropped("langid", reason))
+                return _dropped_document(doc, f"langid/{reason}")
+            stats.inc("langid/kept")
+            stats.inc("langid/chars_kept", len(doc.text))
+            stats.observe("langid/text_chars", len(doc.text))
+            if doc.language_score is not None:
+                stats.observe("langid/score_permille", round(doc.language_score * 1000))
+        reason = apply_filters(self.filters, doc, stats)
+        if reason is not None:
+            return _dropped_document(doc, f"filters/{reason}")
+        if not self.config.output.keep_signals:
+            doc.signals = {}
+        return doc
+
+    def _extract_text(self, page: HtmlPage | TextPage, stats: StatsSink) -> tuple[str | None, str | None]:
+        """The page's main text and ``None``, or ``None`` and the drop reason."""
+        if isinstance(page, TextPage):
+            # WET records and pre-extracted corpora: the text is the main text already.
+            text = page.text
+        else:
+            html, _charset = decode_html(page.body, page.http_charset)
+
+            def child_cpu(seconds: float) -> None:
+                stats.inc("extract/cpu_us", int(seconds * 1e6))
+
+            try:
+                text = self.extractor.extract(html, page.url, child_cpu=child_cpu)
+            except ExtractionBoundHit as exc:  # too large, too slow, or the extractor died
+                return None, exc.reason
+            except Exception:  # noqa: BLE001 - a broken page must never stop the run
+                return None, "extractor_error"
+        if not text or not text.strip():
+            return None, "no_main_text"
+        return text, None
+
+    def _extract(self, page: HtmlPage | TextPage, stats: StatsSink) -> Document | DroppedDocument:
+        stats.inc("extract/in")
+        with stage_timer(stats, "extract"):
+            # The timer takes this thread's CPU (decoding, pickling the page for the
+            # extraction worker); the worker's own CPU comes back with each page.
+            text, reason = self._extract_text(page, stats)
+        if reason is not None:
+            stats.inc(dropped("extract", reason))
+            return _dropped_page(page, f"extract/{reason}")
+        stats.inc("extract/kept")
+        stats.inc("extract/chars_kept", len(text))
+        stats.observe("extract/text_chars", len(text))
+        return Document(
+            id=document_id(page.record_id, page.url, page.crawl_date),
+            url=page.url,
+            text=text,
+            crawl_date=page.crawl_date,
+            source=page.source,
+            offset=page.offset,
+            record_id=page.record_id,
+        )
+
+
+_SNIPPET_CHARS = 400
+
+
+def _dropped_page(page: HtmlPage | TextPage, reason: str) -> DroppedDocument:
+    return DroppedDocument(
+        reason=reason,
+        url=page.url,
+        id=document_id(page.record_id, page.url, page.crawl_date),
+        source=page.source,
+        offset=page.offset,
+    )
+
+
+def _dropped_document(doc: Document, reason: str) -> DroppedDocument:
+    return DroppedDocument(
+        reason=reason,
+        url=doc.url,
+        id=doc.id,
+        source=doc.source,
+        offset=doc.offset,
+        snippet=doc.text[:_SNIPPET_CHARS],
+        signals=dict(doc.signals),
+    )
