@@ -12,7 +12,7 @@ from thresher.errors import ThresherError
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from thresher.config.load import load_config
+    from thresher.config import load_config
     from thresher.run.driver import run_pipeline
     from thresher.bookkeeping.funnel import format_funnel
 
@@ -56,10 +56,10 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 def _cmd_train_tokenizer(args: argparse.Namespace) -> int:
     from thresher.run.layout import RunLayout
-    from thresher.run.driver import iter_kept_texts
+    from thresher.run.tokenizer import iter_kept_texts
     from thresher.tokenize.bpe_trainer import train_byte_level_bpe
 
-    layout = RunLayout(root=args.run_dir, input_files=())
+    layout = RunLayout.of(args.run_dir)
     tokenizer = train_byte_level_bpe(
         iter_kept_texts(layout, args.max_documents),
         vocab_size=args.vocab_size,
@@ -71,6 +71,8 @@ def _cmd_train_tokenizer(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from thresher.engines import engine_names
+
     parser = argparse.ArgumentParser(
         prog="thresher",
         description="Curate a pretraining corpus: WARC archives in, tokenized Parquet shards out.",
@@ -86,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("config", nargs="?", help="YAML config (default: the built-in recipe)")
     run.add_argument("--input", action="append", metavar="GLOB", help="input WARC path or glob (repeatable)")
     run.add_argument("--output", metavar="DIR", help="output directory")
-    run.add_argument("--runner", choices=["direct", "portable", "dataflow", "spark"])
+    run.add_argument("--runner", choices=engine_names(), help="the engine (default: runner.name, else direct)")
     run.add_argument("--workers", type=int, metavar="N", help="local worker processes (default: every core)")
     run.add_argument("--quiet", action="store_true", help="print only the final funnel")
     run.add_argument("--report", action="store_true", help="write report.html (the HTML run report) at the end")

@@ -10,18 +10,18 @@ logger, so log shippers and ``jq`` read the same lines.
 
 from __future__ import annotations
 
-import glob
 import json
 import logging
-import os
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 import pyarrow.parquet as pq
+
+from thresher.io import storage
 
 logger = logging.getLogger("thresher.run")
 
 
-def run_log_lines(stats: Mapping[str, Any], phase_a_dir: str) -> Iterator[dict[str, Any]]:
+def run_log_lines(stats: Mapping[str, Any], rejects_files: Iterable[str] = ()) -> Iterator[dict[str, Any]]:
     read = stats["read"]
     yield {
         "event": "stage",
@@ -50,8 +50,8 @@ def run_log_lines(stats: Mapping[str, Any], phase_a_dir: str) -> Iterator[dict[s
         yield {"event": "phase", "phase": phase, "wall_seconds": seconds}
     yield {"event": "run", "kept_documents": stats["kept_documents"], "tokens": stats["tokens"],
            "identity_holds": stats["identity"]["holds"], "wall_seconds": stats.get("wall_seconds")}
-    for path in sorted(glob.glob(os.path.join(phase_a_dir, "*", "rejects.parquet"))):
-        for row in pq.read_table(path).to_pylist():
+    for path in rejects_files:
+        for row in _read_rows(path):
             if row["reason"].startswith("error/"):
                 yield {"event": "record_error", "reason": row["reason"][len("error/"):], "url": row["url"],
                        "source": row["source"], "offset": row["offset"]}
@@ -61,16 +61,23 @@ def _seconds(stage: Mapping[str, Any]) -> dict[str, float]:
     return {k: stage[k] for k in ("busy_seconds", "cpu_seconds") if k in stage}
 
 
-def write_run_log(path: str, stats: Mapping[str, Any], phase_a_dir: str) -> int:
-    """Write the log; returns the number of lines. Stage lines also go to the logger at INFO."""
+def _read_rows(path: str) -> list[dict[str, Any]]:
+    fs, remote = storage.filesystem(path)
+    with fs.open(remote, "rb") as fh:
+        return pq.read_table(fh).to_pylist()
+
+
+def write_run_log(path: str, stats: Mapping[str, Any], rejects_files: Iterable[str] = ()) -> int:
+    """Write the log (``rejects_files``: the phase-A rejects, whose errors it lists); returns its line count.
+
+    Stage lines also go to the logger at INFO.
+    """
     count = 0
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        for line in run_log_lines(stats, phase_a_dir):
+    with storage.atomic_write(path, "w") as fh:
+        for line in run_log_lines(stats, rejects_files):
             text = json.dumps(line, ensure_ascii=False, sort_keys=True)
             fh.write(text + "\n")
             if line["event"] != "record_error":
                 logger.info(text)
             count += 1
-    os.replace(tmp, path)
     return count

@@ -1,4 +1,4 @@
-"""The one YAML pipeline config: schema, defaults (RefinedWeb/FineWeb recipe), validation.
+"""Loading and validating the one YAML config (schema and defaults: :mod:`thresher.config.schema`).
 
 Loading validates everything before any work starts: an unknown key or a
 value of the wrong type or range raises :class:`ConfigError` naming the key
@@ -11,200 +11,19 @@ from __future__ import annotations
 import dataclasses
 import types
 import typing
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union
 
 import yaml
 
+from thresher.config.schema import PipelineConfig
 from thresher.errors import ConfigError
-
-
-def bundled_sample_path() -> str:
-    return str(Path(__file__).resolve().parent.parent / "resources" / "sample.warc.gz")
-
-
-@dataclass
-class InputConfig:
-    #: Paths or globs (any scheme), or ``*.paths(.gz)`` lists; empty means the bundled sample.
-    paths: list[str] = field(default_factory=list)
-    #: ``auto`` (by file name and content), ``warc``, ``arc``, ``wet``, ``jsonl`` or ``parquet``.
-    format: str = "auto"
-    #: Payloads larger than this, after decompression, are counted and skipped.
-    max_payload_bytes: int = 10 * 1024 * 1024
-    #: Field names of pre-extracted JSONL/Parquet corpora.
-    text_field: str = "text"
-    url_field: str = "url"
-    id_field: str | None = "id"
-    date_field: str | None = None
-    #: fsspec options for remote paths (credentials, ``endpoint_url``, ...).
-    storage_options: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class OutputConfig:
-    path: str = "thresher-out"
-    #: Keep the document text in the shards beside the token ids.
-    keep_text: bool = True
-    #: Target tokens per shard; the number of shards follows from the corpus size.
-    shard_target_tokens: int = 100_000_000
-    #: Target Parquet bytes per shard (estimated before writing); when set, the
-    #: shard count is the larger of what the token and the byte targets ask for.
-    shard_target_bytes: int | None = None
-    #: Null: shards by id hash, rows sorted by id. A seed: a seeded global shuffle of
-    #: documents across and within shards, the same on every run with that seed.
-    shuffle_seed: int | None = None
-    compression: str = "zstd"
-    #: Keep measured filter signals (ratios, scores) on documents.
-    keep_signals: bool = False
-    #: Dropped documents kept per drop reason in audit.json (0 switches it off).
-    audit_samples_per_reason: int = 5
-
-
-@dataclass
-class UrlFilterConfig:
-    enabled: bool = True
-    #: Keyword arguments of the URL filter (blocklist and word-list paths, ...).
-    params: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class ExtractConfig:
-    extractor: str = "trafilatura"
-    params: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass
-class LangIdConfig:
-    enabled: bool = True
-    #: fastText model path; null means the bundled quantised lid.176.
-    model: str | None = None
-    threshold: float | None = 0.65
-    #: Languages to keep; null keeps every language.
-    languages: list[str] | None = None
-    #: Per-language thresholds overriding ``threshold``.
-    thresholds: dict[str, float] = field(default_factory=dict)
-    top_k: int = 3
-
-
-@dataclass
-class UrlDedupConfig:
-    enabled: bool = True
-    #: Which copy of a URL to keep: the ``latest`` or the ``earliest`` crawl.
-    keep: str = "latest"
-
-
-@dataclass
-class ExactDedupConfig:
-    enabled: bool = True
-
-
-@dataclass
-class MinHashConfig:
-    enabled: bool = True
-    ngram: int = 5
-    bands: int = 14
-    rows: int = 8
-    seed: int = 1
-    #: ``default`` (lower case, folded whitespace) or ``refinedweb``.
-    normalization: str = "default"
-    #: Shingle hash: ``xxh3`` (fast) or ``sha1`` (datasketch's default hashfunc);
-    #: either way signatures equal datasketch's given the same hash function.
-    hash: str = "xxh3"
-    #: Unrolled connected-component rounds; raise for very long duplicate chains.
-    max_rounds: int = 20
-    #: Check each LSH candidate pair by exact shingle Jaccard before clustering (off, as in FineWeb).
-    verify: bool = False
-    #: Jaccard a candidate pair needs when verify is on; null = the S-curve threshold (1/bands)^(1/rows).
-    verify_threshold: float | None = None
-
-
-@dataclass
-class IndexDedupConfig:
-    #: Dedup indexes of earlier runs: documents they already hold are dropped.
-    read: list[str] = field(default_factory=list)
-    #: What drops a document: any of url, text, near.
-    matches: list[str] = field(default_factory=lambda: ["url", "text", "near"])
-    #: Write this run's index (of its kept documents) here; null writes none.
-    write: str | None = None
-
-
-@dataclass
-class DedupConfig:
-    url: UrlDedupConfig = field(default_factory=UrlDedupConfig)
-    exact: ExactDedupConfig = field(default_factory=ExactDedupConfig)
-    minhash: MinHashConfig = field(default_factory=MinHashConfig)
-    index: IndexDedupConfig = field(default_factory=IndexDedupConfig)
-
-
-@dataclass
-class TokenizeConfig:
-    #: tokenizer.json path; null trains a byte-level BPE on the run's kept text.
-    tokenizer: str | None = None
-    vocab_size: int = 8192
-    eos_token: str = "<|endoftext|>"
-    #: Cap on documents used to train a tokenizer.
-    train_max_documents: int = 200_000
-
-
-@dataclass
-class RunnerConfig:
-    #: ``direct`` (local), ``portable``, ``dataflow`` or ``spark``.
-    name: str = "direct"
-    #: Local parallelism; null uses every core.
-    workers: int | None = None
-    #: Phase A processes input files in passes of this many, each committed when it
-    #: ends: a crash loses at most one pass. Null: one pass over every file.
-    files_per_pass: int | None = None
-    #: Extra engine options passed through (Beam pipeline options or Spark conf).
-    options: dict[str, Any] = field(default_factory=dict)
-
-
-def _default_filters() -> list[dict[str, dict[str, Any]]]:
-    return [{"gopher_repetition": {}}, {"gopher_quality": {}}]
-
-
-@dataclass
-class PipelineConfig:
-    #: ``refinedweb`` or ``fineweb``: start from that paper's recipe (keys set here still win).
-    preset: str | None = None
-    input: InputConfig = field(default_factory=InputConfig)
-    output: OutputConfig = field(default_factory=OutputConfig)
-    url_filter: UrlFilterConfig = field(default_factory=UrlFilterConfig)
-    extract: ExtractConfig = field(default_factory=ExtractConfig)
-    langid: LangIdConfig = field(default_factory=LangIdConfig)
-    #: Ordered quality filters: a list of ``{filter_name: {param: value}}``.
-    filters: list[dict[str, dict[str, Any]]] = field(default_factory=_default_filters)
-    dedup: DedupConfig = field(default_factory=DedupConfig)
-    tokenize: TokenizeConfig = field(default_factory=TokenizeConfig)
-    runner: RunnerConfig = field(default_factory=RunnerConfig)
-
-    def input_paths(self) -> list[str]:
-        return list(self.input.paths) or [bundled_sample_path()]
-
-    def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
-
-
-def phase_a_fingerprint(config: PipelineConfig) -> str:
-    """Identifies the settings that shape a file's phase-A result: a relaunch reuses only
-    results made with the same ones (input paths and later stages do not count)."""
-    from thresher import __version__
-    from thresher.run.results import config_fingerprint
-
-    data = config.to_dict()
-    sections = {key: data[key] for key in ("url_filter", "extract", "langid", "filters")}
-    sections["input"] = {k: v for k, v in data["input"].items() if k != "paths"}
-    sections["output"] = {k: data["output"][k] for k in ("keep_signals", "audit_samples_per_reason")}
-    sections["thresher"] = __version__
-    return config_fingerprint(sections)
 
 
 _CHOICES = {
     "dedup.url.keep": ("latest", "earliest"),
     "dedup.minhash.normalization": ("default", "refinedweb"),
     "dedup.minhash.hash": ("xxh3", "sha1"),
-    "runner.name": ("direct", "portable", "dataflow", "spark"),
     "output.compression": ("zstd", "snappy", "gzip", "none"),
     "input.format": ("auto", "warc", "arc", "wet", "jsonl", "parquet"),
 }
@@ -338,7 +157,9 @@ def _get_dotted(config: PipelineConfig, dotted: str) -> Any:
 
 
 def _validate_semantics(config: PipelineConfig) -> None:
-    for dotted, choices in _CHOICES.items():
+    from thresher.engines import engine_names
+
+    for dotted, choices in {**_CHOICES, "runner.name": engine_names()}.items():
         value = _get_dotted(config, dotted)
         if value not in choices:
             raise ConfigError(f"{dotted}: {value!r} is not one of {', '.join(choices)}")
@@ -364,10 +185,13 @@ def _validate_semantics(config: PipelineConfig) -> None:
             )
     # Building the stages checks every filter name and parameter now, before any work.
     from thresher.extract import build_extractor
-    from thresher.run.pages import build_quality_filters, build_url_filter
+    from thresher.filters.registry import build_filter
 
-    build_quality_filters(config)
-    build_url_filter(config)
+    for entry in config.filters:
+        ((name, params),) = entry.items()
+        build_filter(name, dict(params or {}))
+    if config.url_filter.enabled:
+        build_filter("url", dict(config.url_filter.params))
     # Cheap: the extractor's worker process starts on its first page, not here.
     extractor = build_extractor(config.extract.extractor, dict(config.extract.params))
     close = getattr(extractor, "close", None)

@@ -46,6 +46,7 @@ from thresher.dedup.params import MinHashParams
 from thresher.dedup.signing import document_band_keys
 from thresher.dedup.urls import url_key
 from thresher.errors import ThresherError
+from thresher.io import storage
 from thresher.record import Document
 
 FORMAT = "thresher-dedup-index"
@@ -191,8 +192,12 @@ def write_meta(
     params: MinHashParams,
     files: dict[str, Iterable[str]],
     exact_normalization: str = DEFAULT,
+    rows: dict[str, int] | None = None,
 ) -> IndexMeta:
-    """Write ``index.json`` for data files already in place (names or paths; stored relative)."""
+    """Write ``index.json`` for data files already in place (names or paths; stored relative), last.
+
+    ``rows``: each table's row count when the writer knows it; else read from the files' footers.
+    """
     names = {table: sorted(posixpath.basename(str(f)) for f in files.get(table, ())) for table in TABLES}
     meta = IndexMeta(
         path=directory,
@@ -200,13 +205,12 @@ def write_meta(
         files=names,
         created=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     )
-    meta.rows = {table: sum(_num_rows(p) for p in meta.table_files(table)) for table in TABLES}
-    tmp = join_path(directory, f".{META_FILE}.tmp")
-    with _open(tmp, "w") as fh:
-        json.dump(meta.to_json(), fh, indent=2, sort_keys=True)
-    # Renamed into place: a reader sees the whole file or none.
-    fs, src = _fs(tmp)
-    fs.mv(src, _fs(join_path(directory, META_FILE))[1])
+    if rows is not None:
+        meta.rows = {table: int(rows.get(table, 0)) for table in TABLES}
+    else:
+        meta.rows = {table: sum(_num_rows(p) for p in meta.table_files(table)) for table in TABLES}
+    text = json.dumps(meta.to_json(), indent=2, sort_keys=True)
+    storage.write_bytes(join_path(directory, META_FILE), text.encode("utf-8"))  # whole or absent
     return meta
 
 

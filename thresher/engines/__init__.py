@@ -1,1 +1,65 @@
-"""Engines: thin layers that run the engine-neutral run plan (Beam, Spark)."""
+"""Engines: thin layers that run the engine-neutral run (:mod:`thresher.engines.base` says what one provides).
+
+This registry is the one list of engines: the CLI's ``--runner`` choices, config validation
+and the run driver all read it. An engine's module is imported only when a run uses it, so
+a missing optional dependency (PySpark, Beam's GCP extra) costs nothing until then, and
+then is one line naming what to install.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from thresher.errors import ThresherError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from thresher.engines.base import Engine
+    from thresher.run.plan import RunnerPlan
+
+
+@dataclass(frozen=True)
+class EngineEntry:
+    name: str
+    summary: str
+    #: ``module:Class``, called with the run's :class:`~thresher.run.plan.RunnerPlan`.
+    factory: str
+    #: Top-level modules the engine needs, and the pip extra that installs them.
+    requires: tuple[str, ...] = ()
+    extra: str | None = None
+
+
+ENGINES: dict[str, EngineEntry] = {
+    entry.name: entry
+    for entry in (
+        EngineEntry("direct", "Beam's local runner, every core of this machine", "thresher.engines.beam.engine:BeamEngine"),
+        EngineEntry("portable", "a Beam job service (--job_endpoint): Flink, Spark or Beam's own",
+                    "thresher.engines.beam.engine:BeamEngine"),
+        EngineEntry("dataflow", "Google Cloud Dataflow", "thresher.engines.beam.engine:BeamEngine"),
+        EngineEntry("spark", "Apache Spark through PySpark (local, standalone, YARN, Kubernetes)",
+                    "thresher.engines.spark.engine:SparkEngine", requires=("pyspark",), extra="spark"),
+    )
+}
+
+
+def engine_names() -> tuple[str, ...]:
+    return tuple(ENGINES)
+
+
+def open_engine(runner: "RunnerPlan") -> "Engine":
+    """The engine a run asked for, ready to run jobs (its options already checked)."""
+    try:
+        entry = ENGINES[runner.name]
+    except KeyError:
+        raise ThresherError(f"runner.name: unknown engine {runner.name!r} (known: {', '.join(ENGINES)})") from None
+    for module in entry.requires:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            raise ThresherError(
+                f"the {entry.name} runner needs {module.split('.')[0]}, which is not installed: "
+                f"pip install 'thresher[{entry.extra}]'"
+            ) from None
+    module_name, _, class_name = entry.factory.partition(":")
+    return getattr(importlib.import_module(module_name), class_name)(runner)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-import os
 from typing import Any, Iterable
 
 from thresher import __version__
+from thresher.io import storage
 from thresher.io.shards import SCHEMA_VERSION, ShardInfo
 
 
@@ -59,9 +58,6 @@ def merge_languages(per_shard: Iterable[dict[str, dict[str, int]]]) -> dict[str,
     return total
 
 
-def write_json_atomic(path: str, data: Any) -> None:
-    tmp = path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(data, fh, indent=2, sort_keys=False, ensure_ascii=False)
-        fh.write("\n")
-    os.replace(tmp, path)
+def write_manifest(path: str, manifest: dict[str, Any]) -> None:
+    """``manifest.json``, whole or absent (the run's last file: its presence means the run finished)."""
+    storage.write_json(path, manifest)

@@ -1,30 +1,37 @@
-"""A whole run, whatever the engine: documents phase, tokenizer, shards phase, stats."""
+"""A whole run, whatever the engine: phase-A passes, dedup, tokenizer, shards, stats.
+
+The driver owns what every engine needs, once: the plan, resuming (which input files
+already have a committed result), passes over the rest, merging counters and the audit,
+the tokenizer phase, stats.json and the run log. Each job is built by engine-neutral code
+(:mod:`thresher.run.phase_a`, :mod:`thresher.run.dedup`, :mod:`thresher.run.shards`) and
+handed to the engine (:mod:`thresher.engines`), which only runs it.
+"""
 
 from __future__ import annotations
 
-import glob
-import json
 import os
-import shutil
 import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-import pyarrow.parquet as pq
-
-from thresher.errors import ConfigError
-from thresher.io.localize import is_remote, local_path
-from thresher.io.manifest import write_json_atomic
-from thresher.config.load import PipelineConfig
-from thresher.run.layout import RunLayout
 from thresher.bookkeeping.funnel import build_stats
 from thresher.bookkeeping.progress import ProgressMonitor
 from thresher.bookkeeping.run_log import write_run_log
+from thresher.config import PipelineConfig
+from thresher.engines import open_engine
+from thresher.engines.base import Engine
+from thresher.errors import ThresherError
+from thresher.io import storage
+from thresher.run.dedup import dedup
+from thresher.run.layout import RunLayout
+from thresher.run.phase_a import phase_a
+from thresher.run.plan import RunPlan, build_plan
+from thresher.run.results import WorkUnit, completed_results, merged_audit, merged_counters
+from thresher.run.shards import shards
+from thresher.run.tokenizer import prepare_tokenizer
 from thresher.stats import merge
-from thresher.tokenize.bpe_trainer import train_byte_level_bpe
-from thresher.tokenize.encoder import DocumentTokenizer, file_sha256
 
 
 @dataclass
@@ -46,21 +53,29 @@ def run_pipeline(
 
     Over a finished output (``manifest.json`` present) this is a no-op that
     returns the recorded stats, unless ``overwrite``. Over an unfinished one it
-    resumes: input files whose phase-A result is complete are not read again.
+    resumes: input files whose phase-A result is committed are not read again.
     """
-    layout = RunLayout.create(config.output.path, config.input_paths())
-    engine = _engine(config)
-    if os.path.exists(layout.manifest) and not overwrite:
+    plan = build_plan(config, tuple(extra_args or ()))
+    layout = plan.layout
+    if storage.exists(layout.manifest) and not overwrite:
         log(f"{layout.root} holds a finished run: nothing to do (use --overwrite to redo it)")
-        with open(layout.stats, encoding="utf-8") as fh:
-            return RunResult(layout=layout, stats=json.load(fh), skipped=True)
-    started = time.monotonic()
-    _clear_previous_outputs(layout, keep_phase_a=not overwrite)
-    log(f"reading {len(layout.input_files)} input file(s) on the {config.runner.name} runner")
+        return RunResult(layout=layout, stats=storage.read_json(layout.stats), skipped=True)
+    engine = open_engine(plan.runner)
+    try:
+        return _run(plan, engine, log, progress, overwrite)
+    finally:
+        engine.close()
 
-    # Progress files live on the local disk: only local runners can share them.
-    local = config.runner.name == "direct"
+
+def _run(plan: RunPlan, engine: Engine, log: Callable[[str], None], progress: bool | None, overwrite: bool) -> RunResult:
+    layout = plan.layout
+    started = time.monotonic()
+    clear_previous_outputs(layout, keep_phase_a=not overwrite)
+    log(f"reading {len(layout.input_files)} input file(s) on the {plan.runner.name} runner")
+    # Progress files live on this machine's disk: only a local engine's workers can write them.
+    local = engine.local and not storage.is_url(layout.root)
     total_bytes = sum(_local_size(p) for p in layout.input_files)
+    progress_dir = layout.progress if local else None
     with worker_output_to(layout.worker_log, enabled=local), ProgressMonitor(
         layout.progress, total_bytes, enabled=progress if local else False
     ) as monitor:
@@ -68,21 +83,61 @@ def run_pipeline(
         # sum over workers and leave out start-up, scheduling and waiting between them.
         phases: dict[str, float] = {}
         with _phase(phases, "documents", monitor):
-            counters_a = engine.run_documents_pipeline(
-                config, layout, extra_args, progress_dir=layout.progress if local else None
-            )
+            counters_a = run_documents(plan, engine, progress_dir)
         with _phase(phases, "tokenizer", monitor):
-            tokenizer, tokenizer_info = prepare_tokenizer(config, layout, log)
+            tokenizer, tokenizer_info = prepare_tokenizer(plan.tokenize, layout, log)
         with _phase(phases, "shards", monitor):
-            counters_b = engine.run_shards_pipeline(config, layout, tokenizer, tokenizer_info, extra_args)
-
-    filter_order = [next(iter(entry)) for entry in config.filters]
+            counters_b = engine.run("shards", lambda flow: shards(
+                flow, _document_files(layout), tokenizer, tokenizer_info, plan.output, layout.root,
+                layout.manifest, plan.config_record,
+            ))
     stats = build_stats(
-        merge([counters_a, counters_b]), filter_order, phases=phases, wall_seconds=time.monotonic() - started
+        merge([counters_a, counters_b]), plan.pages.filter_order, phases=phases,
+        wall_seconds=time.monotonic() - started,
     )
-    write_run_log(layout.run_log, stats, layout.phase_a)
-    write_json_atomic(layout.stats, stats)
+    results = completed_results(layout, plan.fingerprint).values()
+    write_run_log(layout.run_log, stats, [path for result in results for path in result.files("rejects")])
+    storage.write_json(layout.stats, stats)
     return RunResult(layout=layout, stats=stats)
+
+
+def work_units(files: list[str]) -> list[WorkUnit]:
+    """The units phase A reads: one per input file."""
+    return [WorkUnit(source=path, index=0, count=1) for path in files]
+
+
+def run_documents(plan: RunPlan, engine: Engine, progress_dir: str | None) -> dict[str, int]:
+    """Phase A over the files without a committed result, in passes; then dedup over every file's documents."""
+    layout = plan.layout
+    done = completed_results(layout, plan.fingerprint)
+    todo = [path for path in layout.input_files if path not in done]
+    per_pass = plan.runner.files_per_pass or max(len(todo), 1)
+    for start in range(0, len(todo), per_pass):
+        # A pass's files are committed when its job ends: smaller passes lose less to a crash,
+        # larger ones spend less on start-up.
+        units = work_units(todo[start : start + per_pass])
+        engine.run("phase A", lambda flow: phase_a(flow, units, plan, progress_dir))
+    if todo:
+        done = completed_results(layout, plan.fingerprint)
+    missing = [path for path in layout.input_files if path not in done]
+    if missing:  # every file gets a result, even an unreadable one: this is a bug
+        raise ThresherError(f"phase A wrote no result for {len(missing)} input file(s), e.g. {missing[0]}")
+    results = [done[path] for path in layout.input_files]
+    counters = merged_counters(results)
+    if plan.pages.audit_per_reason:
+        storage.write_json(layout.audit, merged_audit(results, plan.pages.audit_per_reason))
+    document_files = [path for result in results for path in result.files("documents")]
+    documents = sum(result.documents for result in results)
+    counters.update(engine.run("dedup", lambda flow: dedup(
+        flow, plan.dedup, document_files, documents, layout.documents, layout.duplicates
+    )))
+    return counters
+
+
+def _document_files(layout: RunLayout) -> list[str]:
+    from thresher.run.layout import dataset_files
+
+    return dataset_files(layout.documents)
 
 
 @contextmanager
@@ -130,84 +185,25 @@ def _local_size(path: str) -> int:
         return 0
 
 
-def _engine(config: PipelineConfig):
-    if config.runner.name in ("direct", "portable", "dataflow"):
-        from thresher.engines.beam import driver
-
-        return driver
-    if config.runner.name == "spark":
-        from thresher.engines.spark import driver as spark_driver
-
-        return spark_driver
-    raise ConfigError(f"runner.name: the {config.runner.name!r} runner is not available in this build")
-
-
-def _clear_previous_outputs(layout: RunLayout, keep_phase_a: bool) -> None:
+def clear_previous_outputs(layout: RunLayout, keep_phase_a: bool) -> None:
     """Remove what an earlier run left, so stale shards never mix with new ones.
 
-    Finished per-file phase-A results survive unless asked otherwise: they
-    are what makes a relaunch cheap (their config fingerprint is checked later).
+    Committed per-file phase-A results survive unless asked otherwise: they
+    are what makes a relaunch cheap (their fingerprint is checked later).
     """
-    for path in glob.glob(os.path.join(layout.root, "shard-*.parquet*")):
-        os.remove(path)
+    fs, root = storage.filesystem(layout.root)
+    if fs.exists(root):
+        for path in fs.glob(storage.join(root, "shard-*.parquet*")):
+            fs.rm(path)
     for path in (layout.manifest, layout.stats, layout.tokenizer, layout.audit, layout.report, layout.run_log):
-        if os.path.exists(path):
-            os.remove(path)
-    if os.path.isdir(layout.work):
-        for name in os.listdir(layout.work):
-            if keep_phase_a and os.path.join(layout.work, name) == layout.phase_a:
+        fs_path = storage.filesystem(path)[1]
+        if fs.exists(fs_path):
+            fs.rm(fs_path)
+    work = storage.filesystem(layout.work)[1]
+    phase_a_dir = storage.filesystem(layout.phase_a)[1].rstrip("/")
+    if fs.exists(work):
+        for entry in fs.ls(work, detail=False):
+            if keep_phase_a and entry.rstrip("/") == phase_a_dir:
                 continue
-            shutil.rmtree(os.path.join(layout.work, name), ignore_errors=True)
-    os.makedirs(layout.work, exist_ok=True)
-
-
-def iter_kept_texts(layout: RunLayout, limit: int) -> Iterator[str]:
-    """Kept documents' text in id order (deterministic training input), at most ``limit``."""
-    files = sorted(glob.glob(layout.documents_glob))
-    if not files:
-        return
-    table = pq.read_table(files, columns=["id", "text"]).sort_by("id").slice(0, limit)
-    yield from table.column("text").to_pylist()
-
-
-def prepare_tokenizer(
-    config: PipelineConfig, layout: RunLayout, log: Callable[[str], None]
-) -> tuple[DocumentTokenizer, dict[str, Any]]:
-    """Copy the configured tokenizer beside the shards, or train one on the kept text."""
-    tok = config.tokenize
-    if tok.tokenizer:
-        if not is_remote(tok.tokenizer) and not os.path.exists(tok.tokenizer):
-            raise ConfigError(f"tokenize.tokenizer: file not found: {tok.tokenizer}")
-        shutil.copyfile(local_path(tok.tokenizer), layout.tokenizer)
-        trained = False
-    else:
-        log(f"training a byte-level BPE tokenizer (vocab {tok.vocab_size}) on the kept text")
-        model = train_byte_level_bpe(
-            iter_kept_texts(layout, tok.train_max_documents),
-            vocab_size=tok.vocab_size,
-            special_tokens=(tok.eos_token,),
-        )
-        model.save(layout.tokenizer)
-        trained = True
-    tokenizer = DocumentTokenizer(layout.tokenizer, tok.eos_token)
-    tokenizer.load()
-    import tokenizers
-
-    info = {
-        "file": os.path.basename(layout.tokenizer),
-        "type": "byte-level-bpe" if trained else "tokenizer.json",
-        "library": "tokenizers",
-        "library_version": tokenizers.__version__,
-        "source": tok.tokenizer or "trained on this run's kept text",
-        "trained": trained,
-        "sha256": file_sha256(layout.tokenizer),
-        "vocab_size": tokenizer.vocab_size,
-        "eos_token": tok.eos_token,
-        "eos_id": tokenizer.eos_id,
-        "bos_id": None,
-        "pad_id": None,
-        "special_tokens": tokenizer.special_tokens(),
-        "add_special_tokens": False,
-        "eos_placement": "append",
-    }
-    return tokenizer, info
+            fs.rm(entry, recursive=True)
+    fs.makedirs(work, exist_ok=True)

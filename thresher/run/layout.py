@@ -1,23 +1,42 @@
-"""Where a run reads and writes: input expansion and the output directory's layout."""
+"""Where a run reads and writes: input expansion, and every path of a run's output directory.
+
+The one module that knows a run's layout: the run driver and the tools that read finished
+runs (report, inspect, loader, dedup-eval) all go through :class:`RunLayout`.
+
+A *dataset* here is a directory of Parquet part files written by many workers plus a
+``_manifest.json`` written last that lists them (see :mod:`thresher.io.storage`): readers
+take the files the manifest names, never whatever a listing shows.
+"""
 
 from __future__ import annotations
 
 import glob
 import gzip
+import hashlib
 import os
 from dataclasses import dataclass
+from typing import Any, Iterable
 
 from thresher.errors import ThresherError
+from thresher.io import storage
+
+#: The marker of a dataset directory.
+DATASET_MANIFEST = "_manifest.json"
+#: The marker of one input file's phase-A result.
+FILE_RESULT = "result.json"
 
 
 def expand_inputs(patterns: list[str]) -> list[str]:
-    """Expand globs and ``*.paths``/``*.paths.gz`` lists (Common Crawl style) to sorted files."""
+    """Globs and ``*.paths``/``*.paths.gz`` lists (Common Crawl style) as sorted, unique files.
+
+    Local paths come out absolute: workers run in other directories (Spark executors).
+    """
     files: list[str] = []
     for pattern in patterns:
         if pattern.endswith((".paths", ".paths.gz")):
             opener = gzip.open if pattern.endswith(".gz") else open
             with opener(pattern, "rt", encoding="utf-8") as fh:
-                base = os.path.dirname(pattern)
+                base = os.path.dirname(os.path.abspath(pattern))
                 for line in fh:
                     line = line.strip()
                     if line and not line.startswith("#"):
@@ -29,9 +48,14 @@ def expand_inputs(patterns: list[str]) -> list[str]:
         matches = sorted(glob.glob(os.path.expanduser(pattern)))
         if not matches:
             raise ThresherError(f"input: no file matches {pattern!r}")
-        files.extend(m for m in matches if os.path.isfile(m))
+        files.extend(os.path.abspath(m) for m in matches if os.path.isfile(m))
     # Sorted and unique: the input set, not the order it was named in, defines the run.
     return sorted(set(files))
+
+
+def file_key(source: str) -> str:
+    """The directory name of an input file's phase-A result: a hash, never derived from the path's text."""
+    return hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()[:24]
 
 
 @dataclass(frozen=True)
@@ -41,56 +65,106 @@ class RunLayout:
 
     @classmethod
     def create(cls, root: str, patterns: list[str]) -> "RunLayout":
-        return cls(root=os.path.abspath(root), input_files=tuple(expand_inputs(patterns)))
+        return cls(root=_absolute(root), input_files=tuple(expand_inputs(patterns)))
 
-    @property
-    def work(self) -> str:
-        return os.path.join(self.root, "_work")
+    @classmethod
+    def of(cls, root: str) -> "RunLayout":
+        """The layout of an existing run directory (tools reading a finished run)."""
+        return cls(root=_absolute(root), input_files=())
 
-    @property
-    def phase_a(self) -> str:
-        return os.path.join(self.work, "phase_a")
+    def path(self, *names: str) -> str:
+        return storage.join(self.root, *names)
 
-    @property
-    def documents_prefix(self) -> str:
-        return os.path.join(self.work, "documents", "part")
-
-    @property
-    def documents_glob(self) -> str:
-        return os.path.join(self.work, "documents", "part*.parquet")
-
-    @property
-    def duplicates_prefix(self) -> str:
-        return os.path.join(self.work, "duplicates", "part")
+    # -- what a finished run leaves --------------------------------------------------------
 
     @property
     def manifest(self) -> str:
-        return os.path.join(self.root, "manifest.json")
+        return self.path("manifest.json")
 
     @property
     def stats(self) -> str:
-        return os.path.join(self.root, "stats.json")
-
-    @property
-    def worker_log(self) -> str:
-        return os.path.join(self.work, "logs", "workers.log")
-
-    @property
-    def progress(self) -> str:
-        return os.path.join(self.work, "progress")
-
-    @property
-    def audit(self) -> str:
-        return os.path.join(self.root, "audit.json")
-
-    @property
-    def run_log(self) -> str:
-        return os.path.join(self.root, "run.log.jsonl")
-
-    @property
-    def report(self) -> str:
-        return os.path.join(self.root, "report.html")
+        return self.path("stats.json")
 
     @property
     def tokenizer(self) -> str:
-        return os.path.join(self.root, "tokenizer.json")
+        return self.path("tokenizer.json")
+
+    @property
+    def audit(self) -> str:
+        return self.path("audit.json")
+
+    @property
+    def run_log(self) -> str:
+        return self.path("run.log.jsonl")
+
+    @property
+    def report(self) -> str:
+        return self.path("report.html")
+
+    # -- the work directory ----------------------------------------------------------------
+
+    @property
+    def work(self) -> str:
+        return self.path("_work")
+
+    @property
+    def phase_a(self) -> str:
+        return self.path("_work", "phase_a")
+
+    def file_result(self, source: str) -> str:
+        """The directory of one input file's phase-A result."""
+        return self.path("_work", "phase_a", file_key(source))
+
+    @property
+    def documents(self) -> str:
+        """Dataset of the documents dedup kept (the shards' input)."""
+        return self.path("_work", "documents")
+
+    @property
+    def duplicates(self) -> str:
+        """Dataset of the documents dedup removed (id, url, crawl date, the id each duplicated)."""
+        return self.path("_work", "duplicates")
+
+    @property
+    def worker_log(self) -> str:
+        return self.path("_work", "logs", "workers.log")
+
+    @property
+    def progress(self) -> str:
+        return self.path("_work", "progress")
+
+    def file_results(self) -> list[str]:
+        """Every phase-A file result directory with its marker (for tools: the driver knows its own)."""
+        return sorted(os.path.dirname(p) for p in glob.glob(os.path.join(self.phase_a, "*", FILE_RESULT)))
+
+
+def _absolute(path: str) -> str:
+    return path if storage.is_url(path) else os.path.abspath(path)
+
+
+# -- datasets: part files plus a manifest written last ---------------------------------------
+
+
+def write_dataset_manifest(directory: str, files: Iterable[tuple[str, int]], schema: str) -> None:
+    """Commit a dataset: ``files`` are ``(file name, rows)`` of part files already written in ``directory``."""
+    entries = sorted({name: rows for name, rows in files}.items())
+    storage.write_json(
+        storage.join(directory, DATASET_MANIFEST),
+        {"schema": schema, "files": [{"name": name, "rows": rows} for name, rows in entries],
+         "rows": sum(rows for _, rows in entries)},
+    )
+
+
+def read_dataset_manifest(directory: str) -> dict[str, Any] | None:
+    path = storage.join(directory, DATASET_MANIFEST)
+    if not storage.exists(path):
+        return None
+    return storage.read_json(path)
+
+
+def dataset_files(directory: str) -> list[str]:
+    """The part files of a committed dataset; an absent or uncommitted one has none."""
+    manifest = read_dataset_manifest(directory)
+    if manifest is None:
+        return []
+    return [storage.join(directory, entry["name"]) for entry in manifest["files"]]

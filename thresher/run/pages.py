@@ -7,7 +7,6 @@ which engine runs it. Every page that enters leaves exactly one trace:
 
 from __future__ import annotations
 
-from thresher.dedup.params import MinHashParams
 from thresher.extract import build_extractor
 from thresher.extract.base import ExtractionBoundHit
 from thresher.filters.base import DocumentFilter
@@ -15,55 +14,19 @@ from thresher.filters.registry import apply_filters, build_filter
 from thresher.io.charset import decode_html
 from thresher.io.pages import HtmlPage, TextPage
 from thresher.langid.language_filter import LanguageFilter
-from thresher.config.load import PipelineConfig
+from thresher.run.plan import PagePlan
 from thresher.record import Document, DroppedDocument, document_id
 from thresher.stats import StatsSink, dropped, stage_timer
 
 
-def build_url_filter(config: PipelineConfig):
-    """The configured URL filter, or None when it is switched off."""
-    if not config.url_filter.enabled:
-        return None
-    return build_filter("url", dict(config.url_filter.params))
-
-
-def build_quality_filters(config: PipelineConfig) -> list[DocumentFilter]:
+def build_quality_filters(pages: PagePlan) -> list[DocumentFilter]:
     filters = []
-    for entry in config.filters:
-        ((name, params),) = entry.items()
-        filters.append(build_filter(name, dict(params or {})))
+    for name, params in pages.filters:
+        filters.append(build_filter(name, dict(params)))
         # Signals feed the audit sample of dropped documents; kept documents
         # lose them unless output.keep_signals is set.
         filters[-1].record_signals = True
     return filters
-
-
-def minhash_params(config: PipelineConfig) -> MinHashParams:
-    """The ``dedup.minhash`` section as :class:`MinHashParams`, the same for every engine."""
-    mh = config.dedup.minhash
-    return MinHashParams(
-        ngram=mh.ngram,
-        bands=mh.bands,
-        rows=mh.rows,
-        seed=mh.seed,
-        normalization=mh.normalization,
-        hash=mh.hash,
-        max_rounds=mh.max_rounds,
-    )
-
-
-def build_language_filter(config: PipelineConfig) -> LanguageFilter | None:
-    lid = config.langid
-    if not lid.enabled:
-        return None
-    return LanguageFilter(
-        model_path=lid.model,
-        threshold=lid.threshold,
-        languages=lid.languages,
-        thresholds=lid.thresholds,
-        top_k=lid.top_k,
-        record_top_k=config.output.keep_signals,
-    )
 
 
 class UrlStage:
@@ -71,8 +34,8 @@ class UrlStage:
 
     name = "url_filter"
 
-    def __init__(self, config: PipelineConfig) -> None:
-        self.url_filter = build_url_filter(config)
+    def __init__(self, pages: PagePlan) -> None:
+        self.url_filter = build_filter("url", dict(pages.url_filter)) if pages.url_filter is not None else None
 
     def check(self, page: HtmlPage | TextPage, stats: StatsSink) -> DroppedDocument | None:
         """None to keep the page, else the record of its drop."""
@@ -93,11 +56,11 @@ class PageProcessor:
     ``setup()`` loads the models; engines call it once per worker.
     """
 
-    def __init__(self, config: PipelineConfig) -> None:
-        self.config = config
-        self.extractor = build_extractor(config.extract.extractor, dict(config.extract.params))
-        self.language_filter = build_language_filter(config)
-        self.filters = build_quality_filters(config)
+    def __init__(self, pages: PagePlan) -> None:
+        self.keep_signals = pages.keep_signals
+        self.extractor = build_extractor(pages.extractor, dict(pages.extract_params))
+        self.language_filter = LanguageFilter(**pages.langid) if pages.langid is not None else None
+        self.filters = build_quality_filters(pages)
 
     def setup(self) -> None:
         if self.language_filter is not None:
@@ -129,7 +92,7 @@ class PageProcessor:
         reason = apply_filters(self.filters, doc, stats)
         if reason is not None:
             return _dropped_document(doc, f"filters/{reason}")
-        if not self.config.output.keep_signals:
+        if not self.keep_signals:
             doc.signals = {}
         return doc
 

@@ -25,7 +25,7 @@ from thresher.engines.beam.metrics import metric_counters
 from thresher.engines.beam.phase_a import PhaseAPerFile
 from thresher.run.results import completed_results, merged_audit, merged_counters
 from thresher.engines.beam.shards import TokenizeDocuments, WriteShards
-from thresher.config.load import PipelineConfig, phase_a_fingerprint
+from thresher.config import PipelineConfig, phase_a_fingerprint
 from thresher.run.layout import RunLayout
 from thresher.run.pages import minhash_params
 from thresher.tokenize.encoder import DocumentTokenizer

@@ -24,7 +24,7 @@ from thresher.io.pages import HtmlPage, TextPage
 from thresher.io.rejects import ListRejects
 from thresher.engines.beam.metrics import BeamStats
 from thresher.run.results import write_file_result
-from thresher.config.load import PipelineConfig
+from thresher.config import PipelineConfig
 from thresher.run.pages import PageProcessor, UrlStage
 from thresher.record import DroppedDocument
 from thresher.bookkeeping.progress import ProgressReporter

@@ -23,7 +23,7 @@ from thresher.errors import ThresherError
 from thresher.io.documents import DOCUMENT_SCHEMA, document_to_row, row_to_document
 from thresher.io.manifest import write_json_atomic
 from thresher.run.results import completed_results, merged_audit, merged_counters
-from thresher.config.load import PipelineConfig, phase_a_fingerprint
+from thresher.config import PipelineConfig, phase_a_fingerprint
 from thresher.run.layout import RunLayout
 from thresher.engines.spark.dedup import Deduplicator
 from thresher.engines.spark.dedup_index import IndexWriter, drop_indexed

@@ -26,7 +26,7 @@ from thresher.io.documents import document_to_row
 from thresher.io.inputs import InputOptions, iter_input
 from thresher.io.rejects import ListRejects, Reject
 from thresher.run.results import write_file_result
-from thresher.config.load import PipelineConfig
+from thresher.config import PipelineConfig
 from thresher.run.pages import PageProcessor, UrlStage
 from thresher.record import DroppedDocument
 from thresher.stats import DictStats, merge

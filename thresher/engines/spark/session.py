@@ -26,7 +26,7 @@ from typing import Any
 from pyspark import SparkConf, SparkContext
 
 from thresher.errors import ConfigError
-from thresher.config.load import PipelineConfig
+from thresher.run.plan import RunnerPlan
 
 APP_NAME = "thresher"
 _OPTION_KEYS = ("master", "partitions")
@@ -58,9 +58,8 @@ class SparkSettings:
         return SparkConf().setAll(ours.items())
 
 
-def spark_settings(config: PipelineConfig, extra_args: list[str] | None = None) -> SparkSettings:
-    """Settings from ``config.runner`` and ``--master``/``--conf`` arguments (arguments win)."""
-    runner = config.runner
+def spark_settings(runner: RunnerPlan) -> SparkSettings:
+    """Settings from the runner section and the ``--master``/``--conf`` arguments (arguments win)."""
     master: str | None = None
     conf: dict[str, str] = {}
     partitions = None
@@ -74,7 +73,7 @@ def spark_settings(config: PipelineConfig, extra_args: list[str] | None = None) 
         else:
             known = ", ".join(_OPTION_KEYS)
             raise ConfigError(f"runner.options.{key}: unknown Spark option (known: {known} and spark.* conf keys)")
-    args_master, args_conf = parse_engine_args(extra_args or [])
+    args_master, args_conf = parse_engine_args(list(runner.engine_args))
     conf.update(args_conf)
     return SparkSettings(
         master=args_master or master,

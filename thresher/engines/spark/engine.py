@@ -1,0 +1,43 @@
+"""Spark as an engine: one SparkContext for the run, each job built on a :class:`SparkFlow`, counters
+through one idempotent accumulator per job (:mod:`.stats`)."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from thresher.engines.spark.flow import SparkFlow
+from thresher.engines.spark.session import default_partitions, spark_context, spark_settings
+from thresher.engines.spark.stats import SparkStats
+from thresher.run.plan import RunnerPlan
+
+
+class SparkEngine:
+    """Runs each job on the run's SparkContext (started on first use, reused by later runs with the same settings)."""
+
+    def __init__(self, runner: RunnerPlan) -> None:
+        self.name = runner.name
+        self.settings = spark_settings(runner)  # checks the options before any work
+        self.local = False  # executors may run on other machines
+        self._sc = None
+
+    @property
+    def sc(self):
+        if self._sc is None:
+            self._sc = spark_context(self.settings)
+        return self._sc
+
+    def parallelism(self) -> int:
+        return self.sc.defaultParallelism
+
+    def run(self, job: str, build: Callable[[SparkFlow], None]) -> dict[str, int]:
+        self.sc.setJobGroup(job, f"thresher: {job}")
+        flow = SparkFlow(self.sc, SparkStats(self.sc), default_partitions(self.sc, self.settings))
+        try:
+            build(flow)
+            flow.finish()
+        finally:
+            flow.release()
+        return flow.stats.totals()
+
+    def close(self) -> None:
+        pass  # the context outlives the run: starting one costs seconds (stopped at exit)

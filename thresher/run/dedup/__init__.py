@@ -1,0 +1,155 @@
+"""Dedup as a job over the Flow primitives: cross-run index, URL, exact and MinHash, then the outputs.
+
+One plan for every engine. Documents are read once into light records
+(:mod:`.light`); each stage groups light records and emits removal decisions
+``(id, (rank, reason, kept id))`` (:mod:`.stages`, :mod:`.index`,
+:mod:`.components`); the documents meet all decisions in one join on id, where they are
+counted, and are written with the removed ones and this run's index rows (:mod:`.apply`).
+The texts travel through a shuffle once (twice with verification, which reads texts by id).
+
+Determinism: every key is built from content (never Python's ``hash``), every choice is a
+minimum over ``(rule key, id)``, signatures are per-document pure functions: results do not
+depend on batching, worker count, bundle or partition boundaries, or the engine.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from thresher.dedup import index as dedup_index
+from thresher.dedup.components import candidate_edge_bound
+from thresher.dedup.stages import (
+    EXACT_REASON,
+    EXACT_STAGE,
+    INDEX_STAGE,
+    MINHASH_STAGE,
+    URL_REASON,
+    URL_STAGE,
+)
+from thresher.engines.base import Flow, MapStep, Step, StepContext, ToList
+from thresher.io.documents import row_to_document
+from thresher.run.dedup.apply import (
+    ApplyDecisions,
+    CommitOutputs,
+    WriteRecords,
+    document_record,
+    output_sinks,
+)
+from thresher.run.dedup.components import connected_components
+from thresher.run.dedup.index import drop_indexed
+from thresher.run.dedup.light import LightRecords
+from thresher.run.dedup.stages import (
+    REMOVED,
+    ComponentDecisions,
+    KeepOne,
+    VerifyEdges,
+    attach_first_text,
+    band_records,
+    bucket_star_edges,
+    by_id,
+    by_text_key,
+    by_url_key,
+    member_of_component,
+    sort_key_record,
+    text_record,
+)
+from thresher.run.plan import DedupPlan
+
+
+class ReadDocuments(Step):
+    """Phase-A document files -> documents, a Parquet batch at a time."""
+
+    batch_size = 1
+
+    def process(self, paths: list[str], ctx: StepContext):
+        import pyarrow.parquet as pq
+
+        from thresher.io import storage
+
+        for path in paths:
+            fs, local = storage.filesystem(path)
+            with fs.open(local, "rb") as fh:
+                for batch in pq.ParquetFile(fh).iter_batches(batch_size=1_000):
+                    for row in batch.to_pylist():
+                        yield row_to_document(row)
+
+
+def stage_names(plan: DedupPlan) -> list[str]:
+    """The dedup stages that run, in order; a stage's rank is its place here."""
+    on = (
+        (INDEX_STAGE, bool(plan.index_read)),
+        (URL_STAGE, plan.url_keep is not None),
+        (EXACT_STAGE, plan.exact_normalization is not None),
+        (MINHASH_STAGE, plan.minhash),
+    )
+    return [stage for stage, enabled in on if enabled]
+
+
+def _minhash_decisions(flow: Flow, light: Any, docs: Any, plan: DedupPlan, rank: int, documents: int | None) -> Any:
+    stage, params = MINHASH_STAGE, plan.params
+    buckets = flow.group("GroupBuckets", flow.apply("BandKeys", light, MapStep(band_records, stage)))
+    edges = flow.apply("StarEdges", buckets, MapStep(bucket_star_edges, stage))
+    if plan.verify_threshold is not None:
+        # Each edge meets one text by its first id, then the other by its second.
+        texts = flow.cache(flow.apply("TextById", docs, MapStep(text_record, stage)))
+        halves = flow.apply(
+            "AttachFirstText", flow.cogroup("JoinFirstText", {"edge": edges, "text": texts}),
+            MapStep(attach_first_text, stage),
+        )
+        edges = flow.apply(
+            "VerifyEdges", flow.cogroup("JoinSecondText", {"half": halves, "text": texts}),
+            VerifyEdges(params, plan.verify_threshold, stage),
+        )
+    bound = None if documents is None else candidate_edge_bound(documents, params.bands)
+    labels = connected_components(flow, edges, max_rounds=params.max_rounds, edge_bound=bound, stage=stage)
+    sort_keys = flow.apply("KeepKeys", light, MapStep(sort_key_record, stage))
+    members = flow.apply(
+        "ByComponent", flow.cogroup("JoinLabels", {"label": labels, "sort_key": sort_keys}),
+        MapStep(member_of_component, stage),
+    )
+    return flow.apply("KeepPerComponent", flow.group("GroupComponents", members), ComponentDecisions(stage, rank))
+
+
+def dedup(flow: Flow, plan: DedupPlan, document_files: list[str], documents: int | None,
+          documents_dir: str, duplicates_dir: str) -> None:
+    """The dedup job: phase-A documents in; kept and removed documents (and the index) written and committed.
+
+    ``documents`` bounds the number of input documents when known (it sizes the candidate
+    graph: a small one is labelled on one worker).
+    """
+    if plan.index_write:
+        # Before any work: a stale index.json at the target must not pass for this run's.
+        dedup_index.make_dirs(plan.index_write)
+        dedup_index.remove_meta(plan.index_write)
+    docs = flow.apply("ReadDocuments", flow.create("DocumentFiles", document_files), ReadDocuments())
+    stages = stage_names(plan)
+    if not stages and not plan.index_write:
+        records = flow.apply("AsRecords", docs, MapStep(document_record))
+    else:
+        docs = flow.cache(docs)
+        light = flow.cache(flow.apply("LightRecords", docs, LightRecords(plan)))
+        all_light, decisions = light, []
+        for rank, stage in enumerate(stages):
+            if stage == INDEX_STAGE:
+                light, removed = drop_indexed(flow, light, plan, rank)
+            elif stage in (URL_STAGE, EXACT_STAGE):
+                url = stage == URL_STAGE
+                name, key_fn = ("Url", by_url_key) if url else ("Exact", by_text_key)
+                grouped = flow.group(f"Group{name}", flow.apply(f"By{name}", light, MapStep(key_fn, stage)))
+                keep = KeepOne(stage, rank, URL_REASON if url else EXACT_REASON, "url_sort" if url else "exact_sort")
+                result = flow.apply(f"KeepOnePer{name}", grouped, keep)
+                light, removed = result.main, result[REMOVED]
+            else:
+                removed = _minhash_decisions(flow, light, docs, plan, rank, documents)
+            decisions.append(removed)
+        joined = {"doc": flow.apply("DocById", docs, MapStep(by_id)), "decision": flow.flatten("AllDecisions", decisions)}
+        if plan.index_write:
+            joined["light"] = flow.apply("LightById", all_light, MapStep(by_id))
+        records = flow.apply(
+            "Apply", flow.cogroup("JoinDecisions", joined), ApplyDecisions(stages, bool(plan.index_write))
+        )
+    written = flow.apply("Write", records, WriteRecords(output_sinks(plan, documents_dir, duplicates_dir)))
+    flow.apply(
+        "Commit", flow.create("Once", ["commit"]), CommitOutputs(plan, documents_dir, duplicates_dir),
+        sides={"written": flow.singleton("WrittenFiles", written, ToList())},
+    )

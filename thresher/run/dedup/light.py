@@ -1,0 +1,95 @@
+"""Light records: what the dedup stages need of a document, made in one batched pass.
+
+The groupings and the candidate graph carry these small records, never the text; the
+documents meet every stage's decisions once, at the end (:mod:`thresher.run.dedup.apply`).
+A record holds each key only when a stage (or the cross-run index) needs it.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator, NamedTuple
+
+from thresher.dedup.keep import resolve_rule
+from thresher.dedup.lsh import BandKey
+from thresher.dedup.minhash import permutations
+from thresher.dedup.normalize import exact_text_key
+from thresher.dedup.signing import document_band_keys
+from thresher.dedup.urls import url_key
+from thresher.engines.base import DOCUMENT_BATCH, DOCUMENT_BATCH_CHARS, Step, StepContext
+from thresher.record import Document
+from thresher.dedup.stages import EXACT_STAGE, INDEX_STAGE, MINHASH_STAGE, URL_STAGE
+from thresher.run.plan import DedupPlan
+from thresher.stats import stage_timer
+
+
+class Light(NamedTuple):
+    id: str
+    url_key: str | None
+    url_sort: Any
+    text_key: str | None
+    exact_sort: Any
+    minhash_sort: Any
+    band_keys: tuple[BandKey, ...]  # empty: no words, never a near-duplicate candidate
+
+
+class _Needs(NamedTuple):
+    url_key: bool
+    text_key: bool
+    band_keys: bool
+
+
+def needs(plan: DedupPlan) -> _Needs:
+    """Which keys the run's stages read (the index writes all three)."""
+    read = set(plan.index_matches) if plan.index_read else set()
+    write = plan.index_write is not None
+    return _Needs(
+        url_key=plan.url_keep is not None or "url" in read or write,
+        text_key=plan.exact_normalization is not None or "text" in read or write,
+        band_keys=plan.minhash or "near" in read or write,
+    )
+
+
+class LightRecords(Step):
+    """Documents -> :class:`Light` records, signed in batches; each key's work is timed as its stage's."""
+
+    batch_size = DOCUMENT_BATCH
+    max_batch_weight = DOCUMENT_BATCH_CHARS
+
+    def __init__(self, plan: DedupPlan) -> None:
+        self.plan = plan
+        self.needs = needs(plan)
+
+    def setup(self) -> None:
+        plan = self.plan
+        self.url_rule = resolve_rule(plan.url_keep) if plan.url_keep is not None else None
+        self.exact_rule = resolve_rule(plan.exact_keep)
+        self.minhash_rule = resolve_rule(plan.minhash_keep)
+        self.normalization = plan.exact_normalization or plan.index_normalization
+        if self.needs.band_keys:
+            p = plan.params
+            permutations(p.permutations, p.seed, p.scheme)  # warm the cache once per worker
+
+    def weight(self, doc: Document) -> int:
+        return len(doc.text)
+
+    def process(self, docs: list[Document], ctx: StepContext) -> Iterator[Light]:
+        n, plan, needs_, stats = len(docs), self.plan, self.needs, ctx.stats
+        url_keys = url_sorts = text_keys = exact_sorts = minhash_sorts = [None] * n
+        bands: list[Any] = [()] * n
+        if needs_.url_key:
+            with stage_timer(stats, URL_STAGE if plan.url_keep is not None else INDEX_STAGE):
+                url_keys = [url_key(d.url) for d in docs]
+                if self.url_rule is not None:
+                    url_sorts = [self.url_rule(d) for d in docs]
+        if needs_.text_key:
+            with stage_timer(stats, EXACT_STAGE if plan.exact_normalization is not None else INDEX_STAGE):
+                text_keys = [exact_text_key(d.text, self.normalization) for d in docs]
+                if plan.exact_normalization is not None:
+                    exact_sorts = [self.exact_rule(d) for d in docs]
+        if needs_.band_keys:
+            with stage_timer(stats, MINHASH_STAGE if plan.minhash else INDEX_STAGE):
+                if plan.minhash:
+                    minhash_sorts = [self.minhash_rule(d) for d in docs]
+                bands = [tuple(k) for k in document_band_keys([d.text for d in docs], plan.params)]
+        for i, doc in enumerate(docs):
+            yield Light(doc.id, url_keys[i], url_sorts[i], text_keys[i], exact_sorts[i], minhash_sorts[i], bands[i])

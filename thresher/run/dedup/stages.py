@@ -1,0 +1,136 @@
+"""The dedup stages' steps over light records: keep one per URL or text, MinHash candidates, verification.
+
+Every rule is the engine-neutral one of :mod:`thresher.dedup` (keep rule: smallest
+``(rule key, id)``; star edges per LSH bucket; exact-Jaccard verification); these steps
+only shape records for the groupings. A stage's removals leave as decisions
+``(removed id, (rank, reason, kept id))``, applied to the documents at the end.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Iterator
+
+from thresher.dedup.params import MinHashParams
+from thresher.dedup.stages import MINHASH_REASON
+from thresher.dedup.verify import first_halves, verify_halves
+from thresher.engines.base import Step, StepContext, Tagged
+from thresher.record import Document
+from thresher.run.dedup.light import Light
+
+REMOVED = "removed"
+
+#: ``(stage rank, drop reason, kept id or "")``: the smallest decision of a document wins.
+Decision = tuple[int, str, str]
+
+
+def first(values: Iterable[Any]) -> Any:
+    for value in values:
+        return value
+    return None
+
+
+def by_id(record: Light | Document) -> Iterator[tuple[str, Any]]:
+    yield record.id, record
+
+
+def by_url_key(light: Light) -> Iterator[tuple[str, Light]]:
+    yield light.url_key, light
+
+
+def by_text_key(light: Light) -> Iterator[tuple[str, Light]]:
+    yield light.text_key, light
+
+
+class KeepOne(Step):
+    """``(key, light records)`` -> the best by the stage's keep key (main), a decision for each other one.
+
+    Two passes over the group (grouped values are re-iterable), so a huge group, a million
+    copies of one error page, is never copied into a list.
+    """
+
+    outputs = (REMOVED,)
+
+    def __init__(self, stage: str, rank: int, reason: str, sort_field: str) -> None:
+        self.stage = stage
+        self.rank = rank
+        self.reason = reason
+        self.sort_field = sort_field
+
+    def process(self, batch: list[tuple[Any, Iterable[Light]]], ctx: StepContext) -> Iterator[Any]:
+        field = self.sort_field
+        for _, records in batch:
+            best = min((getattr(r, field), r.id) for r in records)
+            kept_id = best[1]
+            kept_emitted = False
+            for record in records:
+                if not kept_emitted and record.id == kept_id and getattr(record, field) == best[0]:
+                    kept_emitted = True
+                    yield record
+                else:
+                    yield Tagged(REMOVED, (record.id, (self.rank, self.reason, kept_id)))
+
+
+# -- MinHash: candidates, verification, the keep rule per component ----------------------
+
+
+def band_records(light: Light) -> Iterator[tuple[Any, str]]:
+    for key in light.band_keys:
+        yield key, light.id
+
+
+def bucket_star_edges(bucket: tuple[Any, Iterable[str]]) -> Iterator[tuple[str, str]]:
+    """Star edges of one bucket, streamed: every member to the bucket's smallest id."""
+    _, ids = bucket
+    root = min(ids)
+    for doc_id in ids:
+        if doc_id != root:
+            yield doc_id, root
+
+
+def text_record(doc: Document) -> Iterator[tuple[str, str]]:
+    yield doc.id, doc.text
+
+
+def attach_first_text(joined: tuple[str, dict[str, Iterable[Any]]]) -> Iterator[tuple[str, tuple[str, str]]]:
+    a, groups = joined
+    return first_halves(a, groups["edge"], first(groups["text"]))
+
+
+class VerifyEdges(Step):
+    """``(b, {half: (a, text a), text: text b})`` -> the edges whose shingle Jaccard reaches the threshold."""
+
+    def __init__(self, params: MinHashParams, threshold: float, stage: str) -> None:
+        self.params = params
+        self.threshold = threshold
+        self.stage = stage
+
+    def process(self, batch: list[tuple[str, dict]], ctx: StepContext) -> Iterator[tuple[str, str]]:
+        for b, groups in batch:
+            yield from verify_halves(b, first(groups["text"]), groups["half"], self.params, self.threshold, ctx.stats)
+
+
+def sort_key_record(light: Light) -> Iterator[tuple[str, tuple]]:
+    yield light.id, (light.minhash_sort, light.id)  # keep_sort_key's shape: (rule key, id)
+
+
+def member_of_component(joined: tuple[str, dict[str, Iterable[Any]]]) -> Iterator[tuple[str, tuple]]:
+    """``(component, keep sort key)`` for documents that are graph nodes."""
+    _, groups = joined
+    for label in groups["label"]:
+        for sort_key in groups["sort_key"]:
+            yield label, sort_key
+
+
+class ComponentDecisions(Step):
+    """``(component, keep sort keys)`` -> a decision for every member but the component's best."""
+
+    def __init__(self, stage: str, rank: int) -> None:
+        self.stage = stage
+        self.rank = rank
+
+    def process(self, batch: list[tuple[str, Iterable[tuple]]], ctx: StepContext) -> Iterator[tuple[str, Decision]]:
+        for _, sort_keys in batch:
+            kept_id = min(sort_keys)[-1]
+            for sort_key in sort_keys:
+                if sort_key[-1] != kept_id:
+                    yield sort_key[-1], (self.rank, MINHASH_REASON, kept_id)

@@ -1,0 +1,142 @@
+"""Phase A as a job: work units (ranges of input files) -> pieces -> one committed result per file.
+
+Each worker reads its own unit and carries it through the URL filter, extraction, language
+ID and the quality filters, writing the unit's kept documents and rejected records as it
+goes (:mod:`thresher.run.results`). Only the pieces' small descriptions move between
+workers: they are grouped by file, and a file whose every piece is written is committed.
+No page, and no file's documents, ever travels through a shuffle.
+
+Counting is per unit, as data written with the piece, so that a relaunch that skips
+finished files still reports the whole run, and a recomputed unit replaces its counts
+instead of adding to them.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Iterator
+
+from thresher.bookkeeping.progress import ProgressReporter
+from thresher.engines.base import Flow, Step, StepContext
+from thresher.io import storage
+from thresher.io.documents import DOCUMENT_SCHEMA, REJECT_SCHEMA, document_to_row
+from thresher.io.inputs import InputOptions, iter_input
+from thresher.record import DroppedDocument
+from thresher.run.layout import RunLayout
+from thresher.run.pages import PageProcessor, UrlStage
+from thresher.run.plan import PagePlan, RunPlan
+from thresher.run.results import (
+    AuditCandidates,
+    Piece,
+    WorkUnit,
+    commit_file,
+    finished_pieces,
+    piece_file,
+    write_piece,
+)
+from thresher.stats import DictStats
+
+
+class _RejectRows:
+    """A reject sink writing rows into the piece's rejects file."""
+
+    def __init__(self, writer: storage.ParquetFileWriter) -> None:
+        self.writer = writer
+
+    def reject(self, url: str, source: str, offset: int, reason: str) -> None:
+        self.writer.add({"url": url, "source": source, "offset": offset, "reason": reason})
+
+
+class ProcessUnits(Step):
+    """Work units -> their pieces: read, URL filter, extract, language ID, filters; written as they go."""
+
+    batch_size = 1
+
+    def __init__(self, plan: RunPlan, progress_dir: str | None) -> None:
+        self.pages: PagePlan = plan.pages
+        self.inputs: InputOptions = plan.inputs
+        self.layout: RunLayout = plan.layout
+        self.fingerprint = plan.fingerprint
+        self.progress_dir = progress_dir
+
+    def setup(self) -> None:
+        self.url_stage = UrlStage(self.pages)
+        self.processor = PageProcessor(self.pages)
+        self.processor.setup()
+        self.progress = ProgressReporter(self.progress_dir)
+
+    def teardown(self) -> None:
+        self.progress.flush()
+        self.processor.close()
+
+    def process(self, batch: list[WorkUnit], ctx: StepContext) -> Iterator[Piece]:
+        for unit in batch:
+            piece = finished_pieces(self.layout, unit, self.fingerprint)
+            yield piece if piece is not None else self._process(unit)
+
+    def _process(self, unit: WorkUnit) -> Piece:
+        stats = DictStats()
+        audit = AuditCandidates(self.pages.audit_per_reason)
+        documents_path = piece_file(self.layout, unit, "documents")
+        rejects_path = piece_file(self.layout, unit, "rejects")
+        with storage.ParquetFileWriter(documents_path, DOCUMENT_SCHEMA, always=True) as documents, \
+                storage.ParquetFileWriter(rejects_path, REJECT_SCHEMA, always=True) as rejects:
+            for result in self._results(unit, stats, _RejectRows(rejects)):
+                if isinstance(result, DroppedDocument):
+                    audit.add(result)
+                else:
+                    documents.add(document_to_row(result))
+        piece = Piece(
+            unit=unit,
+            fingerprint=self.fingerprint,
+            documents_file=documents_path.rsplit("/", 1)[-1],
+            rejects_file=rejects_path.rsplit("/", 1)[-1],
+            documents=documents.rows,
+            counters=dict(sorted(stats.counts.items())),
+            audit=audit.selected(),
+        )
+        write_piece(self.layout, piece)
+        self.progress.flush()
+        return piece
+
+    def _results(self, unit: WorkUnit, stats: DictStats, rejects: _RejectRows) -> Iterator[Any]:
+        position = unit.start
+        for page in iter_input(unit.source, stats, self.inputs, rejects):
+            # Record offsets are positions in the file: bytes read so far.
+            self.progress.add(records=1, bytes=max(page.offset - position, 0))
+            position = max(position, page.offset)
+            drop = self.url_stage.check(page, stats)
+            if drop is not None:
+                yield drop
+                continue
+            self.progress.add(pages=1)
+            yield self.processor.process(page, stats)
+
+
+def _by_source(piece: Piece) -> Iterable[tuple[str, Piece]]:
+    yield piece.unit.source, piece
+
+
+class CommitFiles(Step):
+    """``(source, pieces)`` -> ``result.json`` of each file whose every piece is there."""
+
+    def __init__(self, plan: RunPlan) -> None:
+        self.layout = plan.layout
+        self.fingerprint = plan.fingerprint
+        self.per_reason = plan.pages.audit_per_reason
+
+    def process(self, batch: list[tuple[str, Iterable[Piece]]], ctx: StepContext) -> Iterator[str]:
+        for source, pieces in batch:
+            pieces = list(pieces)
+            count = pieces[0].unit.count
+            if len({p.unit.index for p in pieces}) == count:
+                commit_file(self.layout, source, self.fingerprint, pieces, self.per_reason)
+                yield source
+
+
+def phase_a(flow: Flow, units: list[WorkUnit], plan: RunPlan, progress_dir: str | None) -> None:
+    """The job of one pass: process ``units``, commit every file whose pieces are all done."""
+    from thresher.engines.base import MapStep
+
+    pieces = flow.apply("ProcessUnits", flow.create("Units", units), ProcessUnits(plan, progress_dir))
+    by_file = flow.group("PiecesByFile", flow.apply("KeyByFile", pieces, MapStep(_by_source)))
+    flow.apply("CommitFiles", by_file, CommitFiles(plan))
