@@ -12,4 +12,4 @@ FROM apache/beam_python3.11_sdk:2.77.0
 WORKDIR /opt/thresher
 COPY pyproject.toml README.md ./
 COPY thresher ./thresher
-RUN pip install --no-cache-dir . && python -c "import thresher.engines.beam.driver"
+RUN pip install --no-cache-dir . && python -c "import thresher.engines.beam.engine"

@@ -23,7 +23,7 @@ def sample_run(tmp_path_factory):
 
     A small shard target spreads the corpus over several shards.
     """
-    from thresher.config.load import config_from_dict
+    from thresher.config import config_from_dict
     from thresher.run.driver import run_pipeline
 
     out = tmp_path_factory.mktemp("sample-run")

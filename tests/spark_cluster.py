@@ -161,7 +161,7 @@ def spark_master(spark_cluster: StandaloneCluster) -> str:
 @pytest.fixture(scope="session")
 def spark_sc(spark_cluster: StandaloneCluster):
     """The SparkContext on the cluster: the same settings as a pipeline run on it, so the same context."""
-    from thresher.config.load import config_from_dict
+    from thresher.config import config_from_dict
     from thresher.engines.spark.session import spark_context, spark_settings
 
     spark_cluster.wait_ready()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from thresher.errors import ConfigError
-from thresher.config.load import bundled_sample_path, config_from_dict, load_config
+from thresher.config import bundled_sample_path, config_from_dict, load_config
 
 
 def _load(tmp_path, text: str):

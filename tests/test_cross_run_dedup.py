@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from thresher.config.load import config_from_dict
+from thresher.config import config_from_dict
 from thresher.run.driver import run_pipeline
 from thresher.sample.generator import write_sample_crawl
 

@@ -154,10 +154,13 @@ def _fake_run(root, texts: list[str]) -> None:
         result.mkdir(parents=True)
         rows = [document_to_row(d) for d in chunk]
         table = pa.Table.from_pydict({f.name: [r[f.name] for r in rows] for f in DOCUMENT_SCHEMA}, DOCUMENT_SCHEMA)
-        pq.write_table(table, result / "documents.parquet")
-        (result / "result.json").write_text(json.dumps({"source": f"in{part}", "fingerprint": "x", "counters": {}}))
-    # An interrupted phase-A write is ignored.
-    (root / "_work" / "phase_a" / "k9.tmp-abc").mkdir()
+        pq.write_table(table, result / "piece-00000-of-00001.documents.parquet")
+        (result / "result.json").write_text(json.dumps({
+            "source": f"in{part}", "fingerprint": "x", "counters": {}, "documents": len(rows),
+            "documents_files": ["piece-00000-of-00001.documents.parquet"], "rejects_files": [], "audit": []}))
+    # A file whose result was never committed (no result.json) is ignored.
+    (root / "_work" / "phase_a" / "k9").mkdir()
+    pq.write_table(table, root / "_work" / "phase_a" / "k9" / "piece-00000-of-00001.documents.parquet")
     minhash = {"enabled": True, "ngram": 5, "bands": 14, "rows": 8, "seed": 1, "normalization": "default",
                "hash": "xxh3", "max_rounds": 20, "some_future_key": True}
     config = {"dedup": {"url": {"enabled": True, "keep": "latest"}, "exact": {"enabled": True}, "minhash": minhash}}

@@ -5,10 +5,8 @@ from __future__ import annotations
 import json
 import random
 
-import apache_beam as beam
 import pyarrow.parquet as pq
 import pytest
-from apache_beam.options.pipeline_options import PipelineOptions
 
 from thresher.dedup.index import (
     BANDS,
@@ -24,10 +22,9 @@ from thresher.dedup.index import (
 )
 from thresher.dedup.params import MinHashParams
 from thresher.dedup.synthetic import near_duplicate_pair
+from thresher.run.dedup.index import index_files
 from thresher.errors import ThresherError
-from thresher.engines.beam.dedup import DropIndexedDuplicates, WriteDedupIndex
-
-from test_dedup_beam import IN_MEMORY, doc, run_dedup
+from flows import ENGINES, dedup_plan, doc, run_dedup
 
 PARAMS = MinHashParams(hash="xxh3")
 
@@ -84,7 +81,7 @@ def test_an_index_built_with_other_parameters_is_refused(tmp_path):
         with pytest.raises(ThresherError, match=rf"other settings.*{named}: index"):
             open_index(str(tmp_path / "idx"), other)
         with pytest.raises(ThresherError, match="other settings"):
-            DropIndexedDuplicates(str(tmp_path / "idx"), other)
+            index_files(dedup_plan(other, index_read=(str(tmp_path / "idx"),)))
     # max_rounds does not change keys: accepted.
     open_index(str(tmp_path / "idx"), PARAMS.with_(max_rounds=3))
     with pytest.raises(ThresherError, match="exact_normalization"):
@@ -93,22 +90,22 @@ def test_an_index_built_with_other_parameters_is_refused(tmp_path):
         read_meta(str(tmp_path / "missing"))
 
 
-def test_beam_index_of_run_one_drops_its_documents_from_run_two(tmp_path):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_index_of_run_one_drops_its_documents_from_run_two(engine, tmp_path):
     old, new = _crawls()
-    index_dir = str(tmp_path / "index")
-    with beam.Pipeline(options=PipelineOptions(IN_MEMORY)) as pipeline:
-        _ = pipeline | beam.Create(old) | WriteDedupIndex(index_dir, PARAMS)
+    index_dir = str(tmp_path / f"index-{engine}")
+    run_dedup(engine, old, dedup_plan(PARAMS, index_write=index_dir), tmp_path)
     meta = read_meta(index_dir)
     assert meta.rows == {BANDS: 7 * 14, URLS: 8, TEXTS: 8}
-    # The Beam writer and the in-memory writer hold the same keys.
+    # The job's index and the in-memory writer's hold the same keys.
     reference = load_index(write_index(str(tmp_path / "reference"), old, PARAMS).path, PARAMS)
     assert load_index(index_dir, PARAMS) == reference
 
     # Run 2 sees run 1's index and a crawl overlapping it, plus a re-read of an old page.
     crawl = new + [old[0]]
-    kept, removed, counters = run_dedup(crawl, lambda: [DropIndexedDuplicates(index_dir, PARAMS)], tmp_path / "run2")
+    kept, removed, counters = run_dedup(engine, crawl, dedup_plan(PARAMS, index_read=(index_dir,)), tmp_path)
     assert [d.id for d in kept] == [f"new{i}" for i in range(4)]
-    assert {d.id: d.duplicate_of for d in removed} == {
+    assert removed == {
         "new_url": "old3",
         "new_text": "old1",
         "new_near": None,

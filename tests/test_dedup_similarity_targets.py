@@ -27,8 +27,8 @@ from thresher.dedup.params import MinHashParams
 from thresher.dedup.shingles import word_shingles
 from thresher.dedup.synthetic import near_duplicate_pair
 from thresher.dedup.verify import default_threshold, keep_edge, shingle_set
-from thresher.config.load import config_from_dict
-from thresher.run.pages import minhash_params
+from thresher.config import config_from_dict
+from thresher.run.plan import minhash_params
 
 
 def _pairs(similarity: float, count: int, seed: int) -> list[tuple[str, str]]:

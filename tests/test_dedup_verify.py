@@ -12,14 +12,12 @@ from thresher.dedup.params import MinHashParams
 from thresher.dedup.shingles import word_shingles
 from thresher.dedup.synthetic import near_duplicate_pair
 from thresher.dedup.verify import check_threshold, default_threshold, jaccard, keep_edge, shingle_set, verify_edge
-from thresher.engines.beam.dedup import MinHashDedup, VerifiedMinHashDedup
-
-from test_dedup_beam import assert_balanced, doc, run_dedup
+from flows import ENGINES, assert_balanced, dedup_plan, doc, run_dedup
 
 # One band per permutation: a pair at Jaccard s shares a band with probability
 # 1 - (1 - s)**20, so a pair at 0.5 is a candidate (1 - 1e-6) though far below
 # what anyone would call a near-duplicate.
-LOOSE = MinHashParams(bands=20, rows=1)
+LOOSE = MinHashParams(bands=20, rows=1, max_rounds=2)
 
 
 def test_jaccard_and_the_edge_rule():
@@ -44,8 +42,11 @@ def test_threshold_defaults_to_the_s_curve_and_is_checked():
     for bad in (0.0, -0.1, 1.5):
         with pytest.raises(ValueError, match="verify_threshold"):
             check_threshold(bad)
-    with pytest.raises(ValueError, match="verify_threshold"):
-        VerifiedMinHashDedup(LOOSE, verify_threshold=2.0)
+    from thresher.config import config_from_dict
+    from thresher.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="verify_threshold"):
+        config_from_dict({"dedup": {"minhash": {"verify": True, "verify_threshold": 2.0}}})
 
 
 def _corpus() -> list:
@@ -71,18 +72,19 @@ def _corpus() -> list:
     return docs
 
 
-def test_without_verification_a_false_candidate_is_merged(tmp_path):
-    kept, removed, counters = run_dedup(_corpus(), lambda: [MinHashDedup(LOOSE, max_rounds=2)], tmp_path)
-    assert {d.id: d.duplicate_of for d in removed} == {"low2": "low1", "high2": "high1"}
+@pytest.mark.parametrize("engine", ENGINES)
+def test_without_verification_a_false_candidate_is_merged(engine, tmp_path):
+    kept, removed, counters = run_dedup(engine, _corpus(), dedup_plan(LOOSE, minhash=True), tmp_path)
+    assert removed == {"low2": "low1", "high2": "high1"}
     assert_balanced(counters, "dedup_minhash", "near_duplicate", 8)
 
 
-def test_with_verification_a_pair_below_the_threshold_is_not_merged(tmp_path):
-    kept, removed, counters = run_dedup(
-        _corpus(), lambda: [VerifiedMinHashDedup(LOOSE, verify_threshold=0.8, max_rounds=2)], tmp_path
-    )
+@pytest.mark.parametrize("engine", ENGINES)
+def test_with_verification_a_pair_below_the_threshold_is_not_merged(engine, tmp_path):
+    plan = dedup_plan(LOOSE, minhash=True, verify_threshold=0.8)
+    kept, removed, counters = run_dedup(engine, _corpus(), plan, tmp_path)
     # The 0.5 pair survives whole; the 0.9 pair is still merged.
-    assert {d.id: d.duplicate_of for d in removed} == {"high2": "high1"}
+    assert removed == {"high2": "high1"}
     assert {"low1", "low2", "high1"} <= {d.id for d in kept}
     assert_balanced(counters, "dedup_minhash", "near_duplicate", 8)
     assert counters["dedup_minhash_verify/candidate_edges"] == 2  # one per pair, however many bands matched

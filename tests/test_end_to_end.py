@@ -14,7 +14,7 @@ import os
 import pyarrow.parquet as pq
 import pytest
 
-from thresher.config.load import bundled_sample_path
+from thresher.config import bundled_sample_path
 from thresher.sample.truth import EXACT_DUPLICATE, GOOD, LOW_QUALITY, NEAR_DUPLICATE, SPAM_URL, SampleTruth, truth_path_for
 from thresher.tokenize.encoder import DocumentTokenizer
 
@@ -175,7 +175,7 @@ def test_structured_run_log_has_a_line_per_stage(run):
 
 
 def test_errored_records_are_logged_with_provenance(shared_data, tmp_path):
-    from thresher.config.load import config_from_dict
+    from thresher.config import config_from_dict
     from thresher.run.driver import run_pipeline
 
     clipped = str(shared_data / "warc-resiliparse/clipped.warc.gz")

@@ -9,8 +9,9 @@ import time
 import pytest
 
 from thresher.io.inputs import iter_input
-from thresher.config.load import bundled_sample_path, config_from_dict
+from thresher.config import bundled_sample_path, config_from_dict
 from thresher.run.pages import PageProcessor
+from thresher.run.plan import page_plan
 from thresher.stats import DictStats, NullStats
 
 PAGES = 12
@@ -31,7 +32,7 @@ def _process_cpu_s(pid: int) -> float:
 
 def _run(timeout_s: float | None) -> tuple[DictStats, PageProcessor, float]:
     config = config_from_dict({"extract": {"params": {"timeout_s": timeout_s}}})
-    processor = PageProcessor(config)
+    processor = PageProcessor(page_plan(config))
     processor.setup()
     stats = DictStats()
     pages = _pages()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from thresher.config.load import config_from_dict
+from thresher.config import config_from_dict
 from thresher.run.driver import run_pipeline
 from thresher.sample.generator import write_sample_crawl
 

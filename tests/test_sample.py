@@ -10,7 +10,7 @@ import pytest
 from fastwarc.warc import ArchiveIterator
 
 from thresher.io.charset import decode_html
-from thresher.config.load import bundled_sample_path
+from thresher.config import bundled_sample_path
 from thresher.sample import SampleTruth, truth_path_for, write_sample_crawl
 from thresher.sample.shingles import text_similarity
 from thresher.sample.sites import BLOCKLISTED_DOMAINS

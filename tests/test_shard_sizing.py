@@ -1,18 +1,20 @@
-"""output.shard_target_bytes: the payload measure, the shard count, and WriteShards on Beam's DirectRunner."""
+"""output.shard_target_bytes: the payload measure, the shard count, and the shards job on every engine."""
 
 from __future__ import annotations
 
 import json
 import math
 
-import apache_beam as beam
 import pyarrow.parquet as pq
 import pytest
-from apache_beam.options.pipeline_options import PipelineOptions
 
+from flows import ENGINES, open_test_engine, write_documents
 from thresher.io.shards import pack_token_ids, row_payload_bytes, shard_count
-from thresher.engines.beam.shards import WriteShards
-from thresher.record import document_id
+from thresher.record import Document, document_id
+from thresher.run.plan import OutputPlan
+from thresher.run.shards import shards
+from thresher.tokenize.bpe_trainer import train_byte_level_bpe
+from thresher.tokenize.encoder import DocumentTokenizer
 
 
 def _row(i: int) -> dict:
@@ -41,33 +43,42 @@ def test_shard_count_takes_the_larger_of_the_two_targets():
     assert shard_count(0, 300, 0, 1_000) == 1
 
 
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("keep_text", [True, False])
-def test_write_shards_on_beam_sizes_by_bytes(tmp_path, keep_text):
-    rows = [_row(i) for i in range(80)]
-    payload = sum(row_payload_bytes(r, keep_text) for r in rows)
-    tokens = sum(r["token_count"] for r in rows)
+def test_shards_job_sizes_by_bytes(engine, keep_text, tmp_path):
+    docs = [Document(id=r["id"], url=r["url"], text=r["text"] or "x", source=r["source"], offset=r["offset"],
+                     language=r["language"], language_score=r["language_score"]) for r in map(_row, range(80))]
+    files = [write_documents(docs[i::3], tmp_path / "docs" / f"part-{i}.parquet") for i in range(3)]
+    tokenizer_path = tmp_path / "tokenizer.json"
+    train_byte_level_bpe([d.text for d in docs], vocab_size=300, special_tokens=("<|endoftext|>",)).save(
+        str(tokenizer_path))
+    tokenizer = DocumentTokenizer(str(tokenizer_path))
+    tokenizer.load()
+    expected_rows = []
+    for d, ids in zip(docs, tokenizer.encode_batch_packed([d.text for d in docs])):
+        expected_rows.append(dict(id=d.id, url=d.url, crawl_date="", source=d.source, language=d.language,
+                                  text=d.text, token_count=len(ids) // 4))
+    payload = sum(row_payload_bytes(r, keep_text) for r in expected_rows)
+    tokens = sum(r["token_count"] for r in expected_rows)
     target_bytes = payload // 5 + 1  # five shards by bytes; one by tokens
+    output = OutputPlan(keep_text=keep_text, shard_target_tokens=10 * tokens, shard_target_bytes=target_bytes,
+                        shuffle_seed=None, compression="zstd")
+    out = tmp_path / "out"
+    out.mkdir()
     config = {"output": {"shard_target_tokens": 10 * tokens, "shard_target_bytes": target_bytes}}
-    with beam.Pipeline(options=PipelineOptions(["--direct_num_workers=1"])) as pipeline:
-        _ = (
-            pipeline
-            | beam.Create(rows)
-            | WriteShards(str(tmp_path), str(tmp_path / "manifest.json"), target_tokens=10 * tokens,
-                          target_bytes=target_bytes, keep_text=keep_text, compression="zstd",
-                          tokenizer_info={"vocab_size": 32}, config=config)
-        )
-    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    open_test_engine(engine).run("shards", lambda flow: shards(
+        flow, files, tokenizer, {"vocab_size": 300}, output, str(out), str(out / "manifest.json"), config))
+    manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["totals"]["shards"] == math.ceil(payload / target_bytes) == 5
     assert manifest["sizing"] == {"target_tokens": 10 * tokens, "target_bytes": target_bytes, "payload_bytes": payload}
     assert sum(s["payload_bytes"] for s in manifest["shards"]) == payload
-    assert manifest["languages"] == {"de": {"documents": 60, "tokens": sum(r["token_count"] for r in rows[1::4])
-                                            + sum(r["token_count"] for r in rows[2::4])
-                                            + sum(r["token_count"] for r in rows[3::4])},
-                                     "unknown": {"documents": 20, "tokens": sum(r["token_count"] for r in rows[::4])}}
-    table = pq.read_table([tmp_path / s["name"] for s in manifest["shards"]])
+    by_language = {"de": {"documents": 0, "tokens": 0}, "unknown": {"documents": 0, "tokens": 0}}
+    for r in expected_rows:
+        entry = by_language[r["language"] or "unknown"]
+        entry["documents"] += 1
+        entry["tokens"] += r["token_count"]
+    assert manifest["languages"] == by_language
+    table = pq.read_table([out / s["name"] for s in manifest["shards"]])
     assert ("text" in table.schema.names) == keep_text
-    assert sorted(table.column("id").to_pylist()) == sorted(r["id"] for r in rows)
-    assert sorted(map(tuple, table.column("token_ids").to_pylist())) == sorted(
-        tuple(int.from_bytes(r["token_ids"][k : k + 4], "little") for k in range(0, len(r["token_ids"]), 4))
-        for r in rows
-    )
+    assert sorted(table.column("id").to_pylist()) == sorted(d.id for d in docs)
+    assert sum(table.column("token_count").to_pylist()) == tokens

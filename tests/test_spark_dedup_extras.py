@@ -1,4 +1,4 @@
-"""Verified MinHash and the cross-run dedup index on a real Spark standalone cluster, against Beam.
+"""Verified MinHash and the cross-run dedup index on a real Spark standalone cluster, against Beam's local runner.
 
 Run 1 (each engine): the bundled sample with ``dedup.minhash.verify`` at a
 threshold that rejects some of the sample's near-duplicate candidates, writing
@@ -20,16 +20,16 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
+from thresher.config import bundled_sample_path, config_from_dict
 from thresher.dedup.index import load_index, read_meta
+from thresher.engines import open_engine
 from thresher.errors import ThresherError
-from thresher.engines.beam import driver as beam_driver
-from thresher.config.load import bundled_sample_path, config_from_dict
-from thresher.run.layout import RunLayout
-from thresher.run.pages import minhash_params
+from thresher.run.driver import run_documents
+from thresher.run.layout import dataset_files
+from thresher.run.plan import build_plan, minhash_params
 from thresher.sample.generator import write_sample_crawl
 
 pytest.importorskip("pyspark", reason="the Spark engine needs the spark extra (pyspark)")
-from thresher.engines.spark import driver as spark_driver  # noqa: E402
 
 pytest_plugins = ["spark_cluster"]
 
@@ -52,10 +52,12 @@ def _run(out: Path, inputs: list[str], runner: dict, dedup: dict, phase_a_from: 
     """The documents phase of a run (phase A, then dedup); its counters. Shards are not compared here."""
     if phase_a_from is not None:
         shutil.copytree(phase_a_from / "_work" / "phase_a", out / "_work" / "phase_a", dirs_exist_ok=True)
-    config = config_from_dict(_config(out, inputs, runner, dedup))
-    layout = RunLayout.create(config.output.path, config.input_paths())
-    engine = spark_driver if runner["name"] == "spark" else beam_driver
-    return engine.run_documents_pipeline(config, layout)
+    plan = build_plan(config_from_dict(_config(out, inputs, runner, dedup)))
+    engine = open_engine(plan.runner)
+    try:
+        return run_documents(plan, engine, progress_dir=None)
+    finally:
+        engine.close()
 
 
 @pytest.fixture(scope="module")
@@ -95,17 +97,14 @@ def second_runs(first_runs, spark_runner, tmp_path_factory):
     return runs
 
 
-def _rows(out: Path, pattern: str, columns: list[str]) -> list[tuple]:
-    files = glob.glob(str(out / pattern))
-    assert files, f"no file matches {pattern} in {out}"
+def _rows(out: Path, dataset: str, columns: list[str]) -> list[tuple]:
+    files = dataset_files(str(out / "_work" / dataset))
+    assert files, f"no committed {dataset} dataset in {out}"
     return sorted(tuple(row[c] for c in columns) for row in pq.read_table(files, columns=columns).to_pylist())
 
 
 def _decisions(out: Path) -> tuple[list, list]:
-    return (
-        _rows(out, "_work/documents/*.parquet", ["id"]),
-        _rows(out, "_work/duplicates/*.parquet", ["id", "duplicate_of"]),
-    )
+    return _rows(out, "documents", ["id"]), _rows(out, "duplicates", ["id", "duplicate_of"])
 
 
 def _measured(counters: dict[str, int]) -> dict[str, int]:
@@ -164,7 +163,7 @@ def test_spark_writes_the_index_beam_writes(first_runs):
     assert not glob.glob(str(root / "spark-index" / ".*"))  # no temporary file left
     spark_index = load_index(str(root / "spark-index"), params)
     assert spark_index == load_index(str(root / "beam-index"), params)
-    kept = {doc_id for (doc_id,) in _rows(root / "spark", "_work/documents/*.parquet", ["id"])}
+    kept = {doc_id for (doc_id,) in _rows(root / "spark", "documents", ["id"])}
     assert set(spark_index.urls.values()) == kept  # the kept documents, and only those
 
 

@@ -19,7 +19,7 @@ import pytest
 from thresher.inspect import validate_run
 from thresher.io.inputs import iter_input
 from thresher.loader import open_run
-from thresher.config.load import bundled_sample_path, config_from_dict
+from thresher.config import bundled_sample_path, config_from_dict
 from thresher.run.driver import run_pipeline
 from thresher.sample.truth import SampleTruth, truth_path_for
 from thresher.stats import NullStats

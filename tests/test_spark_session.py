@@ -7,7 +7,7 @@ import pytest
 pytest.importorskip("pyspark", reason="the Spark engine needs the spark extra (pyspark)")
 
 from thresher.errors import ConfigError  # noqa: E402
-from thresher.config.load import config_from_dict  # noqa: E402
+from thresher.config import config_from_dict  # noqa: E402
 from thresher.engines.spark.session import parse_engine_args, spark_settings  # noqa: E402
 
 

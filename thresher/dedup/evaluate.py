@@ -33,7 +33,6 @@ Nothing here imports Beam: :func:`evaluate_corpus` takes texts, and
 
 from __future__ import annotations
 
-import glob
 import itertools
 import json
 import math
@@ -335,12 +334,15 @@ def read_run_config(run_dir: str) -> dict[str, Any]:
 
 
 def phase_a_files(run_dir: str) -> list[str]:
-    """The documents files of the run's finished phase-A results (every document that reached dedup)."""
+    """The documents files of the run's committed phase-A results (every document that reached dedup)."""
+    from thresher.run.layout import RunLayout
+    from thresher.run.results import read_result
+
     files = []
-    for result in sorted(glob.glob(os.path.join(run_dir, "_work", "phase_a", "*", "result.json"))):
-        directory = os.path.dirname(result)
-        if ".tmp-" not in os.path.basename(directory):
-            files.append(os.path.join(directory, "documents.parquet"))
+    for directory in RunLayout.of(run_dir).file_results():
+        result = read_result(directory)
+        if result is not None:
+            files.extend(result.files("documents"))
     if not files:
         raise ThresherError(
             f"{run_dir}: no phase-A results in _work/phase_a (dedup-eval needs the run's intermediate files)"

@@ -78,7 +78,7 @@ def check_threshold(threshold: float | None) -> None:
         raise ValueError(f"dedup.minhash.verify_threshold must be within (0, 1], got {threshold}")
 
 
-# -- the two joins on id an engine runs (Beam: thresher.engines.beam.dedup) ---------------
+# -- the two joins on id the dedup job runs (thresher.run.dedup) ---------------------------
 
 #: Counter stage of the edge counters: not a document stage (no ``/in``), so the funnel skips it.
 VERIFY_STAGE = "dedup_minhash_verify"

@@ -96,7 +96,8 @@ class SparkFlow:
         self._consumed.update(id(c) for c in colls)
 
     def create(self, name: str, items: Sequence[Any]) -> RDD:
-        return self.sc.parallelize(list(items), max(1, len(items)))
+        # Spread over the job's partitions: setup (models) runs once per partition, not per item.
+        return self.sc.parallelize(list(items), max(1, min(len(items), self.partitions)))
 
     def apply(self, name: str, coll: RDD, step: Step, sides: Mapping[str, Any] | None = None) -> Any:
         self._uses(coll)

@@ -5,7 +5,7 @@ that sink is a :class:`PartitionStats`, a plain Counter for one partition of
 one step. When the step has yielded the partition's last record, the Counter
 goes to the accumulator keyed by ``(step, partition index)``. (Phase A counts
 per input file instead, as data written with each file's result: see
-:mod:`thresher.engines.spark.phase_a`.)
+:mod:`thresher.run.phase_a`.)
 
 Why keyed, and not one summed Counter: Spark applies accumulator updates made
 in transformations once per *task run*, so a partition computed twice (an
@@ -86,7 +86,7 @@ class SparkStats:
         steps before and after it in one task, so timing it here would add
         their work to this step's (and to theirs again, where they are timed
         themselves). Stages time their own work inside ``body``
-        (:mod:`thresher.engines.spark.timing`, :func:`thresher.stats.stage_timer`)
+        (:func:`thresher.engines.base.step_outputs`, :func:`thresher.stats.stage_timer`)
         into the same sink, so time is counted once, under the stage's name.
         """
         if step in self._steps:

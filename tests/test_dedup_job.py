@@ -1,71 +1,27 @@
-"""Dedup transforms on Beam's real DirectRunner: outputs, components, determinism and counters."""
+"""The dedup job on every engine (Beam's local runner, Spark): decisions, components, determinism, counters."""
 
 from __future__ import annotations
 
-import glob
-import json
 import random
 
-import apache_beam as beam
 import pytest
-from apache_beam.metrics.metric import MetricsFilter
-from apache_beam.options.pipeline_options import PipelineOptions
-from apache_beam.testing.util import assert_that, equal_to
 
-from thresher.dedup.components import connected_components
+from flows import ENGINES, assert_balanced, dedup_plan, doc, run_and_collect, run_dedup
+from thresher.dedup.components import SINGLE_WORKER_EDGES, connected_components
 from thresher.dedup.keep import apply_keep_rule
 from thresher.dedup.lsh import batch_band_keys, star_edges
 from thresher.dedup.minhash import minhash_signatures
+from thresher.dedup.params import MinHashParams
 from thresher.dedup.shingles import word_shingles
 from thresher.dedup.synthetic import near_duplicate_pair
-from thresher.engines.beam.dedup import ConnectedComponents, ExactDedup, MinHashDedup, UrlDedup
-from thresher.engines.beam.metrics import NAMESPACE
 from thresher.record import Document
+from thresher.run.dedup.components import connected_components as components_job
 
-IN_MEMORY = ["--runner=DirectRunner", "--direct_running_mode=in_memory"]
-TWO_PROCESSES = ["--runner=DirectRunner", "--direct_num_workers=2", "--direct_running_mode=multi_processing"]
-
-
-def _counters(result) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for counter in result.metrics().query(MetricsFilter().with_namespace(NAMESPACE))["counters"]:
-        out[counter.key.metric.name] = out.get(counter.key.metric.name, 0) + int(counter.committed or 0)
-    return out
+PARAMS = MinHashParams(hash="sha1", max_rounds=4)
 
 
-def run_dedup(docs, make_transforms, tmp_path, args=IN_MEMORY):
-    """Apply the transforms in a chain; returns (kept, removed, counters), read back from files."""
-    pipeline = beam.Pipeline(options=PipelineOptions(args))
-    pcoll = pipeline | beam.Create(docs)
-    removed = []
-    for i, transform in enumerate(make_transforms()):
-        result = pcoll | f"Dedup{i}" >> transform
-        pcoll = result.kept
-        removed.append(result.removed)
-    for name, out in (("kept", pcoll), ("removed", removed | beam.Flatten())):
-        out | f"Json{name}" >> beam.Map(lambda d: json.dumps(d.to_dict())) | f"Write{name}" >> beam.io.WriteToText(
-            str(tmp_path / name)
-        )
-    result = pipeline.run()
-    result.wait_until_finish()
-
-    def read(name):
-        rows = [json.loads(line) for path in glob.glob(str(tmp_path / f"{name}*")) for line in open(path)]
-        return sorted((Document.from_dict(r) for r in rows), key=lambda d: d.id)
-
-    return read("kept"), read("removed"), _counters(result)
-
-
-def assert_balanced(counters: dict[str, int], stage: str, reason: str, n_in: int) -> None:
-    assert counters[f"{stage}/in"] == n_in
-    assert counters[f"{stage}/in"] == counters.get(f"{stage}/kept", 0) + counters.get(f"{stage}/dropped/{reason}", 0)
-
-
-def doc(doc_id, text="some text", url=None, date="2024-01-01"):
-    return Document(id=doc_id, url=url or f"https://example.com/{doc_id}", text=text, crawl_date=date)
-
-
-def test_url_then_exact_dedup(tmp_path):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_url_then_exact_dedup(engine, tmp_path):
     docs = [
         doc("u1", "page one, first crawl", url="https://Example.com/a/", date="2023-05-01"),
         doc("u2", "page one, second crawl", url="https://example.com/a?utm_source=feed", date="2024-02-01"),
@@ -76,19 +32,21 @@ def test_url_then_exact_dedup(tmp_path):
         doc("e3", "HELLO WORLD", date="2024-01-01"),
         doc("e4", "hello, world", date="2022-01-01"),  # punctuation differs: not a duplicate
     ]
-    kept, removed, counters = run_dedup(docs, lambda: [UrlDedup(), ExactDedup()], tmp_path)
+    plan = dedup_plan(url_keep="latest", exact_normalization="default")
+    kept, removed, counters = run_dedup(engine, docs, plan, tmp_path)
     assert [d.id for d in kept] == ["e2", "e4", "u2", "u3"]
-    assert {d.id: d.duplicate_of for d in removed} == {"u1": "u2", "u4": "u3", "e1": "e2", "e3": "e2"}
+    assert removed == {"u1": "u2", "u4": "u3", "e1": "e2", "e3": "e2"}
     assert_balanced(counters, "dedup_url", "duplicate_url", 8)
     assert counters["dedup_url/dropped/duplicate_url"] == 2
     assert_balanced(counters, "dedup_exact", "exact_duplicate", 6)
     assert counters["dedup_exact/dropped/exact_duplicate"] == 2
 
 
-def test_url_dedup_can_keep_the_earliest(tmp_path):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_url_dedup_can_keep_the_earliest(engine, tmp_path):
     docs = [doc("a", url="https://x.org/p", date="2024-01-01"), doc("b", url="https://x.org/p/", date="2020-01-01")]
-    kept, removed, _ = run_dedup(docs, lambda: [UrlDedup(keep="earliest")], tmp_path)
-    assert [d.id for d in kept] == ["b"] and removed[0].duplicate_of == "b"
+    kept, removed, _ = run_dedup(engine, docs, dedup_plan(url_keep="earliest"), tmp_path)
+    assert [d.id for d in kept] == ["b"] and removed == {"a": "b"}
 
 
 def near_duplicate_corpus(seed: int = 0) -> list[Document]:
@@ -137,11 +95,12 @@ def reference_dedup(docs: list[Document], bands: int = 14, rows: int = 8) -> dic
     return decision
 
 
-def test_minhash_dedup_removes_near_duplicates_keeping_the_earliest(tmp_path):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_minhash_dedup_removes_near_duplicates_keeping_the_earliest(engine, tmp_path):
     docs = near_duplicate_corpus()
-    kept, removed, counters = run_dedup(docs, lambda: [MinHashDedup(max_rounds=4)], tmp_path)
+    kept, removed, counters = run_dedup(engine, docs, dedup_plan(PARAMS, minhash=True), tmp_path)
     expected = reference_dedup(docs)
-    assert {d.id: None for d in kept} | {d.id: d.duplicate_of for d in removed} == expected
+    assert {d.id: None for d in kept} | removed == expected
     # Every group collapsed to its earliest member (ties: smallest id).
     by_group: dict = {}
     for d in docs:
@@ -160,21 +119,21 @@ def test_minhash_dedup_removes_near_duplicates_keeping_the_earliest(tmp_path):
     assert counters["dedup_minhash/dropped/near_duplicate"] == len(removed) > 20
 
 
-def test_results_do_not_depend_on_bundles_order_workers_or_hash_seed(tmp_path):
+def test_results_do_not_depend_on_engine_order_workers_or_hash_seed(tmp_path):
     docs = near_duplicate_corpus(seed=1)
     shuffled = list(docs)
     random.Random(4).shuffle(shuffled)
-    # One run clusters on one worker (a small graph), the other through the distributed rounds.
-    single_worker = MinHashDedup(max_rounds=4, batch_size=1000, max_documents=len(docs))
-    kept_a, removed_a, _ = run_dedup(docs, lambda: [single_worker], tmp_path / "a")
-    # Two worker processes (each with its own random hash seed), batches of 3,
-    # another input order.
-    kept_b, removed_b, counters = run_dedup(
-        shuffled, lambda: [MinHashDedup(max_rounds=4, batch_size=3)], tmp_path / "b", TWO_PROCESSES
-    )
-    assert [d.id for d in kept_a] == [d.id for d in kept_b]
-    assert [(d.id, d.duplicate_of) for d in removed_a] == [(d.id, d.duplicate_of) for d in removed_b]
-    assert_balanced(counters, "dedup_minhash", "near_duplicate", len(docs))
+    plan = dedup_plan(PARAMS, url_keep="latest", exact_normalization="default", minhash=True)
+    reference = run_dedup("beam", docs, plan, tmp_path, files=1)
+    # Two Beam worker processes (each with its own random hash seed), another input order and
+    # split; then Spark, whose components run as star-contraction rounds when the size is unknown.
+    for engine in ("beam2", "spark"):
+        kept, removed, counters = run_dedup(engine, shuffled, plan, tmp_path, files=3)
+        assert [d.id for d in kept] == [d.id for d in reference[0]]
+        assert removed == reference[1]
+        assert {k: v for k, v in counters.items() if not k.endswith(("time_us", "cpu_us"))} == {
+            k: v for k, v in reference[2].items() if not k.endswith(("time_us", "cpu_us"))}
+        assert_balanced(counters, "dedup_url", "duplicate_url", len(docs))
 
 
 def _graphs() -> list[tuple[str, str]]:
@@ -193,42 +152,42 @@ def _graphs() -> list[tuple[str, str]]:
     return edges
 
 
-def test_distributed_components_equal_union_find():
+def _components(engine: str, edges: list, tmp_path, max_rounds: int, edge_bound: int | None) -> list:
+    labels, _ = run_and_collect(
+        engine,
+        lambda flow: components_job(flow, flow.create("Edges", edges), max_rounds=max_rounds, edge_bound=edge_bound,
+                                    stage="dedup_minhash"),
+        tmp_path,
+    )
+    return sorted(labels)
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_distributed_components_equal_union_find(engine, tmp_path):
     edges = _graphs()
-    expected = sorted(connected_components(edges).items())
-    with beam.Pipeline(options=PipelineOptions(IN_MEMORY)) as pipeline:
-        labels = pipeline | beam.Create(edges) | ConnectedComponents(max_rounds=11)
-        assert_that(labels, equal_to(expected))
+    assert _components(engine, edges, tmp_path, max_rounds=11, edge_bound=None) == sorted(
+        connected_components(edges).items())
 
 
-def test_small_graphs_on_one_worker_equal_union_find():
+@pytest.mark.parametrize("engine", ENGINES)
+def test_small_graphs_on_one_worker_equal_union_find(engine, tmp_path):
     edges = _graphs() + [("self", "self")]  # a self-loop is no edge: no label, as with the rounds
     expected = sorted(connected_components(edges[:-1]).items())
-    bound = len(edges)
-    assert not ConnectedComponents(1, edge_bound=bound, single_worker_edges=bound - 1).single_worker
-    assert not ConnectedComponents(1).single_worker  # size unknown: the rounds
-    one_worker = ConnectedComponents(1, edge_bound=bound, single_worker_edges=bound)
-    assert one_worker.single_worker
-    with beam.Pipeline(options=PipelineOptions(IN_MEMORY)) as pipeline:
-        # One round would not converge on these chains: the labels prove the rounds were bypassed.
-        labels = pipeline | beam.Create(edges) | one_worker
-        assert_that(labels, equal_to(expected))
+    # One round would not converge on these chains: the labels prove the rounds were bypassed.
+    assert _components(engine, edges, tmp_path, max_rounds=1, edge_bound=SINGLE_WORKER_EDGES) == expected
 
 
-def test_too_few_rounds_fail_loudly():
+@pytest.mark.parametrize("engine", ENGINES)
+def test_too_few_rounds_fail_loudly(engine, tmp_path):
     line = [f"n{i:04d}" for i in range(1000)]
     with pytest.raises(Exception, match=r"max_rounds=3.*`max_rounds` in the `dedup\.minhash` config section"):
-        with beam.Pipeline(options=PipelineOptions(IN_MEMORY)) as pipeline:
-            pipeline | beam.Create(list(zip(line, line[1:]))) | ConnectedComponents(max_rounds=3)
+        _components(engine, list(zip(line, line[1:])), tmp_path, max_rounds=3, edge_bound=None)
 
 
-def test_transform_construction_checks_settings():
-    refinedweb = MinHashDedup.from_preset("refinedweb", keep="latest").params
-    assert (refinedweb.bands, refinedweb.rows, refinedweb.normalization) == (450, 20, "refinedweb")
-    assert MinHashDedup(bands=20, rows=5, max_rounds=7).params.permutations == 100
+def test_settings_are_checked():
     with pytest.raises(ValueError, match="keep rule"):
-        UrlDedup(keep="newest")
-    with pytest.raises(ValueError, match="normalization"):
-        ExactDedup(normalization="nfkc")
+        from thresher.dedup.keep import resolve_rule
+
+        resolve_rule("newest")
     with pytest.raises(ValueError, match="max_rounds"):
-        MinHashDedup(max_rounds=0)
+        MinHashParams(max_rounds=0)
