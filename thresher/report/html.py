@@ -18,7 +18,6 @@ import json
 import os
 import re
 import statistics
-from html import escape
 from typing import Any, Iterable, Mapping, Sequence
 
 from thresher.report.charts import (
@@ -29,6 +28,7 @@ from thresher.report.charts import (
     horizontal_bar_chart,
     vertical_bar_chart,
 )
+from thresher.report.markup import cell, data_attrs, e, note, section, table
 from thresher.report.measures import dropped_total, percent, token_funnel
 from thresher.report.run_files import RunFiles, read_run
 
@@ -88,36 +88,6 @@ SECTIONS = (
 )
 
 
-def e(value: Any) -> str:
-    """Escape any value for HTML text or a quoted attribute."""
-    return escape(str(value), quote=True)
-
-
-def _data(attrs: Mapping[str, Any]) -> str:
-    return "".join(f' data-{e(k)}="{e(v)}"' for k, v in attrs.items())
-
-
-def _cell(value: Any, numeric: bool = False, **data: Any) -> str:
-    text = format_number(value) if numeric and isinstance(value, (int, float)) else str(value)
-    cls = ' class="num"' if numeric else ""
-    return f"<td{cls}{_data(data)}>{e(text)}</td>"
-
-
-def _table(table_id: str, headers: Sequence[str], rows: Iterable[str], numeric_from: int = 1) -> str:
-    head = "".join(
-        ('<th class="num">' if i >= numeric_from else "<th>") + f"{e(h)}</th>" for i, h in enumerate(headers)
-    )
-    return f'<table id="{e(table_id)}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-
-
-def _section(section_id: str, title: str, body: str) -> str:
-    return f'<section id="{e(section_id)}"><h2>{e(title)}</h2>{body}</section>'
-
-
-def _note(text: str) -> str:
-    return f'<p class="note">{e(text)}</p>'
-
-
 def _summary(run: RunFiles) -> str:
     stats, manifest = run.stats, run.manifest
     ident = stats.get("identity", {})
@@ -146,20 +116,20 @@ def _summary(run: RunFiles) -> str:
 
 def _input_records(stats: Mapping[str, Any]) -> str:
     read = stats.get("read", {})
-    rows = [f'<tr><td>records read</td>{_cell(stats["records_read"], True, total="records_read")}</tr>']
+    rows = [f'<tr><td>records read</td>{cell(stats["records_read"], True, total="records_read")}</tr>']
     for kind in ("skipped", "errors"):
         for reason, n in read.get(kind, {}).items():
-            rows.append(f"<tr><td>{e(kind)}: {e(reason)}</td>{_cell(n, True, **{kind: reason})}</tr>")
-    forwarded = _cell(read.get("forwarded", 0), True, total="forwarded")
+            rows.append(f"<tr><td>{e(kind)}: {e(reason)}</td>{cell(n, True, **{kind: reason})}</tr>")
+    forwarded = cell(read.get("forwarded", 0), True, total="forwarded")
     rows.append(f"<tr><td>HTML pages forwarded to the stages</td>{forwarded}</tr>")
-    return _note("Records that never became a page (requests, metadata, redirects, non-HTML) are skipped "
-                 "before the first stage.") + _table("input-table", ["record", "count"], rows)
+    return note("Records that never became a page (requests, metadata, redirects, non-HTML) are skipped "
+                "before the first stage.") + table("input-table", ["record", "count"], rows)
 
 
 def _funnel_documents(stats: Mapping[str, Any]) -> str:
     stages = stats["stages"]
     if not stages:
-        return _note("stats.json lists no stages.")
+        return note("stats.json lists no stages.")
     start = stages[0]["in"]
     bars = [Bar(label="input (HTML pages)", value=start, caption=f"{format_number(start)} (100%)",
                 data={"stage": "input"})]
@@ -171,27 +141,27 @@ def _funnel_documents(stats: Mapping[str, Any]) -> str:
         dropped = dropped_total(stage)
         rows.append(
             f'<tr data-stage="{e(name)}"><td>{e(name)}</td>'
-            + _cell(stage["in"], True, stage=name, **{"in": stage["in"]})
-            + _cell(dropped, True, stage=name, dropped=dropped)
-            + _cell(percent(dropped, stage["in"]), True)
-            + _cell(kept, True, stage=name, kept=kept)
-            + _cell(percent(kept, start), True)
+            + cell(stage["in"], True, stage=name, **{"in": stage["in"]})
+            + cell(dropped, True, stage=name, dropped=dropped)
+            + cell(percent(dropped, stage["in"]), True)
+            + cell(kept, True, stage=name, kept=kept)
+            + cell(percent(kept, start), True)
             + "</tr>"
         )
     chart = horizontal_bar_chart(
         bars, chart_id="chart-funnel-documents", title="Documents remaining after each stage",
         value_label="documents remaining (percent of the HTML pages that entered the first stage)",
     )
-    table = _table("funnel-table", ["stage", "in", "dropped", "dropped % of in", "kept", "kept % of input"], rows)
-    return _note("Remaining documents after each stage, as in RefinedWeb's funnel figure; numbers are "
-                 "stats.json's stage counts.") + chart + table
+    funnel = table("funnel-table", ["stage", "in", "dropped", "dropped % of in", "kept", "kept % of input"], rows)
+    return note("Remaining documents after each stage, as in RefinedWeb's funnel figure; numbers are "
+                "stats.json's stage counts.") + chart + funnel
 
 
 def _funnel_tokens(run: RunFiles) -> str:
     funnel = token_funnel(run.stats, run.shards.total_chars)
     if funnel.tokens_per_char is None:
-        return _note("Neither the shards (output.keep_text: false) nor _work/documents hold text, so there is "
-                     "no tokens-per-character ratio to estimate stage tokens from. Final tokens: "
+        return note("Neither the shards (output.keep_text: false) nor _work/documents hold text, so there is "
+                    "no tokens-per-character ratio to estimate stage tokens from. Final tokens: "
                      f"{format_number(funnel.final_tokens)}.")
     bars, rows = [], []
     for row in funnel.stages:
@@ -200,19 +170,19 @@ def _funnel_tokens(run: RunFiles) -> str:
         bars.append(Bar(label=row.stage, value=est, caption=caption, estimate=True, data={"stage": row.stage}))
         rows.append(
             f'<tr data-stage="{e(row.stage)}"><td>{e(row.stage)}</td>'
-            + (_cell(row.chars_kept, True, stage=row.stage, chars=row.chars_kept) if row.chars_kept is not None
-               else _cell("not measured"))
-            + (_cell(f"≈{format_number(round(est))}", True, stage=row.stage, **{"estimated-tokens": round(est)})
-               if est is not None else _cell("–"))
+            + (cell(row.chars_kept, True, stage=row.stage, chars=row.chars_kept) if row.chars_kept is not None
+               else cell("not measured"))
+            + (cell(f"≈{format_number(round(est))}", True, stage=row.stage, **{"estimated-tokens": round(est)})
+               if est is not None else cell("–"))
             + "</tr>"
         )
     bars.append(Bar(label="shards (counted)", value=funnel.final_tokens,
                     caption=f"{format_number(funnel.final_tokens)} (counted)", data={"stage": "shards"}))
     rows.append(
         "<tr data-stage=\"shards\"><td>shards (counted)</td>"
-        + (_cell(funnel.final_chars, True, stage="shards", chars=funnel.final_chars)
-           if funnel.final_chars is not None else _cell("not measured"))
-        + _cell(funnel.final_tokens, True, stage="shards", tokens=funnel.final_tokens)
+        + (cell(funnel.final_chars, True, stage="shards", chars=funnel.final_chars)
+           if funnel.final_chars is not None else cell("not measured"))
+        + cell(funnel.final_tokens, True, stage="shards", tokens=funnel.final_tokens)
         + "</tr>"
     )
     explanation = (
@@ -228,8 +198,8 @@ def _funnel_tokens(run: RunFiles) -> str:
         bars, chart_id="chart-funnel-tokens", title="Tokens remaining after each stage (estimated)",
         value_label="tokens (estimated from characters, except the counted shards)",
     )
-    table = _table("tokens-table", ["stage", "characters kept", "tokens (estimate)"], rows)
-    return f'<p class="note estimate-label" id="tokens-estimate-note">{e(explanation)}</p>{chart}{table}'
+    tokens = table("tokens-table", ["stage", "characters kept", "tokens (estimate)"], rows)
+    return f'<p class="note estimate-label" id="tokens-estimate-note">{e(explanation)}</p>{chart}{tokens}'
 
 
 def _drops(stats: Mapping[str, Any]) -> str:
@@ -242,21 +212,21 @@ def _drops(stats: Mapping[str, Any]) -> str:
                             data={"stage": name, "reason": reason}))
             rows.append(
                 f"<tr><td>{e(name)}</td><td>{e(reason)}</td>"
-                + _cell(n, True, stage=name, reason=reason, dropped=n)
-                + _cell(percent(n, stage["in"]), True)
+                + cell(n, True, stage=name, reason=reason, dropped=n)
+                + cell(percent(n, stage["in"]), True)
                 + "</tr>"
             )
     if not rows:
-        return _note("No stage dropped any document.")
+        return note("No stage dropped any document.")
     chart = horizontal_bar_chart(bars, chart_id="chart-drops", title="Documents dropped, by stage and reason",
                                  value_label="documents dropped")
-    return chart + _table("drops-table", ["stage", "reason", "dropped", "% of stage input"], rows, numeric_from=2)
+    return chart + table("drops-table", ["stage", "reason", "dropped", "% of stage input"], rows, numeric_from=2)
 
 
 def _languages(manifest: Mapping[str, Any]) -> str:
     languages = manifest.get("languages") or {}
     if not languages:
-        return _note("manifest.json lists no languages.")
+        return note("manifest.json lists no languages.")
     ordered = sorted(languages.items(), key=lambda kv: (-kv[1].get("documents", 0), str(kv[0])))
     total_docs = sum(v.get("documents", 0) for _, v in ordered)
     total_tokens = sum(v.get("tokens", 0) for _, v in ordered)
@@ -264,10 +234,10 @@ def _languages(manifest: Mapping[str, Any]) -> str:
     token_bars = [Bar(label=str(lang), value=v.get("tokens", 0), data={"language": lang}) for lang, v in ordered]
     rows = [
         f"<tr><td>{e(lang)}</td>"
-        + _cell(v.get("documents", 0), True, language=lang, documents=v.get("documents", 0))
-        + _cell(percent(v.get("documents", 0), total_docs), True)
-        + _cell(v.get("tokens", 0), True, language=lang, tokens=v.get("tokens", 0))
-        + _cell(percent(v.get("tokens", 0), total_tokens), True)
+        + cell(v.get("documents", 0), True, language=lang, documents=v.get("documents", 0))
+        + cell(percent(v.get("documents", 0), total_docs), True)
+        + cell(v.get("tokens", 0), True, language=lang, tokens=v.get("tokens", 0))
+        + cell(percent(v.get("tokens", 0), total_tokens), True)
         + "</tr>"
         for lang, v in ordered
     ]
@@ -279,11 +249,11 @@ def _languages(manifest: Mapping[str, Any]) -> str:
                              x_label="language", y_label="tokens")
         + "</div>"
     )
-    return charts + _table("languages-table", ["language", "documents", "% documents", "tokens", "% tokens"], rows)
+    return charts + table("languages-table", ["language", "documents", "% documents", "tokens", "% tokens"], rows)
 
 
 def _distribution_note(values: Sequence[int], unit: str) -> str:
-    return _note(
+    return note(
         f"{format_number(len(values))} documents; {unit} per document: min {format_number(min(values))}, "
         f"median {format_number(statistics.median(values))}, mean {format_number(round(statistics.fmean(values), 1))}, "
         f"max {format_number(max(values))}."
@@ -297,14 +267,14 @@ def _lengths(run: RunFiles) -> str:
         bins, log_scale = histogram_bins(chars)
         parts.append(_distribution_note(chars, "characters"))
         if run.shards.chars_source != "shards":
-            parts.append(_note(f"The shards hold no text: characters counted in {run.shards.chars_source}."))
+            parts.append(note(f"The shards hold no text: characters counted in {run.shards.chars_source}."))
         parts.append(histogram_chart(
             bins, chart_id="chart-length-characters", title="Characters per kept document",
             x_label="characters per document" + (" (log-spaced bins)" if log_scale else ""),
             y_label="documents"))
     else:
-        parts.append(_note("Neither the shards (output.keep_text: false) nor _work/documents hold text: "
-                           "no character lengths."))
+        parts.append(note("Neither the shards (output.keep_text: false) nor _work/documents hold text: "
+                          "no character lengths."))
     parts.append("<h3>Tokens per document</h3>")
     tokens = run.shards.token_counts
     if tokens:
@@ -315,7 +285,7 @@ def _lengths(run: RunFiles) -> str:
             x_label="tokens per document" + (" (log-spaced bins)" if log_scale else ""),
             y_label="documents"))
     else:
-        parts.append(_note("The shards hold no documents."))
+        parts.append(note("The shards hold no documents."))
     parts.append(_stage_lengths(run.stats))
     return "".join(parts)
 
@@ -324,42 +294,42 @@ def _stage_lengths(stats: Mapping[str, Any]) -> str:
     """Kept documents' characters after each stage, from the engines' distribution metrics."""
     stages = [s for s in stats.get("stages", []) if s.get("kept_text_chars")]
     if not stages:
-        return _note("stats.json records no per-stage length distributions.")
+        return note("stats.json records no per-stage length distributions.")
     rows = []
     for stage in stages:
         d = stage["kept_text_chars"]
         rows.append(
             f'<tr data-stage="{e(stage["stage"])}"><td>{e(stage["stage"])}</td>'
-            + "".join(_cell(d.get(k), True, **{k: d.get(k)}) for k in ("count", "min", "mean", "max"))
+            + "".join(cell(d.get(k), True, **{k: d.get(k)}) for k in ("count", "min", "mean", "max"))
             + "</tr>"
         )
     return (
         "<h3>Characters per kept document after each stage</h3>"
-        + _note("From the engines' distribution metrics (Beam Metrics.distribution; the same count, sum, min and "
-                "max on Spark), over every document the stage kept.")
-        + _table("stage-lengths-table", ["stage", "documents", "min", "mean", "max"], rows)
+        + note("From the engines' distribution metrics (Beam Metrics.distribution; the same count, sum, min and "
+               "max on Spark), over every document the stage kept.")
+        + table("stage-lengths-table", ["stage", "documents", "min", "mean", "max"], rows)
     )
 
 
 def _dedup(run: RunFiles) -> str:
     clusters = run.duplicates
     if clusters is None:
-        return _note("No _work/duplicates table in this run (dedup off, or the work directory was removed).")
+        return note("No _work/duplicates table in this run (dedup off, or the work directory was removed).")
     if not clusters.size_counts:
         removed = format_number(clusters.removed_documents)
-        return _note(f"No duplicate clusters: {removed} documents were removed as duplicates.")
+        return note(f"No duplicate clusters: {removed} documents were removed as duplicates.")
     bars = [Bar(label=str(size), value=n, data={"size": size}) for size, n in clusters.size_counts.items()]
     rows = [
-        f"<tr>{_cell(size, True)}{_cell(n, True, size=size, clusters=n)}{_cell(n * (size - 1), True)}</tr>"
+        f"<tr>{cell(size, True)}{cell(n, True, size=size, clusters=n)}{cell(n * (size - 1), True)}</tr>"
         for size, n in clusters.size_counts.items()
     ]
-    note = (f"{format_number(clusters.removed_documents)} documents were removed as duplicates; a cluster is a kept "
-            "document plus the removed documents that duplicate it (chains followed to the kept one).")
+    about = (f"{format_number(clusters.removed_documents)} documents were removed as duplicates; a cluster is a kept "
+             "document plus the removed documents that duplicate it (chains followed to the kept one).")
     if clusters.without_target:
-        note += f" {format_number(clusters.without_target)} removed rows name no original and are not clustered."
+        about += f" {format_number(clusters.without_target)} removed rows name no original and are not clustered."
     chart = vertical_bar_chart(bars, chart_id="chart-dedup-clusters", title="Duplicate cluster sizes",
                                x_label="cluster size (documents)", y_label="clusters")
-    return _note(note) + chart + _table("dedup-clusters-table", ["cluster size", "clusters", "documents removed"],
+    return note(about) + chart + table("dedup-clusters-table", ["cluster size", "clusters", "documents removed"],
                                         rows, numeric_from=0)
 
 
@@ -400,15 +370,15 @@ def _audit_row(sample: Mapping[str, Any], reason_name: str) -> str:
 
 def _audit(run: RunFiles) -> str:
     if run.audit is None:
-        return _note("No audit.json in this run (output.audit_samples_per_reason: 0).")
+        return note("No audit.json in this run (output.audit_samples_per_reason: 0).")
     # Funnel order first, then any reason the funnel does not list.
     order = [f"{s['stage']}/{r}" for s in run.stats["stages"] for r in s.get("dropped", {})]
     reasons = [r for r in order if r in run.audit] + sorted(r for r in run.audit if r not in order)
     if not reasons:
-        return _note("audit.json holds no samples.")
-    parts = [_note("Up to output.audit_samples_per_reason dropped documents per reason: where each came from, "
-                   "the signal its reason is named after (open it for every measured signal) and the start of "
-                   "its text. Pages dropped before extraction have no text.")]
+        return note("audit.json holds no samples.")
+    parts = [note("Up to output.audit_samples_per_reason dropped documents per reason: where each came from, "
+                  "the signal its reason is named after (open it for every measured signal) and the start of "
+                  "its text. Pages dropped before extraction have no text.")]
     for reason in reasons:
         samples = run.audit[reason] or []
         rows = "".join(_audit_row(s, reason.rsplit("/", 1)[-1]) for s in samples)
@@ -433,32 +403,32 @@ def timed_stages(stats: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def _seconds_cell(stage: str, value: float | None, key: str) -> str:
-    return _cell(value, True, stage=stage, **{key: value}) if value is not None else _cell("–")
+    return cell(value, True, stage=stage, **{key: value}) if value is not None else cell("–")
 
 
 def _timing_row(row: Mapping[str, Any]) -> str:
     name, busy, cpu = row["stage"], row.get("busy_seconds"), row.get("cpu_seconds")
     share = percent(cpu, busy) if busy and cpu is not None else "–"
     return (f'<tr data-stage="{e(name)}"><td>{e(name)}</td>' + _seconds_cell(name, busy, "busy-seconds")
-            + _seconds_cell(name, cpu, "cpu-seconds") + _cell(share, True) + "</tr>")
+            + _seconds_cell(name, cpu, "cpu-seconds") + cell(share, True) + "</tr>")
 
 
 def _phases(stats: Mapping[str, Any]) -> str:
     phases = (stats.get("timings") or {}).get("phases") or {}
     if not phases:
-        return _note("stats.json records no wall time per phase.")
+        return note("stats.json records no wall time per phase.")
     bars = [Bar(label=name, value=seconds, caption=f"{format_number(seconds)} s", data={"phase": name})
             for name, seconds in phases.items()]
     rows = [f'<tr data-phase="{e(name)}"><td>{e(name)}</td>'
-            + _cell(seconds, True, phase=name, **{"wall-seconds": seconds}) + "</tr>"
+            + cell(seconds, True, phase=name, **{"wall-seconds": seconds}) + "</tr>"
             for name, seconds in phases.items()]
     return (
         "<h3>Wall time per phase</h3>"
-        + _note("The run's steps one after the other, timed by the driver's clock: documents (phase A and "
-                "dedup), tokenizer (copied or trained), shards (tokenize, write shards and manifest).")
+        + note("The run's steps one after the other, timed by the driver's clock: documents (phase A and "
+               "dedup), tokenizer (copied or trained), shards (tokenize, write shards and manifest).")
         + horizontal_bar_chart(bars, chart_id="chart-timings-phases", title="Wall seconds per phase",
                                value_label="wall seconds")
-        + _table("phases-table", ["phase", "wall s"], rows)
+        + table("phases-table", ["phase", "wall s"], rows)
     )
 
 
@@ -468,15 +438,15 @@ def _timings(stats: Mapping[str, Any]) -> str:
         parts.append(f'<p id="wall-time" data-wall-seconds="{e(stats["wall_seconds"])}">Wall time of the run: '
                      f"{e(format_number(stats['wall_seconds']))} s.</p>")
     else:
-        parts.append(_note("stats.json records no wall time for the run."))
+        parts.append(note("stats.json records no wall time for the run."))
     parts.append(_phases(stats))
     timed = timed_stages(stats)
     parts.append("<h3>Time per stage</h3>")
     if not timed:
-        return "".join(parts) + _note("stats.json records no per-stage time.")
+        return "".join(parts) + note("stats.json records no per-stage time.")
     funnel = [s["stage"] for s in stats["stages"]]
     untimed = [name for name in funnel if name not in {row["stage"] for row in timed}]
-    parts.append(_note(
+    parts.append(note(
         "Both summed over all workers, so with several workers they can exceed the wall time. Busy: wall-clock "
         "seconds the stage's code ran, waits included (extraction waits for its worker process). CPU: the CPU "
         "seconds of that work, extraction's worker processes included; CPU well under busy means waiting."
@@ -489,7 +459,7 @@ def _timings(stats: Mapping[str, Any]) -> str:
                 for row in timed]
         parts.append(horizontal_bar_chart(bars, chart_id=chart_id, title=title,
                                           value_label=title.split(" per ")[0] + " (all workers)"))
-    parts.append(_table("timings-table", ["stage", "busy s", "CPU s", "CPU % of busy"],
+    parts.append(table("timings-table", ["stage", "busy s", "CPU s", "CPU % of busy"],
                         [_timing_row(row) for row in timed]))
     return "".join(parts)
 
@@ -511,13 +481,13 @@ def _config_value(value: Any) -> str:
 
 def _key_value_table(table_id: str, mapping: Any) -> str:
     rows = [f"<tr><td><code>{e(k)}</code></td><td>{e(_config_value(v))}</td></tr>" for k, v in _flatten(mapping)]
-    return _table(table_id, ["key", "value"], rows, numeric_from=2)
+    return table(table_id, ["key", "value"], rows, numeric_from=2)
 
 
 def _config(manifest: Mapping[str, Any]) -> str:
     shard_rows = [
-        f"<tr><td><code>{e(s.get('name', ''))}</code></td>{_cell(s.get('rows', 0), True)}"
-        f"{_cell(s.get('tokens', 0), True)}{_cell(s.get('bytes', 0), True)}"
+        f"<tr><td><code>{e(s.get('name', ''))}</code></td>{cell(s.get('rows', 0), True)}"
+        f"{cell(s.get('tokens', 0), True)}{cell(s.get('bytes', 0), True)}"
         f"<td><code>{e(str(s.get('sha256', ''))[:16])}…</code></td></tr>"
         for s in manifest["shards"]
     ]
@@ -527,7 +497,7 @@ def _config(manifest: Mapping[str, Any]) -> str:
         "<h3>Pipeline config (manifest.json)</h3>" + _key_value_table("config-table", manifest.get("config", {}))
         + "<h3>Tokenizer</h3>" + _key_value_table("tokenizer-table", manifest.get("tokenizer", {}))
         + "<h3>Shards</h3>"
-        + _table("shards-table", ["shard", "rows", "tokens", "bytes", "sha256"], shard_rows)
+        + table("shards-table", ["shard", "rows", "tokens", "bytes", "sha256"], shard_rows)
     )
 
 
@@ -548,7 +518,7 @@ def render_report(run: RunFiles) -> str:
         "config": _config(manifest),
     }
     nav = "".join(f'<a href="#{e(sid)}">{e(title)}</a>' for sid, title in SECTIONS)
-    sections = "".join(_section(sid, title, bodies[sid]) for sid, title in SECTIONS)
+    sections = "".join(section(sid, title, bodies[sid]) for sid, title in SECTIONS)
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
