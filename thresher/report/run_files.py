@@ -1,22 +1,62 @@
 """Read what a finished run left on disk, for the HTML report.
 
+This module is the one place the report knows where a run keeps its files (:data:`PATHS`).
+
 Required: ``stats.json`` and ``manifest.json`` (a run writes them last, so their presence
-means the run finished) and the shards the manifest names. Optional: ``audit.json`` (off
-when ``audit_samples_per_reason`` is 0), ``_work/duplicates`` (absent when dedup is off or
-the work directory was cleaned) and ``_work/documents`` (read only for text lengths when the
-shards hold no text). Missing optional inputs leave ``None``; the page says so.
+means the run finished) and the shards the manifest names. Optional, each missing one leaving
+``None`` and a sentence on the page: ``audit.json`` (off when ``audit_samples_per_reason`` is
+0); ``_work/duplicates`` (absent when dedup is off or the work directory was cleaned);
+``_work/documents`` (text for lengths and examples when the shards hold none); the phase-A
+results under ``_work/phase_a`` (every document before dedup, with its text: duplicate pairs),
+their ``dropped.parquet`` (every dropped document: dropped domains, language-ID scores) and
+``rejects.parquet`` (records skipped or failed before the stages).
 """
 
 from __future__ import annotations
 
+import bisect
 import glob
 import json
 import os
-from collections import Counter
-from dataclasses import dataclass
-from typing import Any
+import re
+from dataclasses import dataclass, field
+from functools import partial
+from typing import Any, Callable, Iterable
 
 from thresher.errors import ThresherError
+from thresher.report.domains import DomainCounts
+from thresher.report.pairs import DuplicatePairs, drop_reason, duplicate_pairs
+
+#: Where a run keeps each file the report reads, relative to the run directory (globs for sets).
+PATHS = {
+    "stats": "stats.json",
+    "manifest": "manifest.json",
+    "audit": "audit.json",
+    "documents": "_work/documents/*.parquet",
+    "duplicates": "_work/duplicates/*.parquet",
+    "phase_a_results": "_work/phase_a/*/result.json",
+    "phase_a_documents": "documents.parquet",  # beside each result.json
+    "phase_a_dropped": "dropped.parquet",
+    "phase_a_rejects": "rejects.parquet",
+}
+#: Spark names removed-duplicate files after the stage that removed them: ``part-dedup_url-00000.parquet``.
+_STAGE_IN_FILE_NAME = re.compile(r"-(dedup_[a-z]+)-\d+\.parquet$")
+
+#: The reason removed duplicates count under when the run did not record their stage (Beam).
+DEDUP_STAGE_UNKNOWN = "dedup"
+
+#: Kept documents shown per language, and the characters of each one's text kept for the page.
+EXAMPLES_PER_LANGUAGE = 3
+EXAMPLE_CHARS = 1200
+_BATCH = 8192
+
+
+def run_path(root: str, name: str) -> str:
+    return os.path.join(root, *PATHS[name].split("/"))
+
+
+def run_glob(root: str, name: str) -> list[str]:
+    return sorted(glob.glob(run_path(root, name)))
 
 
 @dataclass
@@ -34,6 +74,28 @@ class ShardMeasures:
         return None if self.char_lengths is None else sum(self.char_lengths)
 
 
+@dataclass(frozen=True)
+class KeptExample:
+    id: str
+    url: str
+    language: str
+    token_count: int | None
+    #: The first :data:`EXAMPLE_CHARS` characters; ``None`` when no text is left anywhere.
+    text: str | None
+    chars: int | None
+
+
+@dataclass
+class KeptDocuments:
+    """What the shards hold besides lengths: example documents per language and the domains kept."""
+
+    #: language → the documents with the smallest ids (a deterministic, hash-random sample).
+    examples: dict[str, list[KeptExample]] = field(default_factory=dict)
+    domains: DomainCounts = field(default_factory=DomainCounts)
+    #: Where the examples' text came from: "shards", "_work/documents" or None (nowhere).
+    text_source: str | None = None
+
+
 @dataclass
 class DuplicateClusters:
     """Clusters of duplicates: one kept document plus the removed ones that point to it."""
@@ -45,6 +107,31 @@ class DuplicateClusters:
     without_target: int
 
 
+@dataclass(frozen=True)
+class RemovedDuplicate:
+    id: str
+    url: str
+    duplicate_of: str | None
+    #: The dedup stage that removed it, when the run recorded it (Spark's file names); else None.
+    stage: str | None
+
+
+@dataclass
+class DropSources:
+    """Where the page's dropped documents came from, and what language ID said about its drops."""
+
+    #: "dropped.parquet" (every phase-A drop) or "audit.json" (its samples only, when a result lacks one).
+    stage_source: str
+    #: Phase-A drops read (all of them, or the audit samples).
+    stage_drops: int
+    #: Removed duplicates read from ``_work/duplicates`` (every one); None without it.
+    duplicates: int | None
+    #: Records skipped or failed before the stages, from ``rejects.parquet``; None without any.
+    rejects: int | None
+    #: ``(reason, language, score)`` of every language-ID drop read (from the same source).
+    langid: list[tuple[str, str | None, float | None]] = field(default_factory=list)
+
+
 @dataclass
 class RunFiles:
     root: str
@@ -53,6 +140,28 @@ class RunFiles:
     audit: dict[str, list[dict[str, Any]]] | None
     shards: ShardMeasures
     duplicates: DuplicateClusters | None
+    kept: KeptDocuments = field(default_factory=KeptDocuments)
+    removed: list[RemovedDuplicate] | None = None
+    drops: DropSources | None = None
+    pairs: DuplicatePairs | None = None
+
+    @property
+    def domains(self) -> DomainCounts:
+        return self.kept.domains
+
+    @property
+    def config(self) -> dict[str, Any]:
+        config = self.manifest.get("config")
+        return config if isinstance(config, dict) else {}
+
+    def config_value(self, dotted: str, default: Any = None) -> Any:
+        """A value of the run's config (manifest.json), e.g. ``"output.keep_text"``; ``default`` when absent."""
+        value: Any = self.config
+        for key in dotted.split("."):
+            if not isinstance(value, dict) or key not in value:
+                return default
+            value = value[key]
+        return value
 
 
 def _read_json(path: str, required: bool) -> Any:
@@ -76,63 +185,169 @@ def _check_shape(stats: Any, manifest: Any, root: str) -> None:
         raise ThresherError(f"{root}/manifest.json is not a thresher shard manifest (no shard list)")
 
 
-def read_shard_measures(root: str, manifest: dict[str, Any]) -> ShardMeasures:
-    """Text lengths and token counts, read column by column (token ids are never loaded)."""
+# --- kept documents: the shards ------------------------------------------------------------------
+
+
+class _ExamplePicker:
+    """The ``count`` smallest ids per language, streamed: a short sorted list per language."""
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self._picked: dict[str, list[tuple[str, dict[str, Any]]]] = {}
+
+    def wants(self, language: str, doc_id: str) -> bool:
+        picked = self._picked.get(language)
+        return picked is None or len(picked) < self.count or doc_id < picked[-1][0]
+
+    def add(self, language: str, doc_id: str, row: dict[str, Any]) -> None:
+        picked = self._picked.setdefault(language, [])
+        bisect.insort(picked, (doc_id, row), key=lambda item: item[0])
+        del picked[self.count:]
+
+    def picked(self) -> dict[str, list[dict[str, Any]]]:
+        return {lang: [row for _, row in picked] for lang, picked in self._picked.items()}
+
+
+def read_kept_documents(root: str, manifest: dict[str, Any]) -> tuple[ShardMeasures, KeptDocuments]:
+    """One pass over the shards: lengths, token counts, domains kept and example documents.
+
+    Columns are read batch by batch (token ids are never loaded); text is read only when the
+    shards keep it, otherwise lengths and example texts come from ``_work/documents``.
+    """
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
     char_lengths: list[int] | None = []
     token_counts: list[int] = []
+    kept = KeptDocuments()
+    picker = _ExamplePicker(EXAMPLES_PER_LANGUAGE)
     for shard in manifest["shards"]:
         path = os.path.join(root, str(shard.get("name", "")))
         if not os.path.isfile(path):
             raise ThresherError(f"shard {path} named in manifest.json is missing")
         parquet = pq.ParquetFile(path)
-        columns = parquet.schema_arrow.names
-        wanted = ["token_count"] + (["text"] if "text" in columns and char_lengths is not None else [])
-        if "text" not in columns:
+        present = set(parquet.schema_arrow.names)
+        if "text" not in present:
             char_lengths = None  # keep_text: false, lengths are unknowable from the shards
-        for batch in parquet.iter_batches(columns=wanted, batch_size=8192):
-            token_counts.extend(batch.column("token_count").to_pylist())
-            if char_lengths is not None:
-                char_lengths.extend(pc.utf8_length(batch.column("text")).to_pylist())
+        wanted = [c for c in ("id", "url", "language", "token_count", "text") if c in present]
+        if "text" in wanted and char_lengths is None:
+            wanted.remove("text")
+        for batch in parquet.iter_batches(columns=wanted, batch_size=_BATCH):
+            columns = dict(zip(batch.schema.names, batch.columns))
+            tokens = columns["token_count"].to_pylist()
+            token_counts.extend(tokens)
+            lengths = pc.utf8_length(columns["text"]).to_pylist() if "text" in columns else None
+            if char_lengths is not None and lengths is not None:
+                char_lengths.extend(lengths)
+            urls = columns["url"].to_pylist() if "url" in columns else [""] * len(tokens)
+            kept.domains.add_kept(urls, tokens)
+            if "id" in columns:
+                _pick_examples(picker, columns, tokens, lengths, urls)
+    kept.examples = _examples(picker.picked())
     if char_lengths is not None:
-        return ShardMeasures(char_lengths=char_lengths, token_counts=token_counts, chars_source="shards")
+        kept.text_source = "shards" if kept.examples else None
+        return ShardMeasures(char_lengths=char_lengths, token_counts=token_counts, chars_source="shards"), kept
     # keep_text: false. The shards phase tokenized exactly the documents table, so its text
-    # gives the same lengths, as long as the work directory is still there.
-    char_lengths = _document_table_lengths(root)
+    # gives the same lengths and texts, as long as the work directory is still there.
+    wanted_ids = {ex.id for examples in kept.examples.values() for ex in examples}
+    char_lengths, texts = _document_table_text(root, wanted_ids)
+    if texts:
+        kept.examples = {
+            lang: [_with_text(ex, texts.get(ex.id)) for ex in examples] for lang, examples in kept.examples.items()
+        }
+        kept.text_source = "_work/documents"
     source = "_work/documents" if char_lengths is not None else None
-    return ShardMeasures(char_lengths=char_lengths, token_counts=token_counts, chars_source=source)
+    return ShardMeasures(char_lengths=char_lengths, token_counts=token_counts, chars_source=source), kept
 
 
-def _document_table_lengths(root: str) -> list[int] | None:
+def _pick_examples(picker: _ExamplePicker, columns: dict, tokens: list, lengths: list | None, urls: list) -> None:
+    ids = columns["id"].to_pylist()
+    languages = columns["language"].to_pylist() if "language" in columns else [None] * len(ids)
+    text = columns.get("text")
+    for i, (doc_id, language) in enumerate(zip(ids, languages)):
+        lang = language or "unknown"  # the manifest's name for documents without a language
+        if picker.wants(lang, doc_id):
+            picker.add(lang, doc_id, {
+                "id": doc_id, "url": urls[i] or "", "language": lang, "token_count": tokens[i],
+                "text": text[i].as_py()[:EXAMPLE_CHARS] if text is not None else None,
+                "chars": lengths[i] if lengths is not None else None,
+            })
+
+
+def _examples(picked: dict[str, list[dict[str, Any]]]) -> dict[str, list[KeptExample]]:
+    return {lang: [KeptExample(**row) for row in rows] for lang, rows in picked.items()}
+
+
+def _with_text(example: KeptExample, text: str | None) -> KeptExample:
+    if text is None:
+        return example
+    return KeptExample(example.id, example.url, example.language, example.token_count,
+                       text[:EXAMPLE_CHARS], len(text))
+
+
+def _document_table_text(root: str, ids: set[str]) -> tuple[list[int] | None, dict[str, str]]:
+    """Every text length of ``_work/documents``, and the whole texts of ``ids``."""
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    files = sorted(glob.glob(os.path.join(root, "_work", "documents", "*.parquet")))
+    files = run_glob(root, "documents")
+    if not files:
+        return None, {}
+    lengths: list[int] = []
+    texts: dict[str, str] = {}
+    for path in files:
+        for batch in pq.ParquetFile(path).iter_batches(columns=["id", "text"], batch_size=_BATCH):
+            lengths.extend(pc.utf8_length(batch.column("text")).to_pylist())
+            if ids:
+                for row in batch.filter(pc.is_in(batch.column("id"), _value_set(ids))).to_pylist():
+                    texts[row["id"]] = row["text"]
+    return lengths, texts
+
+
+def _value_set(ids: Iterable[str]):
+    import pyarrow as pa
+
+    return pa.array(sorted(ids), pa.string())
+
+
+# --- removed duplicates ------------------------------------------------------------------------
+
+
+def read_removed_duplicates(root: str) -> list[RemovedDuplicate] | None:
+    """Every row of ``_work/duplicates``, with the removing stage where the run recorded it."""
+    import pyarrow.parquet as pq
+
+    files = run_glob(root, "duplicates")
     if not files:
         return None
-    lengths: list[int] = []
+    removed = []
     for path in files:
-        for batch in pq.ParquetFile(path).iter_batches(columns=["text"], batch_size=8192):
-            lengths.extend(pc.utf8_length(batch.column("text")).to_pylist())
-    return lengths
+        parquet = pq.ParquetFile(path)
+        names = set(parquet.schema_arrow.names)
+        from_name = _STAGE_IN_FILE_NAME.search(os.path.basename(path))
+        columns = [c for c in ("id", "url", "duplicate_of", "stage") if c in names]
+        for batch in parquet.iter_batches(columns=columns, batch_size=_BATCH):
+            rows = batch.to_pydict()
+            n = batch.num_rows
+            stages = rows.get("stage") or [from_name.group(1) if from_name else None] * n
+            urls = rows.get("url") or [""] * n
+            for doc_id, url, target, stage in zip(rows["id"], urls, rows["duplicate_of"], stages):
+                removed.append(RemovedDuplicate(doc_id, url or "", target or None, stage))
+    return removed
 
 
-def read_duplicate_clusters(root: str) -> DuplicateClusters | None:
+def duplicate_clusters(removed: list[RemovedDuplicate] | None) -> DuplicateClusters | None:
     """Cluster sizes from the removed-duplicates table.
 
     A removed document can itself be the target of an earlier removal (an exact duplicate of
     a page that a later stage found near-duplicate of a third): targets are followed to the
     document that was finally kept, so such a chain counts as one cluster.
     """
-    import pyarrow.parquet as pq
+    from collections import Counter
 
-    files = sorted(glob.glob(os.path.join(root, "_work", "duplicates", "*.parquet")))
-    if not files:
+    if removed is None:
         return None
-    table = pq.read_table(files, columns=["id", "duplicate_of"])
-    target_of = dict(zip(table.column("id").to_pylist(), table.column("duplicate_of").to_pylist()))
+    target_of = {row.id: row.duplicate_of for row in removed}
     without_target = 0
     members: Counter[str] = Counter()
     for doc_id, target in target_of.items():
@@ -147,26 +362,146 @@ def read_duplicate_clusters(root: str) -> DuplicateClusters | None:
     size_counts = Counter(1 + n for n in members.values())
     return DuplicateClusters(
         size_counts=dict(sorted(size_counts.items())),
-        removed_documents=table.num_rows,
+        removed_documents=len(removed),
         without_target=without_target,
     )
+
+
+def read_duplicate_clusters(root: str) -> DuplicateClusters | None:
+    return duplicate_clusters(read_removed_duplicates(root))
+
+
+# --- phase-A results: every document before dedup, dropped documents, rejects ------------------
+
+
+def phase_a_results(root: str) -> list[str]:
+    """The directories of the run's finished phase-A results (a ``result.json`` is written last)."""
+    return [os.path.dirname(path) for path in run_glob(root, "phase_a_results")
+            if ".tmp-" not in os.path.basename(os.path.dirname(path))]
+
+
+def scan_phase_a_documents(
+    root: str, ids: set[str], columns: Iterable[str], visit: Callable[[dict[str, Any]], None]
+) -> bool:
+    """Call ``visit(row)`` for every phase-A document whose id is in ``ids``; False when there are none on disk.
+
+    Streams batch by batch, so a run's whole text is never in memory at once.
+    """
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    files = [p for p in (os.path.join(d, PATHS["phase_a_documents"]) for d in phase_a_results(root))
+             if os.path.isfile(p)]
+    if not files:
+        return False
+    if not ids:
+        return True
+    wanted = _value_set(ids)
+    columns = ["id", *(c for c in columns if c != "id")]
+    for path in files:
+        for batch in pq.ParquetFile(path).iter_batches(columns=columns, batch_size=_BATCH):
+            for row in batch.filter(pc.is_in(batch.column("id"), wanted)).to_pylist():
+                visit(row)
+    return True
+
+
+def read_drops(root: str, audit: dict[str, list[dict[str, Any]]] | None,
+               removed: list[RemovedDuplicate] | None, domains: DomainCounts,
+               stage_of: dict[str, str]) -> DropSources:
+    """Count every dropped document's domain into ``domains``; language-ID drops kept with their scores.
+
+    Phase-A drops come from each result's ``dropped.parquet``; when any result lacks one (a run
+    from before it existed), from audit.json's samples instead, and the page says so. Removed
+    duplicates count under their stage: recorded, or as ``stage_of`` (worked out) names it.
+    """
+    import pyarrow.parquet as pq
+
+    results = phase_a_results(root)
+    dropped_files = [os.path.join(d, PATHS["phase_a_dropped"]) for d in results]
+    langid: list[tuple[str, str | None, float | None]] = []
+
+    def count(url: str, reason: str, language: str | None, score: float | None) -> None:
+        domains.add_dropped(url, reason)
+        if reason.startswith("langid/"):
+            langid.append((reason, language, score))
+
+    stage_drops = 0
+    if results and all(os.path.isfile(p) for p in dropped_files):
+        source = PATHS["phase_a_dropped"]
+        for path in dropped_files:
+            parquet = pq.ParquetFile(path)
+            names = set(parquet.schema_arrow.names)
+            columns = [c for c in ("url", "reason", "language", "language_score") if c in names]
+            for batch in parquet.iter_batches(columns=columns, batch_size=_BATCH):
+                rows = batch.to_pydict()
+                n = batch.num_rows
+                for url, reason, lang, score in zip(rows.get("url", [""] * n), rows["reason"],
+                                                    rows.get("language", [None] * n),
+                                                    rows.get("language_score", [None] * n)):
+                    count(url or "", reason, lang, None if score is None else float(score))
+                stage_drops += n
+    else:
+        source = PATHS["audit"]
+        for reason, samples in (audit or {}).items():
+            for sample in samples or []:
+                count(str(sample.get("url") or ""), reason, *audit_language(sample))
+                stage_drops += 1
+    for row in removed or []:
+        domains.add_dropped(row.url, drop_reason(row.stage or stage_of.get(row.id) or DEDUP_STAGE_UNKNOWN))
+    rejects = _count_rejects(results, domains)
+    return DropSources(stage_source=source, stage_drops=stage_drops,
+                       duplicates=None if removed is None else len(removed), rejects=rejects, langid=langid)
+
+
+def audit_language(sample: dict[str, Any]) -> tuple[str | None, float | None]:
+    """An audit sample's language-ID result: its ``language``/``language_score`` keys, else its top signal."""
+    language, score = sample.get("language"), sample.get("language_score")
+    if language is None and score is None:
+        # With output.keep_signals the filter records its top guesses as langid.top1.<lang>.
+        for name, value in (sample.get("signals") or {}).items():
+            if name.startswith("langid.top1."):
+                return name[len("langid.top1."):], float(value)
+    return (str(language) if language is not None else None, float(score) if score is not None else None)
+
+
+def _count_rejects(results: list[str], domains: DomainCounts) -> int | None:
+    import pyarrow.parquet as pq
+
+    files = [p for p in (os.path.join(d, PATHS["phase_a_rejects"]) for d in results) if os.path.isfile(p)]
+    if not files:
+        return None
+    total = 0
+    for path in files:
+        table = pq.read_table(path, columns=["url", "reason"]).to_pydict()
+        for url, reason in zip(table["url"], table["reason"]):
+            domains.add_rejected(url or "", reason)
+        total += len(table["reason"])
+    return total
 
 
 def read_run(root: str) -> RunFiles:
     """Everything the report shows; raises :class:`ThresherError` for a missing or invalid run."""
     if not os.path.isdir(root):
         raise ThresherError(f"run directory {root} does not exist")
-    stats = _read_json(os.path.join(root, "stats.json"), required=True)
-    manifest = _read_json(os.path.join(root, "manifest.json"), required=True)
+    stats = _read_json(run_path(root, "stats"), required=True)
+    manifest = _read_json(run_path(root, "manifest"), required=True)
     _check_shape(stats, manifest, root)
-    audit = _read_json(os.path.join(root, "audit.json"), required=False)
+    audit = _read_json(run_path(root, "audit"), required=False)
     if audit is not None and not isinstance(audit, dict):
         raise ThresherError(f"{root}/audit.json: expected samples keyed by drop reason")
+    shards, kept = read_kept_documents(root, manifest)
+    removed = read_removed_duplicates(root)
+    pairs = duplicate_pairs(partial(scan_phase_a_documents, root), removed, manifest.get("config") or {})
     return RunFiles(
         root=root,
         stats=stats,
         manifest=manifest,
         audit=audit,
-        shards=read_shard_measures(root, manifest),
-        duplicates=read_duplicate_clusters(root),
+        shards=shards,
+        duplicates=duplicate_clusters(removed),
+        kept=kept,
+        removed=removed,
+        drops=read_drops(root, audit, removed, kept.domains, pairs.stage_of if pairs else {}),
+        pairs=pairs,
     )
+
