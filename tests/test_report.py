@@ -285,7 +285,7 @@ def test_report_escapes_hostile_urls_snippets_reasons_and_config(run_dir: Path):
     assert not [el for el in elements if el.tag in ("script", "img", "b", "iframe", "link")]
     snippets = [el.text for el in elements if el.tag == "pre" and "snippet" in el.attrs.get("class", "")]
     assert snippets == [HOSTILE_SNIPPET, "loan cheap"]
-    urls = [el.text for el in elements if el.tag == "div" and el.attrs.get("class") == "url"]
+    urls = [el.text for el in elements if el.tag == "div" and el.attrs.get("class") == "url" and "audit" in el.ancestor_ids]
     assert urls == [HOSTILE_URL, "https://a.example/"]
 
 

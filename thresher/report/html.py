@@ -1,7 +1,8 @@
 """``write_report``: one self-contained HTML page that shows what a run did.
 
 Everything on the page comes from the run's files (stats.json, manifest.json, audit.json,
-the shards, ``_work/duplicates``); nothing is fetched: styles are inline, charts are inline
+the shards, ``_work/duplicates``, the phase-A results: see :mod:`thresher.report.run_files`);
+nothing is fetched: styles are inline, charts are inline
 SVG, there is no script, and a Content-Security-Policy forbids loading anything. Every value
 from the data is escaped, because URLs and snippets are hostile web content.
 
@@ -9,14 +10,17 @@ Element ids and ``data-*`` attributes are a contract for tests and tools: charts
 ``<svg class="chart" id="chart-...">``; funnel cells carry ``data-stage`` plus ``data-in``,
 ``data-kept`` or ``data-dropped`` with the exact stats.json integers; timing cells carry
 ``data-stage`` plus ``data-busy-seconds`` or ``data-cpu-seconds``, phase cells ``data-phase`` plus
-``data-wall-seconds``, with stats.json's numbers.
+``data-wall-seconds``, with stats.json's numbers; the CPU share cell carries ``data-cpu-share``
+(a number, or empty when none is shown) and ``data-share-note`` when it is not a plain share.
+The sections in their own modules document theirs: :mod:`~thresher.report.banner`,
+:mod:`~thresher.report.kept_sections`, :mod:`~thresher.report.pair_section`,
+:mod:`~thresher.report.audit_section`.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import statistics
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -28,8 +32,19 @@ from thresher.report.charts import (
     horizontal_bar_chart,
     vertical_bar_chart,
 )
+from thresher.report.audit_section import audit, langid_drops
+from thresher.report.banner import warnings_banner
+from thresher.report.kept_sections import domains, kept_examples
 from thresher.report.markup import cell, data_attrs, e, note, section, table
-from thresher.report.measures import dropped_total, percent, token_funnel
+from thresher.report.measures import (
+    MIN_SHARE_BUSY_SECONDS,
+    SEVERAL_THREADS,
+    cpu_share,
+    dropped_total,
+    percent,
+    token_funnel,
+)
+from thresher.report.pair_section import duplicate_pairs
 from thresher.report.run_files import RunFiles, read_run
 
 REPORT_NAME = "report.html"
@@ -71,6 +86,31 @@ pre.snippet { white-space: pre-wrap; word-break: break-word; background: #f7f7f7
 .signal-reason { font-weight: 700; color: #b3261e; cursor: pointer; }
 .signal-list span { display: block; }
 code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
+.warnings { border: 2px solid #b3261e; background: #fdecea; border-radius: 6px; padding: 4px 16px; margin: 16px 0; }
+.warnings p.warning { color: #5f1410; margin: 8px 0; }
+.examples { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 12px; }
+article.example, .pair { border: 1px solid #d5dce6; border-radius: 6px; padding: 8px 10px; min-width: 0; }
+pre.example-text, pre.pair-text { font: 13px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans",
+              sans-serif; white-space: pre-wrap; word-break: break-word; background: #f7f7f7;
+              padding: 4px 6px; max-height: 15em; overflow: auto; margin: 4px 0 0; }
+.pair { margin: 12px 0; }
+.pair-head { margin: 0 0 6px; }
+.pair-sides { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
+.pair-sides .side { min-width: 0; }
+.pair-sides h4 { margin: 0; font-size: 13px; text-transform: uppercase; letter-spacing: 0.04em; }
+.side.kept h4 { color: #1d7a35; } .side.removed h4 { color: #b3261e; }
+mark.diff { background: #ffe08a; }
+td.reasons { font-size: 12px; }
+td.domain { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12px; min-width: 14em;
+            max-width: 30em; word-break: break-all; }
+.share-note { color: #8a5300; }
+@media (max-width: 700px) {
+  body { padding: 0 12px 32px; }
+  /* Wide tables scroll inside their own box instead of pushing the page sideways. */
+  table:not(.audit-table) { display: block; overflow-x: auto; max-width: 100%; }
+  .pair-sides { grid-template-columns: 1fr; }
+  table.audit-table td.where, table.audit-table td.signals { width: auto; }
+}
 """
 
 SECTIONS = (
@@ -80,8 +120,10 @@ SECTIONS = (
     ("funnel-tokens", "Tokens per stage (estimated)"),
     ("drops", "Drops by reason"),
     ("languages", "Languages"),
+    ("kept-examples", "Kept documents"),
+    ("domains", "Domains"),
     ("lengths", "Document lengths"),
-    ("dedup", "Duplicate clusters"),
+    ("dedup", "Duplicates"),
     ("audit", "Audit samples"),
     ("timings", "Timings"),
     ("config", "Configuration"),
@@ -157,12 +199,20 @@ def _funnel_documents(stats: Mapping[str, Any]) -> str:
                 "stats.json's stage counts.") + chart + funnel
 
 
+def _no_text(run: RunFiles) -> str:
+    """Why no characters were counted: nothing kept, or no text left anywhere (keep_text from the config)."""
+    if not run.stats.get("kept_documents") and not run.shards.token_counts:
+        return "No document was kept, so there are no characters to count"
+    if run.config_value("output.keep_text", True) is False:
+        return "The shards hold no text (output.keep_text: false) and _work/documents is gone"
+    return "The shards hold no text column and _work/documents is gone"
+
+
 def _funnel_tokens(run: RunFiles) -> str:
     funnel = token_funnel(run.stats, run.shards.total_chars)
     if funnel.tokens_per_char is None:
-        return note("Neither the shards (output.keep_text: false) nor _work/documents hold text, so there is "
-                    "no tokens-per-character ratio to estimate stage tokens from. Final tokens: "
-                     f"{format_number(funnel.final_tokens)}.")
+        return note(f"{_no_text(run)}: there is no tokens-per-character ratio to estimate stage tokens from. "
+                    f"Final tokens: {format_number(funnel.final_tokens)}.")
     bars, rows = [], []
     for row in funnel.stages:
         est = row.estimated_tokens
@@ -267,14 +317,15 @@ def _lengths(run: RunFiles) -> str:
         bins, log_scale = histogram_bins(chars)
         parts.append(_distribution_note(chars, "characters"))
         if run.shards.chars_source != "shards":
-            parts.append(note(f"The shards hold no text: characters counted in {run.shards.chars_source}."))
+            keep_text = run.config_value("output.keep_text", True)
+            why = "The shards hold no text (output.keep_text: false)" if keep_text is False else "The shards hold no text"
+            parts.append(note(f"{why}: characters counted in {run.shards.chars_source}."))
         parts.append(histogram_chart(
             bins, chart_id="chart-length-characters", title="Characters per kept document",
             x_label="characters per document" + (" (log-spaced bins)" if log_scale else ""),
             y_label="documents"))
     else:
-        parts.append(note("Neither the shards (output.keep_text: false) nor _work/documents hold text: "
-                          "no character lengths."))
+        parts.append(note(f"{_no_text(run)}: no character lengths."))
     parts.append("<h3>Tokens per document</h3>")
     tokens = run.shards.token_counts
     if tokens:
@@ -312,6 +363,11 @@ def _stage_lengths(stats: Mapping[str, Any]) -> str:
 
 
 def _dedup(run: RunFiles) -> str:
+    return ("<h3>Duplicate clusters</h3>" + _clusters(run)
+            + duplicate_pairs(run.pairs, have_duplicates=bool(run.duplicates and run.duplicates.removed_documents)))
+
+
+def _clusters(run: RunFiles) -> str:
     clusters = run.duplicates
     if clusters is None:
         return note("No _work/duplicates table in this run (dedup off, or the work directory was removed).")
@@ -333,64 +389,6 @@ def _dedup(run: RunFiles) -> str:
                                         rows, numeric_from=0)
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
-def _signals_cell(signals: Mapping[str, Any], reason_name: str) -> str:
-    """The signal the reason is named after up front; every measured signal in a fold-out."""
-    if not signals:
-        return '<td class="signals">none measured</td>'
-
-    def item(name: str, value: Any) -> str:
-        shown = format_number(value) if isinstance(value, (int, float)) else value
-        return f"<code>{e(name)}</code> = {e(shown)}"
-
-    # "dup_line_frac" names its signal exactly; "not_enough_stop_words" contains "stop_words".
-    named = [item(k, v) for k, v in signals.items() if k.rsplit(".", 1)[-1] in reason_name]
-    headline = "; ".join(named) if named else f"{len(signals)} signal{'s' if len(signals) != 1 else ''}"
-    every = "".join(f"<span>{item(k, v)}</span>" for k, v in signals.items())
-    summary_class = "signal-reason" if named else "signal-count"
-    return (f'<td class="signals"><details><summary class="{summary_class}">{headline}</summary>'
-            f'<div class="signal-list">{every}</div></details></td>')
-
-
-def _audit_row(sample: Mapping[str, Any], reason_name: str) -> str:
-    snippet = sample.get("snippet") or ""
-    return (
-        f'<tr class="audit-sample" data-id="{e(sample.get("id", ""))}">'
-        f'<td class="where"><div class="url">{e(sample.get("url", ""))}</div>'
-        f'<div class="note">id <code>{e(sample.get("id", ""))}</code><br>'
-        f'{e(os.path.basename(str(sample.get("source", ""))))} @ {e(sample.get("offset", ""))}</div></td>'
-        + _signals_cell(sample.get("signals") or {}, reason_name)
-        + (f'<td><pre class="snippet">{e(snippet)}</pre></td>' if snippet else '<td class="note">(no text)</td>')
-        + "</tr>"
-    )
-
-
-def _audit(run: RunFiles) -> str:
-    if run.audit is None:
-        return note("No audit.json in this run (output.audit_samples_per_reason: 0).")
-    # Funnel order first, then any reason the funnel does not list.
-    order = [f"{s['stage']}/{r}" for s in run.stats["stages"] for r in s.get("dropped", {})]
-    reasons = [r for r in order if r in run.audit] + sorted(r for r in run.audit if r not in order)
-    if not reasons:
-        return note("audit.json holds no samples.")
-    parts = [note("Up to output.audit_samples_per_reason dropped documents per reason: where each came from, "
-                  "the signal its reason is named after (open it for every measured signal) and the start of "
-                  "its text. Pages dropped before extraction have no text.")]
-    for reason in reasons:
-        samples = run.audit[reason] or []
-        rows = "".join(_audit_row(s, reason.rsplit("/", 1)[-1]) for s in samples)
-        parts.append(
-            f'<div class="audit-reason" id="audit-{e(_slug(reason))}" data-reason="{e(reason)}">'
-            f"<h3>{e(reason)} ({format_number(len(samples))} sample{'s' if len(samples) != 1 else ''})</h3>"
-            f'<table class="audit-table"><thead><tr><th>page</th><th>signals</th><th>text snippet</th></tr></thead>'
-            f"<tbody>{rows}</tbody></table></div>"
-        )
-    return "".join(parts)
-
-
 def timed_stages(stats: Mapping[str, Any]) -> list[dict[str, Any]]:
     """Every timed stage with its ``busy_seconds`` and ``cpu_seconds``, as stats.json records them.
 
@@ -406,11 +404,37 @@ def _seconds_cell(stage: str, value: float | None, key: str) -> str:
     return cell(value, True, stage=stage, **{key: value}) if value is not None else cell("–")
 
 
-def _timing_row(row: Mapping[str, Any]) -> str:
+def _timing_row(row: Mapping[str, Any], total_cpu: float) -> str:
     name, busy, cpu = row["stage"], row.get("busy_seconds"), row.get("cpu_seconds")
-    share = percent(cpu, busy) if busy and cpu is not None else "–"
+    share = cpu_share(name, busy, cpu)
+    attrs = {"cpu-share": "" if share.ratio is None else round(share.ratio, 4)}
+    if share.note:
+        attrs["share-note"] = share.note
+    of_total = percent(cpu, total_cpu) if cpu is not None else "–"
     return (f'<tr data-stage="{e(name)}"><td>{e(name)}</td>' + _seconds_cell(name, busy, "busy-seconds")
-            + _seconds_cell(name, cpu, "cpu-seconds") + cell(share, True) + "</tr>")
+            + _seconds_cell(name, cpu, "cpu-seconds")
+            + f'<td class="num{" share-note" if share.note else ""}"{data_attrs(attrs)}>{e(share.text)}</td>'
+            + cell(of_total, True) + "</tr>")
+
+
+def _share_notes(timed: list[dict[str, Any]]) -> str:
+    """What a marked CPU share means, for the marks the table uses."""
+    shares = {row["stage"]: cpu_share(row["stage"], row.get("busy_seconds"), row.get("cpu_seconds")) for row in timed}
+    notes = []
+    several = [stage for stage, share in shares.items() if share.note == "several-threads"]
+    for stage in several:
+        notes.append(f"† {stage}: CPU above busy time is real here: {SEVERAL_THREADS[stage]}.")
+    artefacts = [stage for stage, share in shares.items() if share.note == "exceeds-busy"]
+    if artefacts:
+        notes.append(
+            f"‡ {', '.join(artefacts)}: timed on one thread, whose CPU time cannot exceed its wall time, so this is "
+            "a measurement artefact, not a share. The stage's timer reads the CPU clock after it has recorded the "
+            "busy time (counting that bookkeeping as CPU) and rounds each reading down to whole microseconds, so a "
+            "stage timed in many very short blocks gets its CPU overstated and its busy time understated.")
+    if any(share.note == "too-short" for share in shares.values()):
+        notes.append(f"Too short: busy under {MIN_SHARE_BUSY_SECONDS} s, where stats.json's millisecond rounding "
+                     "and the timer's own cost outweigh the work.")
+    return "".join(f'<p class="note share-note">{e(text)}</p>' for text in notes)
 
 
 def _phases(stats: Mapping[str, Any]) -> str:
@@ -459,8 +483,10 @@ def _timings(stats: Mapping[str, Any]) -> str:
                 for row in timed]
         parts.append(horizontal_bar_chart(bars, chart_id=chart_id, title=title,
                                           value_label=title.split(" per ")[0] + " (all workers)"))
-    parts.append(table("timings-table", ["stage", "busy s", "CPU s", "CPU % of busy"],
-                        [_timing_row(row) for row in timed]))
+    total_cpu = sum(row.get("cpu_seconds") or 0 for row in timed)
+    parts.append(table("timings-table", ["stage", "busy s", "CPU s", "CPU % of busy", "% of all stages' CPU"],
+                       [_timing_row(row, total_cpu) for row in timed]))
+    parts.append(_share_notes(timed))
     return "".join(parts)
 
 
@@ -510,10 +536,12 @@ def render_report(run: RunFiles) -> str:
         "funnel-documents": _funnel_documents(stats),
         "funnel-tokens": _funnel_tokens(run),
         "drops": _drops(stats),
-        "languages": _languages(manifest),
+        "languages": _languages(manifest) + langid_drops(run),
+        "kept-examples": kept_examples(run),
+        "domains": domains(run),
         "lengths": _lengths(run),
         "dedup": _dedup(run),
-        "audit": _audit(run),
+        "audit": audit(run),
         "timings": _timings(stats),
         "config": _config(manifest),
     }
@@ -525,7 +553,7 @@ def render_report(run: RunFiles) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>Thresher run report: {e(run.root)}</title><style>{STYLE}</style></head><body>"
         f'<header><h1>Thresher run report</h1><p class="subtitle">Run directory <code>{e(run.root)}</code>'
-        "</p><nav>" + nav + "</nav></header>" + sections + "</body></html>\n"
+        "</p><nav>" + nav + "</nav></header>" + warnings_banner(stats) + sections + "</body></html>\n"
     )
 
 

@@ -27,9 +27,13 @@ def cell(value: Any, numeric: bool = False, **data: Any) -> str:
     return f"<td{cls}{data_attrs(data)}>{e(text)}</td>"
 
 
-def table(table_id: str, headers: Sequence[str], rows: Iterable[str], numeric_from: int = 1) -> str:
+def table(
+    table_id: str, headers: Sequence[str], rows: Iterable[str], numeric_from: int = 1, numeric_to: int | None = None
+) -> str:
+    """A table whose headers ``numeric_from`` up to (not including) ``numeric_to`` head numeric columns."""
+    end = len(headers) if numeric_to is None else numeric_to
     head = "".join(
-        ('<th class="num">' if i >= numeric_from else "<th>") + f"{e(h)}</th>" for i, h in enumerate(headers)
+        ('<th class="num">' if numeric_from <= i < end else "<th>") + f"{e(h)}</th>" for i, h in enumerate(headers)
     )
     return f'<table id="{e(table_id)}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
