@@ -128,6 +128,9 @@ def write_run(root: Path, *, kept: list[dict] | None = None, stats_extra: dict |
              "snippet": "kurz", "signals": {}, "language": "en", "language_score": 0.41},
             {"reason": "langid/below_threshold", "url": "https://g.example/3", "id": "d3", "source": "s", "offset": 3,
              "snippet": "kurz", "signals": {}, "language": "de", "language_score": 0.33},
+            # A run that recorded the language-ID result only as signals (output.keep_signals).
+            {"reason": "langid/below_threshold", "url": "https://g.example/5", "id": "d5", "source": "s", "offset": 5,
+             "snippet": "court", "signals": {"langid.top1.fr": 0.3, "langid.top2.en": 0.2}},
         ],
         "url_filter/banned_url_word": [
             {"reason": "url_filter/banned_url_word", "url": "https://spam.example/casino", "id": "d9", "source": "s",
@@ -148,7 +151,7 @@ def write_run(root: Path, *, kept: list[dict] | None = None, stats_extra: dict |
             "language_score": pa.array([d[3] for d in DROPPED], pa.float32()),
         }), result / "dropped.parquet")
     pq.write_table(pa.table({"url": ["https://a.example/old", "https://spam.example/img.png", ""],
-                             "source": ["s"] * 3, "offset": pa.array([1, 2, 3], pa.int64()),
+                             "source": ["s", "s", "crawl/notes.json"], "offset": pa.array([1, 2, 3], pa.int64()),
                              "reason": ["skipped/http_301", "skipped/non_html/image", "error/malformed_record"]}),
                    result / "rejects.parquet")
     (result / "result.json").write_text("{}")
@@ -264,7 +267,7 @@ def test_without_dropped_parquet_the_page_says_the_counts_are_audit_samples(tmp_
     _, elements = page_of(tmp_path)
     source = next(el for el in elements if el.attrs.get("id") == "domains-dropped-source")
     assert source.attrs["data-source"] == "audit.json" and source.attrs["data-complete"] == "false"
-    assert "only audit.json's samples: 3 of 7" in source.text
+    assert "only audit.json's samples here: 4 of 7" in source.text
     audit = json.loads((tmp_path / "audit.json").read_text())
     expected = Counter(domain_of(s["url"]) for samples in audit.values() for s in samples)
     expected += Counter(domain_of(r[1]) for r in REMOVED)
@@ -364,6 +367,8 @@ def test_audit_samples_of_langid_drops_lead_with_language_and_score(run_dir: Pat
     headlines = [el.text for el in elements if el.tag == "span" and el.attrs.get("class") == "signal-reason"]
     # de has its own threshold in langid.thresholds.
     assert headlines == ["language en, score 0.4100 (needed 0.65)", "language de, score 0.3300 (needed 0.5)"]
+    summaries = [el.text for el in elements if el.tag == "summary" and el.attrs.get("class") == "signal-reason"]
+    assert summaries == ["language fr, score 0.3000 (needed 0.65)"]  # from langid.top1.fr, signals folded out
     assert "language" not in samples["d9"].attrs.get("data-language", "")
 
 
@@ -395,6 +400,7 @@ def test_error_share_above_the_runs_limit_is_a_banner(tmp_path: Path):
     banner = next(el for el in elements if el.attrs.get("data-warning") == "error-share")
     assert (banner.attrs["data-errors"], banner.attrs["data-records"], banner.attrs["data-limit"]) == ("3", "30", "0.05")
     assert "10.0% of the records read were errors" in banner.text and "the run's max_error_share" in banner.text
+    assert "Most failed records in: crawl/notes.json (1)." in banner.text  # rejects.parquet names the file
 
 
 def test_error_share_within_the_limit_is_no_warning(tmp_path: Path):

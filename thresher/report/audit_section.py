@@ -132,12 +132,12 @@ def langid_drops(run: RunFiles) -> str:
     records = run.drops.langid if run.drops is not None else []
     complete = run.drops is not None and run.drops.stage_source == PATHS["phase_a_dropped"]
     source = (f"Every one, from the phase-A results' {PATHS['phase_a_dropped']}." if complete else
-              f"Only audit.json's samples ({format_number(len(records))} of {format_number(dropped)}): this run has "
-              f"no {PATHS['phase_a_dropped']}.")
+              f"Only audit.json's samples ({format_number(len(records))} of {format_number(dropped)}): not every "
+              f"phase-A result has a {PATHS['phase_a_dropped']}.")
     known = [(reason, lang, score) for reason, lang, score in records if lang is not None or score is not None]
     if not known:
-        return head + note(f"{format_number(dropped)} documents. {source} They carry no language-ID result "
-                           "(runs that did not record it in audit.json show it only with output.keep_signals).")
+        return head + note(f"{format_number(dropped)} documents. {source} Their samples carry no language-ID "
+                           "result: this run recorded one only with output.keep_signals.")
     by_language: dict[str, tuple[list[float], Counter]] = {}
     for reason, lang, score in known:
         scores, reasons = by_language.setdefault(lang or "–", ([], Counter()))

@@ -48,7 +48,7 @@ def _nothing_kept(stats: Mapping[str, Any]) -> str:
             f"0 documents. {e(why)}</p>")
 
 
-def _error_share(stats: Mapping[str, Any]) -> str:
+def _error_share(stats: Mapping[str, Any], error_files: Mapping[str, int]) -> str:
     records = stats.get("records_read", 0)
     errors = (stats.get("read") or {}).get("errors") or {}
     total = sum(errors.values())
@@ -58,7 +58,8 @@ def _error_share(stats: Mapping[str, Any]) -> str:
     attrs = data_attrs({"warning": "error-share", "errors": total, "records": records, "limit": limit})
     return (f"<p class=\"warning\"{attrs}><strong>{e(f'{100 * total / records:.1f}%')} of the records read were "
             f"errors</strong> ({e(format_number(total))} of {e(format_number(records))}), above "
-            f"{e(f'{100 * limit:g}%')} ({e(source)}). Most frequent: {e(_largest(errors))}.</p>")
+            f"{e(f'{100 * limit:g}%')} ({e(source)}). Most frequent: {e(_largest(errors))}."
+            + (f" Most failed records in: {e(_largest(error_files))}." if error_files else "") + "</p>")
 
 
 def _identity(stats: Mapping[str, Any]) -> str:
@@ -69,11 +70,14 @@ def _identity(stats: Mapping[str, Any]) -> str:
             "is not kept + dropped + skipped + errors (see the Summary).</p>")
 
 
-def warnings_banner(stats: Mapping[str, Any]) -> str:
-    """The banner's HTML, or "" when there is nothing to warn about."""
+def warnings_banner(stats: Mapping[str, Any], error_files: Mapping[str, int] | None = None) -> str:
+    """The banner's HTML, or "" when there is nothing to warn about.
+
+    ``error_files``: input file → records that failed in it (from the phase-A rejects), to name the worst.
+    """
     warnings = [
         _nothing_kept(stats) if not stats.get("kept_documents") else "",
-        _error_share(stats),
+        _error_share(stats, error_files or {}),
         _identity(stats),
     ]
     shown = "".join(w for w in warnings if w)

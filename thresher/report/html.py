@@ -325,7 +325,7 @@ def _lengths(run: RunFiles) -> str:
             x_label="characters per document" + (" (log-spaced bins)" if log_scale else ""),
             y_label="documents"))
     else:
-        parts.append(note(f"{_no_text(run)}: no character lengths."))
+        parts.append(note(f"{_no_text(run)}: no character lengths." if run.shards.token_counts else f"{_no_text(run)}."))
     parts.append("<h3>Tokens per document</h3>")
     tokens = run.shards.token_counts
     if tokens:
@@ -553,7 +553,7 @@ def render_report(run: RunFiles) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>Thresher run report: {e(run.root)}</title><style>{STYLE}</style></head><body>"
         f'<header><h1>Thresher run report</h1><p class="subtitle">Run directory <code>{e(run.root)}</code>'
-        "</p><nav>" + nav + "</nav></header>" + warnings_banner(stats) + sections + "</body></html>\n"
+        "</p><nav>" + nav + "</nav></header>" + warnings_banner(stats, run.drops.error_files if run.drops else None) + sections + "</body></html>\n"
     )
 
 

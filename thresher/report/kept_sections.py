@@ -113,9 +113,9 @@ def _dropped_source(run: RunFiles) -> str:
         text = (f"Every document a stage dropped: {format_number(drops.stage_drops)} from the phase-A results' "
                 f"{PATHS['phase_a_dropped']}")
     else:
-        text = (f"This run has no {PATHS['phase_a_dropped']} in every phase-A result, so documents dropped by the "
-                f"stages before dedup are only audit.json's samples: {format_number(drops.stage_drops)} of "
-                f"{format_number(stage_total)}; these counts are not complete")
+        text = (f"Not every phase-A result has a {PATHS['phase_a_dropped']} (the run predates it), so the documents "
+                f"the stages dropped before dedup are only audit.json's samples here: "
+                f"{format_number(drops.stage_drops)} of {format_number(stage_total)}; these counts are incomplete")
     if drops.duplicates is None:
         text += "; no _work/duplicates table, so no removed duplicates."
     else:

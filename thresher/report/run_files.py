@@ -130,6 +130,8 @@ class DropSources:
     rejects: int | None
     #: ``(reason, language, score)`` of every language-ID drop read (from the same source).
     langid: list[tuple[str, str | None, float | None]] = field(default_factory=list)
+    #: Input file → records that failed to read in it (``error/*`` rejects), when rejects name their file.
+    error_files: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -448,9 +450,10 @@ def read_drops(root: str, audit: dict[str, list[dict[str, Any]]] | None,
                 stage_drops += 1
     for row in removed or []:
         domains.add_dropped(row.url, drop_reason(row.stage or stage_of.get(row.id) or DEDUP_STAGE_UNKNOWN))
-    rejects = _count_rejects(results, domains)
-    return DropSources(stage_source=source, stage_drops=stage_drops,
-                       duplicates=None if removed is None else len(removed), rejects=rejects, langid=langid)
+    error_files: dict[str, int] = {}
+    rejects = _count_rejects(results, domains, error_files)
+    return DropSources(stage_source=source, stage_drops=stage_drops, duplicates=None if removed is None else len(removed),
+                       rejects=rejects, langid=langid, error_files=error_files)
 
 
 def audit_language(sample: dict[str, Any]) -> tuple[str | None, float | None]:
@@ -464,7 +467,8 @@ def audit_language(sample: dict[str, Any]) -> tuple[str | None, float | None]:
     return (str(language) if language is not None else None, float(score) if score is not None else None)
 
 
-def _count_rejects(results: list[str], domains: DomainCounts) -> int | None:
+def _count_rejects(results: list[str], domains: DomainCounts, error_files: dict[str, int]) -> int | None:
+    """Count every rejected record's domain into ``domains`` and each failed record's file into ``error_files``."""
     import pyarrow.parquet as pq
 
     files = [p for p in (os.path.join(d, PATHS["phase_a_rejects"]) for d in results) if os.path.isfile(p)]
@@ -472,9 +476,13 @@ def _count_rejects(results: list[str], domains: DomainCounts) -> int | None:
         return None
     total = 0
     for path in files:
-        table = pq.read_table(path, columns=["url", "reason"]).to_pydict()
-        for url, reason in zip(table["url"], table["reason"]):
+        columns = [c for c in ("url", "reason", "source") if c in pq.ParquetFile(path).schema_arrow.names]
+        table = pq.read_table(path, columns=columns).to_pydict()
+        sources = table.get("source") or [None] * len(table["reason"])
+        for url, reason, source in zip(table.get("url") or [""] * len(sources), table["reason"], sources):
             domains.add_rejected(url or "", reason)
+            if source and reason.startswith("error/"):
+                error_files[source] = error_files.get(source, 0) + 1
         total += len(table["reason"])
     return total
 
