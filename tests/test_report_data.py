@@ -23,7 +23,7 @@ from thresher.dedup.minhash import xxh3_hash32
 from thresher.dedup.params import MinHashParams
 from thresher.dedup.shingles import word_shingles
 from thresher.report.domains import domain_of
-from thresher.report.funnel import build_stats
+from thresher.bookkeeping.funnel import build_stats
 from thresher.report.html import write_report
 
 PARAMS = MinHashParams(bands=14, rows=8, ngram=5, seed=1, hash="xxh3")
@@ -107,7 +107,10 @@ def counters(kept: int = 6, errors: int = 0, records: int = 30) -> dict[str, int
 
 
 def write_run(root: Path, *, kept: list[dict] | None = None, stats_extra: dict | None = None,
-              counts: dict | None = None, dropped_parquet: bool = True, shard_text: bool = True) -> Path:
+              counts: dict | None = None, dropped_parquet: bool = True, shard_text: bool = True,
+              dropped_listed: bool = False) -> Path:
+    """A finished run's files. Dropped documents sit in ``dropped.parquet`` beside the phase-A result,
+    or (``dropped_listed``) in a piece file that result.json lists as ``dropped_files``."""
     kept = kept_rows() if kept is None else kept
     stats = build_stats(counts or counters(len(kept)), ["gopher_quality"])
     stats.update(stats_extra or {})
@@ -142,19 +145,26 @@ def write_run(root: Path, *, kept: list[dict] | None = None, stats_extra: dict |
     result.mkdir(parents=True)
     documents = [{"id": r["id"], "url": r["url"], "text": r["text"]} for r in kept]
     documents += [{"id": i, "url": u, "text": t} for i, u, t, _ in REMOVED if i != "r-index"]
-    pq.write_table(pa.Table.from_pylist(documents), result / "documents.parquet")
+    # Two pieces of one input file, as thresher.run.results writes them.
+    pq.write_table(pa.Table.from_pylist(documents[:4]), result / "piece-00000-of-00002.documents.parquet")
+    pq.write_table(pa.Table.from_pylist(documents[4:]), result / "piece-00001-of-00002.documents.parquet")
+    listing = {"source": "crawl/a.warc.gz", "documents": len(documents),
+               "documents_files": ["piece-00000-of-00002.documents.parquet", "piece-00001-of-00002.documents.parquet"],
+               "rejects_files": ["piece-00000-of-00002.rejects.parquet"]}
+    if dropped_parquet and dropped_listed:
+        listing["dropped_files"] = ["piece-00000-of-00002.dropped.parquet"]
     if dropped_parquet:
         pq.write_table(pa.table({
             "id": [f"d{i}" for i in range(len(DROPPED))], "url": [d[0] for d in DROPPED],
             "source": ["s"] * len(DROPPED), "offset": pa.array(range(len(DROPPED)), pa.int64()),
             "reason": [d[1] for d in DROPPED], "language": [d[2] for d in DROPPED],
             "language_score": pa.array([d[3] for d in DROPPED], pa.float32()),
-        }), result / "dropped.parquet")
+        }), result / ("piece-00000-of-00002.dropped.parquet" if dropped_listed else "dropped.parquet"))
     pq.write_table(pa.table({"url": ["https://a.example/old", "https://spam.example/img.png", ""],
                              "source": ["s", "s", "crawl/notes.json"], "offset": pa.array([1, 2, 3], pa.int64()),
                              "reason": ["skipped/http_301", "skipped/non_html/image", "error/malformed_record"]}),
-                   result / "rejects.parquet")
-    (result / "result.json").write_text("{}")
+                   result / "piece-00000-of-00002.rejects.parquet")
+    (result / "result.json").write_text(json.dumps(listing))
     duplicates = root / "_work" / "duplicates"
     duplicates.mkdir(parents=True)
     pq.write_table(pa.table({"id": [r[0] for r in REMOVED], "url": [r[1] for r in REMOVED],
@@ -247,7 +257,7 @@ def test_kept_and_dropped_domains_count_every_document_of_the_files(run_dir: Pat
     dropped = Counter(domain_of(d[0]) for d in DROPPED) + Counter(domain_of(r[1]) for r in REMOVED)
     assert _domain_cells(elements, "domains-dropped-table", "dropped") == dict(dropped)
     source = next(el for el in elements if el.attrs.get("id") == "domains-dropped-source")
-    assert source.attrs["data-source"] == "dropped.parquet" and source.attrs["data-complete"] == "true"
+    assert source.attrs["data-source"] == "dropped" and source.attrs["data-complete"] == "true"
     rejected = _domain_cells(elements, "domains-rejected-table", "rejected")
     assert rejected == {"a.example": 1, "spam.example": 1, "(no host)": 1}
     reasons = {}
@@ -262,11 +272,20 @@ def test_kept_and_dropped_domains_count_every_document_of_the_files(run_dir: Pat
     assert reasons["g.example"] == "langid/below_threshold ×3; langid/language_not_kept ×1"
 
 
+def test_dropped_documents_listed_in_result_json_are_read_too(tmp_path: Path):
+    write_run(tmp_path, dropped_listed=True)
+    _, elements = page_of(tmp_path)
+    source = next(el for el in elements if el.attrs.get("id") == "domains-dropped-source")
+    assert source.attrs["data-source"] == "dropped"
+    dropped = Counter(domain_of(d[0]) for d in DROPPED) + Counter(domain_of(r[1]) for r in REMOVED)
+    assert _domain_cells(elements, "domains-dropped-table", "dropped") == dict(dropped)
+
+
 def test_without_dropped_parquet_the_page_says_the_counts_are_audit_samples(tmp_path: Path):
     write_run(tmp_path, dropped_parquet=False)
     _, elements = page_of(tmp_path)
     source = next(el for el in elements if el.attrs.get("id") == "domains-dropped-source")
-    assert source.attrs["data-source"] == "audit.json" and source.attrs["data-complete"] == "false"
+    assert source.attrs["data-source"] == "audit" and source.attrs["data-complete"] == "false"
     assert "only audit.json's samples here: 4 of 7" in source.text
     audit = json.loads((tmp_path / "audit.json").read_text())
     expected = Counter(domain_of(s["url"]) for samples in audit.values() for s in samples)
@@ -435,3 +454,18 @@ def test_data_from_the_web_is_escaped_in_every_new_section(run_dir: Path):
     examples = example_texts(elements)
     assert examples["k6"] == "Ohne Sprache " + HOSTILE  # shown as text
     assert f"https://c.example/{HOSTILE}" in [el.text for el in elements if el.tag == "div" and el.attrs.get("class") == "url"]
+
+
+def test_a_dataset_manifest_names_the_part_files_read(run_dir: Path):
+    # _work/duplicates as the run commits it: the part files its _manifest.json lists, nothing else.
+    duplicates = run_dir / "_work" / "duplicates"
+    (duplicates / "part-00000-of-00001.parquet").rename(duplicates / "part-aa.parquet")
+    (duplicates / "_manifest.json").write_text(json.dumps(
+        {"schema": "duplicates", "files": [{"name": "part-aa.parquet", "rows": len(REMOVED)}], "rows": len(REMOVED)}))
+    stray = pa.table({"id": ["zz"], "url": ["https://stray.example/"], "crawl_date": ["t"], "duplicate_of": ["k1"]})
+    pq.write_table(stray, duplicates / "part-left-by-a-failed-attempt.parquet")
+    _, elements = page_of(run_dir)
+    stages = {el.attrs["data-stage"]: int(el.attrs["data-removed"])
+              for el in elements if el.tag == "td" and "data-removed" in el.attrs}
+    assert sum(stages.values()) == len(REMOVED)
+    assert "stray.example" not in _domain_cells(elements, "domains-dropped-table", "dropped")

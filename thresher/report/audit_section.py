@@ -16,7 +16,7 @@ from typing import Any, Mapping
 
 from thresher.report.charts import Bar, format_number, vertical_bar_chart
 from thresher.report.markup import cell, data_attrs, e, note, table
-from thresher.report.run_files import PATHS, RunFiles, audit_language
+from thresher.report.run_files import RunFiles, audit_language
 
 LANGID_STAGE = "langid"
 #: Bands of the language-ID score histogram.
@@ -130,10 +130,10 @@ def langid_drops(run: RunFiles) -> str:
     if not dropped:
         return head + note("Language ID dropped no document.")
     records = run.drops.langid if run.drops is not None else []
-    complete = run.drops is not None and run.drops.stage_source == PATHS["phase_a_dropped"]
-    source = (f"Every one, from the phase-A results' {PATHS['phase_a_dropped']}." if complete else
+    complete = run.drops is not None and run.drops.stage_source == "dropped"
+    source = ("Every one, from the phase-A results' dropped documents." if complete else
               f"Only audit.json's samples ({format_number(len(records))} of {format_number(dropped)}): not every "
-              f"phase-A result has a {PATHS['phase_a_dropped']}.")
+              "phase-A result lists its dropped documents (the run predates that).")
     known = [(reason, lang, score) for reason, lang, score in records if lang is not None or score is not None]
     if not known:
         return head + note(f"{format_number(dropped)} documents. {source} Their samples carry no language-ID "

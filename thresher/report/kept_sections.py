@@ -3,7 +3,7 @@
 Contract for tests and tools: an example is ``<article class="example" data-id data-language
 data-tokens>`` inside ``<div class="examples-language" data-language>``; domain rows carry
 ``data-domain`` plus ``data-kept``, ``data-tokens`` or ``data-dropped`` (exact counts); the
-dropped table's source note is ``<p id="domains-dropped-source" data-source="...">``.
+dropped table's source note is ``<p id="domains-dropped-source" data-source="dropped|audit" data-complete>``.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from thresher.report.charts import format_number
 from thresher.report.domains import NO_HOST, DomainRow
 from thresher.report.markup import cell, e, note, table
 from thresher.report.measures import percent
-from thresher.report.run_files import EXAMPLE_CHARS, EXAMPLES_PER_LANGUAGE, PATHS, KeptExample, RunFiles
+from thresher.report.run_files import EXAMPLE_CHARS, EXAMPLES_PER_LANGUAGE, KeptExample, RunFiles
 
 #: Languages whose examples are shown (most documents first); domains per table.
 EXAMPLE_LANGUAGES = 12
@@ -109,18 +109,18 @@ def _dropped_source(run: RunFiles) -> str:
     assert drops is not None
     stage_total = sum(sum((s.get("dropped") or {}).values()) for s in run.stats.get("stages", [])
                       if not str(s.get("stage", "")).startswith("dedup_"))
-    if drops.stage_source == PATHS["phase_a_dropped"]:
+    complete = drops.stage_source == "dropped"
+    if complete:
         text = (f"Every document a stage dropped: {format_number(drops.stage_drops)} from the phase-A results' "
-                f"{PATHS['phase_a_dropped']}")
+                "dropped documents")
     else:
-        text = (f"Not every phase-A result has a {PATHS['phase_a_dropped']} (the run predates it), so the documents "
+        text = ("Not every phase-A result lists its dropped documents (the run predates that), so the documents "
                 f"the stages dropped before dedup are only audit.json's samples here: "
                 f"{format_number(drops.stage_drops)} of {format_number(stage_total)}; these counts are incomplete")
     if drops.duplicates is None:
         text += "; no _work/duplicates table, so no removed duplicates."
     else:
         text += f"; and every removed duplicate: {format_number(drops.duplicates)} from _work/duplicates."
-    complete = drops.stage_source == PATHS["phase_a_dropped"]
     return (f'<p class="note" id="domains-dropped-source" data-source="{e(drops.stage_source)}"'
             f' data-complete="{str(complete).lower()}">{e(text)}</p>')
 
@@ -150,8 +150,8 @@ def _rejected_table(run: RunFiles) -> str:
         for r in rows_data
     ]
     return ("<h3>Records skipped or failed before the stages, by domain</h3>"
-            + note(f"Every one of the {format_number(run.drops.rejects)} records the phase-A results list in "
-                   f"{PATHS['phase_a_rejects']}: redirects, error statuses, non-HTML payloads, unreadable records.")
+            + note(f"Every one of the {format_number(run.drops.rejects)} records the phase-A results list as "
+                   "rejected: redirects, error statuses, non-HTML payloads, unreadable records.")
             + table("domains-rejected-table", ["domain", "records", "main reasons"], rows, numeric_to=2))
 
 

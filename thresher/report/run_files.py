@@ -1,6 +1,10 @@
 """Read what a finished run left on disk, for the HTML report.
 
-This module is the one place the report knows where a run keeps its files (:data:`PATHS`).
+Where each file is comes from :class:`thresher.run.layout.RunLayout` (the one module that
+knows a run's layout) and the phase-A results' ``result.json`` (:mod:`thresher.run.results`),
+which name their data files. Runs from before either existed are read from the fixed names
+they used (``documents.parquet``, ``part-*.parquet``): see :func:`_result_files` and
+:func:`_dataset_files`.
 
 Required: ``stats.json`` and ``manifest.json`` (a run writes them last, so their presence
 means the run finished) and the shards the manifest names. Optional, each missing one leaving
@@ -8,8 +12,8 @@ means the run finished) and the shards the manifest names. Optional, each missin
 0); ``_work/duplicates`` (absent when dedup is off or the work directory was cleaned);
 ``_work/documents`` (text for lengths and examples when the shards hold none); the phase-A
 results under ``_work/phase_a`` (every document before dedup, with its text: duplicate pairs),
-their ``dropped.parquet`` (every dropped document: dropped domains, language-ID scores) and
-``rejects.parquet`` (records skipped or failed before the stages).
+their dropped documents (every dropped document: dropped domains, language-ID scores) and
+rejects (records skipped or failed before the stages).
 """
 
 from __future__ import annotations
@@ -26,20 +30,16 @@ from typing import Any, Callable, Iterable
 from thresher.errors import ThresherError
 from thresher.report.domains import DomainCounts
 from thresher.report.pairs import DuplicatePairs, drop_reason, duplicate_pairs
+from thresher.run.layout import RunLayout, dataset_files
+from thresher.run.results import read_result
 
-#: Where a run keeps each file the report reads, relative to the run directory (globs for sets).
-PATHS = {
-    "stats": "stats.json",
-    "manifest": "manifest.json",
+#: How the page names the files it read (the places themselves come from RunLayout and result.json).
+NAMES = {
     "audit": "audit.json",
-    "documents": "_work/documents/*.parquet",
-    "duplicates": "_work/duplicates/*.parquet",
-    "phase_a_results": "_work/phase_a/*/result.json",
-    "phase_a_documents": "documents.parquet",  # beside each result.json
-    "phase_a_dropped": "dropped.parquet",
-    "phase_a_rejects": "rejects.parquet",
+    "dropped": "dropped documents (phase-A results)",
+    "rejects": "rejects (phase-A results)",
 }
-#: Spark names removed-duplicate files after the stage that removed them: ``part-dedup_url-00000.parquet``.
+#: Older Spark runs named removed-duplicate files after their stage: ``part-dedup_url-00000.parquet``.
 _STAGE_IN_FILE_NAME = re.compile(r"-(dedup_[a-z]+)-\d+\.parquet$")
 
 #: The reason removed duplicates count under when the run did not record their stage (Beam).
@@ -51,12 +51,31 @@ EXAMPLE_CHARS = 1200
 _BATCH = 8192
 
 
-def run_path(root: str, name: str) -> str:
-    return os.path.join(root, *PATHS[name].split("/"))
+def _dataset_files(directory: str) -> list[str]:
+    """The part files of a dataset directory: those its ``_manifest.json`` names, else (older runs) all."""
+    files = dataset_files(directory)
+    return files if files else sorted(glob.glob(os.path.join(directory, "*.parquet")))
 
 
-def run_glob(root: str, name: str) -> list[str]:
-    return sorted(glob.glob(run_path(root, name)))
+def _result_files(directory: str, kind: str) -> list[str] | None:
+    """A phase-A result's ``kind`` files ("documents", "rejects", "dropped"); None when it has none of them.
+
+    result.json names them (``<kind>_files``); a result from before that names none, and its
+    data sits in ``<kind>.parquet`` beside it.
+    """
+    try:
+        result = read_result(directory)
+    except (KeyError, TypeError):  # a result.json of another shape: read the fixed names
+        result = None
+    if result is not None and isinstance(result.data.get(f"{kind}_files"), list):
+        return result.files(kind)
+    legacy = os.path.join(directory, f"{kind}.parquet")
+    return [legacy] if os.path.isfile(legacy) else None
+
+
+def phase_a_results(root: str) -> list[str]:
+    """The directories of the run's committed phase-A results (``result.json`` is written last)."""
+    return [d for d in RunLayout.of(root).file_results() if ".tmp-" not in os.path.basename(d)]
 
 
 @dataclass
@@ -120,7 +139,8 @@ class RemovedDuplicate:
 class DropSources:
     """Where the page's dropped documents came from, and what language ID said about its drops."""
 
-    #: "dropped.parquet" (every phase-A drop) or "audit.json" (its samples only, when a result lacks one).
+    #: "dropped" (every phase-A drop, from the results' dropped files) or "audit" (audit.json's samples
+    #: only, when a result has none).
     stage_source: str
     #: Phase-A drops read (all of them, or the audit samples).
     stage_drops: int
@@ -292,7 +312,7 @@ def _document_table_text(root: str, ids: set[str]) -> tuple[list[int] | None, di
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    files = run_glob(root, "documents")
+    files = _dataset_files(RunLayout.of(root).documents)
     if not files:
         return None, {}
     lengths: list[int] = []
@@ -319,7 +339,7 @@ def read_removed_duplicates(root: str) -> list[RemovedDuplicate] | None:
     """Every row of ``_work/duplicates``, with the removing stage where the run recorded it."""
     import pyarrow.parquet as pq
 
-    files = run_glob(root, "duplicates")
+    files = _dataset_files(RunLayout.of(root).duplicates)
     if not files:
         return None
     removed = []
@@ -376,12 +396,6 @@ def read_duplicate_clusters(root: str) -> DuplicateClusters | None:
 # --- phase-A results: every document before dedup, dropped documents, rejects ------------------
 
 
-def phase_a_results(root: str) -> list[str]:
-    """The directories of the run's finished phase-A results (a ``result.json`` is written last)."""
-    return [os.path.dirname(path) for path in run_glob(root, "phase_a_results")
-            if ".tmp-" not in os.path.basename(os.path.dirname(path))]
-
-
 def scan_phase_a_documents(
     root: str, ids: set[str], columns: Iterable[str], visit: Callable[[dict[str, Any]], None]
 ) -> bool:
@@ -392,8 +406,7 @@ def scan_phase_a_documents(
     import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    files = [p for p in (os.path.join(d, PATHS["phase_a_documents"]) for d in phase_a_results(root))
-             if os.path.isfile(p)]
+    files = [path for d in phase_a_results(root) for path in (_result_files(d, "documents") or [])]
     if not files:
         return False
     if not ids:
@@ -412,14 +425,14 @@ def read_drops(root: str, audit: dict[str, list[dict[str, Any]]] | None,
                stage_of: dict[str, str]) -> DropSources:
     """Count every dropped document's domain into ``domains``; language-ID drops kept with their scores.
 
-    Phase-A drops come from each result's ``dropped.parquet``; when any result lacks one (a run
-    from before it existed), from audit.json's samples instead, and the page says so. Removed
+    Phase-A drops come from each result's dropped files; when any result has none (a run from
+    before they existed), from audit.json's samples instead, and the page says so. Removed
     duplicates count under their stage: recorded, or as ``stage_of`` (worked out) names it.
     """
     import pyarrow.parquet as pq
 
     results = phase_a_results(root)
-    dropped_files = [os.path.join(d, PATHS["phase_a_dropped"]) for d in results]
+    dropped_files = [_result_files(d, "dropped") for d in results]
     langid: list[tuple[str, str | None, float | None]] = []
 
     def count(url: str, reason: str, language: str | None, score: float | None) -> None:
@@ -428,9 +441,9 @@ def read_drops(root: str, audit: dict[str, list[dict[str, Any]]] | None,
             langid.append((reason, language, score))
 
     stage_drops = 0
-    if results and all(os.path.isfile(p) for p in dropped_files):
-        source = PATHS["phase_a_dropped"]
-        for path in dropped_files:
+    if results and all(files is not None for files in dropped_files):
+        source = "dropped"
+        for path in (path for files in dropped_files for path in files or []):
             parquet = pq.ParquetFile(path)
             names = set(parquet.schema_arrow.names)
             columns = [c for c in ("url", "reason", "language", "language_score") if c in names]
@@ -443,7 +456,7 @@ def read_drops(root: str, audit: dict[str, list[dict[str, Any]]] | None,
                     count(url or "", reason, lang, None if score is None else float(score))
                 stage_drops += n
     else:
-        source = PATHS["audit"]
+        source = "audit"
         for reason, samples in (audit or {}).items():
             for sample in samples or []:
                 count(str(sample.get("url") or ""), reason, *audit_language(sample))
@@ -471,7 +484,7 @@ def _count_rejects(results: list[str], domains: DomainCounts, error_files: dict[
     """Count every rejected record's domain into ``domains`` and each failed record's file into ``error_files``."""
     import pyarrow.parquet as pq
 
-    files = [p for p in (os.path.join(d, PATHS["phase_a_rejects"]) for d in results) if os.path.isfile(p)]
+    files = [path for d in results for path in (_result_files(d, "rejects") or [])]
     if not files:
         return None
     total = 0
@@ -491,10 +504,11 @@ def read_run(root: str) -> RunFiles:
     """Everything the report shows; raises :class:`ThresherError` for a missing or invalid run."""
     if not os.path.isdir(root):
         raise ThresherError(f"run directory {root} does not exist")
-    stats = _read_json(run_path(root, "stats"), required=True)
-    manifest = _read_json(run_path(root, "manifest"), required=True)
+    layout = RunLayout.of(root)
+    stats = _read_json(layout.stats, required=True)
+    manifest = _read_json(layout.manifest, required=True)
     _check_shape(stats, manifest, root)
-    audit = _read_json(run_path(root, "audit"), required=False)
+    audit = _read_json(layout.audit, required=False)
     if audit is not None and not isinstance(audit, dict):
         raise ThresherError(f"{root}/audit.json: expected samples keyed by drop reason")
     shards, kept = read_kept_documents(root, manifest)
