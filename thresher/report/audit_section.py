@@ -161,4 +161,4 @@ def langid_drops(run: RunFiles) -> str:
                                x_label="top language's score", y_label="documents dropped") if scores else ""
     return (head + note(f"{format_number(dropped)} documents; predicted language and its score. {source}")
             + chart + table("langid-drops-table", ["predicted language", "dropped", "min score", "median score",
-                                                   "max score", "score needed", "reasons"], rows))
+                                                   "max score", "score needed", "reasons"], rows, numeric_to=6))
