@@ -18,7 +18,8 @@ from typing import Any, Callable
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from thresher.io.manifest import build_manifest, write_json_atomic
+from thresher.io.manifest import build_manifest
+from thresher.io.storage import write_json as write_json_atomic
 from thresher.io.shards import ShardInfo, _sha256, shard_index, shard_name, shard_schema, write_shard, row_order_key
 from thresher.record import document_id
 from thresher.tokenize.bpe_trainer import train_byte_level_bpe

@@ -25,6 +25,7 @@ from thresher.report.charts import (
     histogram_chart,
     horizontal_bar_chart,
     nice_ticks,
+    value_ticks,
     vertical_bar_chart,
 )
 from thresher.report.cli import add_report_parser
@@ -117,6 +118,13 @@ def test_nice_ticks_are_round_and_cover_the_maximum():
     assert nice_ticks(90) == [0, 20, 40, 60, 80, 100]
     assert nice_ticks(0.9)[-1] >= 0.9
     assert nice_ticks(0) == [0.0, 1.0]
+
+
+def test_counts_get_whole_number_ticks():
+    svg = vertical_bar_chart([Bar("a", 1), Bar("b", 0)], chart_id="c", title="t", x_label="x", y_label="y")
+    ticks = [el.text for el in parse_page(svg) if el.tag == "text" and el.attrs.get("class") == "tick"]
+    assert ticks == ["0", "1"]
+    assert value_ticks([3, 2]) == [0, 1, 2, 3] and value_ticks([0.3, 0.9])[-1] >= 0.9
 
 
 def test_format_number_groups_thousands_and_trims_fractions():
@@ -285,7 +293,7 @@ def test_report_escapes_hostile_urls_snippets_reasons_and_config(run_dir: Path):
     assert not [el for el in elements if el.tag in ("script", "img", "b", "iframe", "link")]
     snippets = [el.text for el in elements if el.tag == "pre" and "snippet" in el.attrs.get("class", "")]
     assert snippets == [HOSTILE_SNIPPET, "loan cheap"]
-    urls = [el.text for el in elements if el.tag == "div" and el.attrs.get("class") == "url"]
+    urls = [el.text for el in elements if el.tag == "div" and el.attrs.get("class") == "url" and "audit" in el.ancestor_ids]
     assert urls == [HOSTILE_URL, "https://a.example/"]
 
 

@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import subprocess
+from collections import Counter
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -125,3 +126,52 @@ def test_rendered_dom_has_every_chart_and_the_exact_funnel(sample_report, tmp_pa
     audit = json.loads((run_dir / "audit.json").read_text())
     reasons = {el.attrs["data-reason"] for el in elements if "audit-reason" in el.attrs.get("class", "")}
     assert reasons == set(audit)
+
+
+def test_rendered_dom_shows_kept_documents_domains_and_duplicate_pairs(sample_report, tmp_path: Path):
+    from thresher.report.domains import domain_of
+
+    run_dir, report = sample_report
+    elements = parse_page(_chromium(tmp_path, "--dump-dom", report.as_uri()).stdout)
+    shards = pq.read_table(sorted(glob.glob(os.path.join(run_dir, "shard-*.parquet"))),
+                           columns=["id", "url", "language"]).to_pylist()
+
+    # Every language of the manifest, with the three smallest ids of its kept documents.
+    shown: dict[str, list[str]] = {}
+    for el in elements:
+        if el.tag == "article" and "example" in el.attrs.get("class", ""):
+            shown.setdefault(el.attrs["data-language"], []).append(el.attrs["data-id"])
+    by_language: dict[str, list[str]] = {}
+    for row in shards:
+        by_language.setdefault(row["language"] or "unknown", []).append(row["id"])
+    assert shown == {lang: sorted(ids)[:3] for lang, ids in by_language.items()}
+
+    # The kept-domains table's counts are the shards' URLs, per host.
+    kept = Counter(domain_of(row["url"]) for row in shards)
+    cells = {el.attrs["data-domain"]: int(el.attrs["data-kept"]) for el in elements
+             if el.tag == "td" and "domains-kept-table" in el.ancestor_ids and "data-kept" in el.attrs}
+    # The top 20 by kept documents, ties by name.
+    assert cells == dict(sorted(kept.items(), key=lambda kv: (-kv[1], kv[0]))[:20])
+
+    # Duplicate pairs of both dedup stages that removed documents; exact duplicates have Jaccard 1.
+    stats = json.loads((run_dir / "stats.json").read_text())
+    removing = {s["stage"] for s in stats["stages"] if s["stage"].startswith("dedup_") and s["dropped"]}
+    pairs = [el for el in elements if el.tag == "div" and el.attrs.get("class") == "pair"]
+    assert {p.attrs["data-stage"] for p in pairs} == removing
+    assert all(float(p.attrs["data-exact"]) == 1.0 for p in pairs if p.attrs["data-stage"] == "dedup_exact")
+    near = [float(p.attrs["data-exact"]) for p in pairs if p.attrs["data-stage"] == "dedup_minhash"]
+    assert near and all(0.5 < s <= 1.0 for s in near)
+
+
+@pytest.mark.parametrize("width", [1400, 420])
+def test_screenshots_at_desktop_and_phone_widths_render(sample_report, tmp_path: Path, width: int):
+    from PIL import Image
+
+    _run_dir, report = sample_report
+    png = tmp_path / f"report-{width}.png"
+    _chromium(tmp_path, f"--screenshot={png}", f"--window-size={width},6000", "--hide-scrollbars", report.as_uri())
+    with Image.open(png) as image:
+        rgb = image.convert("RGB")
+        # The page's right margin stays white: nothing overflows the viewport sideways.
+        right_edge = [rgb.getpixel((width - 3, y)) for y in range(0, 6000, 5)]
+    assert sum(1 for pixel in right_edge if pixel != (255, 255, 255)) < 0.02 * len(right_edge)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any
 
@@ -9,13 +10,17 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-PREVIEW_CHARS = 160
+from thresher.inspect.head_table import printable, render_head
+
+#: Width of tables written to a pipe or file when $COLUMNS does not say otherwise.
+PIPED_WIDTH = 120
 
 
 def make_console() -> Console:
-    # Built per call so it writes to the current sys.stdout; a fixed width when piped
-    # keeps rows on one line for grep instead of rich's 80-column default.
-    return Console(file=sys.stdout, highlight=False, width=None if sys.stdout.isatty() else 120)
+    # Built per call so it writes to the current sys.stdout. A terminal is measured; piped
+    # output follows $COLUMNS when it is set, else a fixed width wider than rich's default 80.
+    piped_default = not sys.stdout.isatty() and not os.environ.get("COLUMNS")
+    return Console(file=sys.stdout, highlight=False, width=PIPED_WIDTH if piped_default else None)
 
 
 def human_bytes(count: int) -> str:
@@ -29,11 +34,6 @@ def human_bytes(count: int) -> str:
 
 def number(value: int | float) -> str:
     return f"{value:,}" if isinstance(value, int) else f"{value:,.1f}"
-
-
-def preview(text: str, limit: int = PREVIEW_CHARS) -> str:
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def _limited(rows: list[Any], limit: int) -> tuple[list[Any], int]:
@@ -109,14 +109,7 @@ def render_documents(console: Console, documents: list[dict[str, Any]], *, full:
         for document in documents:
             render_document(console, document)
         return
-    table = Table(title=f"{len(documents)} documents", title_justify="left")
-    for column in ("id", "lang", "tokens", "url", "text"):
-        table.add_column(column, overflow="fold" if column == "text" else "ellipsis",
-                         no_wrap=column != "text")
-    for document in documents:
-        table.add_row(document["id"], str(document.get("language")), number(document["token_count"]),
-                      document.get("url", ""), preview(document["text"]))
-    console.print(table)
+    render_head(console, documents)
 
 
 def render_document(console: Console, document: dict[str, Any]) -> None:
@@ -125,7 +118,8 @@ def render_document(console: Console, document: dict[str, Any]) -> None:
     table.add_column("value", overflow="fold")
     for key, value in document.items():
         if key != "text":
-            table.add_row(key, str(value))
+            # Text, not a markup string: a URL like "https://x/[red]" must print as it is.
+            table.add_row(key, Text(printable(str(value))))
     console.print(table)
     # Plain text, no wrapping or markup: what was decoded is exactly what is printed.
     console.print(Text(document["text"]), soft_wrap=True)

@@ -68,6 +68,14 @@ def nice_ticks(max_value: float, target_count: int = 5) -> list[float]:
     return [round(i * step, 10) for i in range(count + 1)]
 
 
+def value_ticks(values: Sequence[float | None]) -> list[float]:
+    """Axis ticks for ``values``: whole numbers when every value is one (counts never get a 0.5 tick)."""
+    top = max((v or 0) for v in values)
+    if top >= 1 and all(v is None or float(v).is_integer() for v in values):
+        return nice_ticks(top, max(1, min(5, int(top))))
+    return nice_ticks(top)
+
+
 def _attrs(data: Mapping[str, str | int | float]) -> str:
     return "".join(f' data-{escape(str(k))}="{escape(str(v))}"' for k, v in data.items())
 
@@ -135,7 +143,7 @@ def horizontal_bar_chart(
     plot_left = label_width
     plot_width = width - label_width - caption_width
     height = top + row_height * len(bars) + bottom + (22 if any(b.estimate for b in bars) else 0)
-    ticks = nice_ticks(max((b.value or 0) for b in bars))
+    ticks = value_ticks([b.value for b in bars])
     scale = plot_width / ticks[-1]
     plot_bottom = top + row_height * len(bars)
     parts = [_svg_open(chart_id, title, width, height, "hbar")]
@@ -167,13 +175,13 @@ def horizontal_bar_chart(
 
 
 def _vertical_frame(
-    chart_id: str, title: str, kind: str, width: float, max_value: float, x_label: str, y_label: str
+    chart_id: str, title: str, kind: str, width: float, values: Sequence[float | None], x_label: str, y_label: str
 ) -> tuple[list[str], float, float, float, float, float]:
     """The y axis, grid and axis labels; returns parts and the plot box and value scale."""
     left, right, top, bottom = 70.0, 16.0, 24.0, 64.0
     plot_height = 240.0
     height = top + plot_height + bottom
-    ticks = nice_ticks(max_value)
+    ticks = value_ticks(values)
     scale = plot_height / ticks[-1]
     plot_bottom = top + plot_height
     parts = [_svg_open(chart_id, title, width, height, kind)]
@@ -206,7 +214,7 @@ def vertical_bar_chart(
     slot = max(36.0, max(len(b.label) for b in bars) * CHAR_WIDTH + 10)
     width = max(360.0, 70 + 16 + slot * len(bars))
     parts, left, _right, _top, plot_bottom, scale = _vertical_frame(
-        chart_id, title, "vbar", width, max((b.value or 0) for b in bars), x_label, y_label
+        chart_id, title, "vbar", width, [b.value for b in bars], x_label, y_label
     )
     for i, bar in enumerate(bars):
         x = left + i * slot
@@ -217,7 +225,8 @@ def vertical_bar_chart(
             continue
         bar_height = bar.value * scale
         parts.append(_rect(x + slot * 0.15, plot_bottom - bar_height, slot * 0.7, bar_height, bar))
-        parts.append(_text(centre, plot_bottom - bar_height - 5, _caption(bar), "value", "middle"))
+        if bar.value or bar.caption is not None:  # an empty band needs no "0" over it
+            parts.append(_text(centre, plot_bottom - bar_height - 5, _caption(bar), "value", "middle"))
     parts.append("</svg>")
     return "".join(parts)
 
@@ -229,7 +238,7 @@ def histogram_chart(
     if not bins or not any(b.count for b in bins):
         return _empty_chart(chart_id, title, "histogram", "no data")
     parts, left, right, _top, plot_bottom, scale = _vertical_frame(
-        chart_id, title, "histogram", width, max(b.count for b in bins), x_label, y_label
+        chart_id, title, "histogram", width, [b.count for b in bins], x_label, y_label
     )
     bin_width = (right - left) / len(bins)
     for i, hbin in enumerate(bins):

@@ -11,9 +11,12 @@ def add_report_parser(subparsers: argparse._SubParsersAction) -> None:
         "report",
         help="write a self-contained HTML report of a finished run (funnel, drops, languages, ...)",
         description="Write one HTML file (inline SVG charts, no network access) showing what the run in "
-        "RUN_DIR did: documents and estimated tokens per stage, drops by reason, languages, document "
-        "lengths, duplicate clusters, audit samples, timings and the config. Every number comes from the "
-        "run's stats.json, manifest.json, audit.json, shards and _work/duplicates.",
+        "RUN_DIR did: a warning banner when nothing was kept or too many records failed; documents and "
+        "estimated tokens per stage, drops by reason, languages and language-ID scores of its drops, kept "
+        "documents per language, top domains kept and dropped, document lengths, duplicate clusters and "
+        "pairs side by side with their similarity, audit samples, timings and the config. Every number "
+        "comes from the run's stats.json, manifest.json, audit.json, shards and _work (duplicates and "
+        "phase-A results).",
     )
     report.add_argument("run_dir", metavar="RUN_DIR", help="output directory of a finished `thresher run`")
     report.add_argument(

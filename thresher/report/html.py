@@ -1,7 +1,8 @@
 """``write_report``: one self-contained HTML page that shows what a run did.
 
 Everything on the page comes from the run's files (stats.json, manifest.json, audit.json,
-the shards, ``_work/duplicates``); nothing is fetched: styles are inline, charts are inline
+the shards, ``_work/duplicates``, the phase-A results: see :mod:`thresher.report.run_files`);
+nothing is fetched: styles are inline, charts are inline
 SVG, there is no script, and a Content-Security-Policy forbids loading anything. Every value
 from the data is escaped, because URLs and snippets are hostile web content.
 
@@ -9,16 +10,18 @@ Element ids and ``data-*`` attributes are a contract for tests and tools: charts
 ``<svg class="chart" id="chart-...">``; funnel cells carry ``data-stage`` plus ``data-in``,
 ``data-kept`` or ``data-dropped`` with the exact stats.json integers; timing cells carry
 ``data-stage`` plus ``data-busy-seconds`` or ``data-cpu-seconds``, phase cells ``data-phase`` plus
-``data-wall-seconds``, with stats.json's numbers.
+``data-wall-seconds``, with stats.json's numbers; the CPU share cell carries ``data-cpu-share``
+(a number, or empty when none is shown) and ``data-share-note`` when it is not a plain share.
+The sections in their own modules document theirs: :mod:`~thresher.report.banner`,
+:mod:`~thresher.report.kept_sections`, :mod:`~thresher.report.pair_section`,
+:mod:`~thresher.report.audit_section`.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import statistics
-from html import escape
 from typing import Any, Iterable, Mapping, Sequence
 
 from thresher.report.charts import (
@@ -29,7 +32,19 @@ from thresher.report.charts import (
     horizontal_bar_chart,
     vertical_bar_chart,
 )
-from thresher.report.measures import dropped_total, percent, token_funnel
+from thresher.report.audit_section import audit, langid_drops
+from thresher.report.banner import warnings_banner
+from thresher.report.kept_sections import domains, kept_examples
+from thresher.report.markup import cell, data_attrs, e, note, section, table
+from thresher.report.measures import (
+    MIN_SHARE_BUSY_SECONDS,
+    SEVERAL_THREADS,
+    cpu_share,
+    dropped_total,
+    percent,
+    token_funnel,
+)
+from thresher.report.pair_section import duplicate_pairs
 from thresher.report.run_files import RunFiles, read_run
 
 REPORT_NAME = "report.html"
@@ -71,6 +86,31 @@ pre.snippet { white-space: pre-wrap; word-break: break-word; background: #f7f7f7
 .signal-reason { font-weight: 700; color: #b3261e; cursor: pointer; }
 .signal-list span { display: block; }
 code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
+.warnings { border: 2px solid #b3261e; background: #fdecea; border-radius: 6px; padding: 4px 16px; margin: 16px 0; }
+.warnings p.warning { color: #5f1410; margin: 8px 0; }
+.examples { display: grid; grid-template-columns: repeat(auto-fill, minmax(300px, 1fr)); gap: 12px; }
+article.example, .pair { border: 1px solid #d5dce6; border-radius: 6px; padding: 8px 10px; min-width: 0; }
+pre.example-text, pre.pair-text { font: 13px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans",
+              sans-serif; white-space: pre-wrap; word-break: break-word; background: #f7f7f7;
+              padding: 4px 6px; max-height: 15em; overflow: auto; margin: 4px 0 0; }
+.pair { margin: 12px 0; }
+.pair-head { margin: 0 0 6px; }
+.pair-sides { display: grid; grid-template-columns: 1fr 1fr; gap: 12px; }
+.pair-sides .side { min-width: 0; }
+.pair-sides h4 { margin: 0; font-size: 13px; text-transform: uppercase; letter-spacing: 0.04em; }
+.side.kept h4 { color: #1d7a35; } .side.removed h4 { color: #b3261e; }
+mark.diff { background: #ffe08a; }
+td.reasons { font-size: 12px; }
+td.domain { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12px; min-width: 14em;
+            max-width: 30em; word-break: break-all; }
+.share-note { color: #8a5300; }
+@media (max-width: 700px) {
+  body { padding: 0 12px 32px; }
+  /* Wide tables scroll inside their own box instead of pushing the page sideways. */
+  table:not(.audit-table) { display: block; overflow-x: auto; max-width: 100%; }
+  .pair-sides { grid-template-columns: 1fr; }
+  table.audit-table td.where, table.audit-table td.signals { width: auto; }
+}
 """
 
 SECTIONS = (
@@ -80,42 +120,14 @@ SECTIONS = (
     ("funnel-tokens", "Tokens per stage (estimated)"),
     ("drops", "Drops by reason"),
     ("languages", "Languages"),
+    ("kept-examples", "Kept documents"),
+    ("domains", "Domains"),
     ("lengths", "Document lengths"),
-    ("dedup", "Duplicate clusters"),
+    ("dedup", "Duplicates"),
     ("audit", "Audit samples"),
     ("timings", "Timings"),
     ("config", "Configuration"),
 )
-
-
-def e(value: Any) -> str:
-    """Escape any value for HTML text or a quoted attribute."""
-    return escape(str(value), quote=True)
-
-
-def _data(attrs: Mapping[str, Any]) -> str:
-    return "".join(f' data-{e(k)}="{e(v)}"' for k, v in attrs.items())
-
-
-def _cell(value: Any, numeric: bool = False, **data: Any) -> str:
-    text = format_number(value) if numeric and isinstance(value, (int, float)) else str(value)
-    cls = ' class="num"' if numeric else ""
-    return f"<td{cls}{_data(data)}>{e(text)}</td>"
-
-
-def _table(table_id: str, headers: Sequence[str], rows: Iterable[str], numeric_from: int = 1) -> str:
-    head = "".join(
-        ('<th class="num">' if i >= numeric_from else "<th>") + f"{e(h)}</th>" for i, h in enumerate(headers)
-    )
-    return f'<table id="{e(table_id)}"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-
-
-def _section(section_id: str, title: str, body: str) -> str:
-    return f'<section id="{e(section_id)}"><h2>{e(title)}</h2>{body}</section>'
-
-
-def _note(text: str) -> str:
-    return f'<p class="note">{e(text)}</p>'
 
 
 def _summary(run: RunFiles) -> str:
@@ -146,20 +158,20 @@ def _summary(run: RunFiles) -> str:
 
 def _input_records(stats: Mapping[str, Any]) -> str:
     read = stats.get("read", {})
-    rows = [f'<tr><td>records read</td>{_cell(stats["records_read"], True, total="records_read")}</tr>']
+    rows = [f'<tr><td>records read</td>{cell(stats["records_read"], True, total="records_read")}</tr>']
     for kind in ("skipped", "errors"):
         for reason, n in read.get(kind, {}).items():
-            rows.append(f"<tr><td>{e(kind)}: {e(reason)}</td>{_cell(n, True, **{kind: reason})}</tr>")
-    forwarded = _cell(read.get("forwarded", 0), True, total="forwarded")
+            rows.append(f"<tr><td>{e(kind)}: {e(reason)}</td>{cell(n, True, **{kind: reason})}</tr>")
+    forwarded = cell(read.get("forwarded", 0), True, total="forwarded")
     rows.append(f"<tr><td>HTML pages forwarded to the stages</td>{forwarded}</tr>")
-    return _note("Records that never became a page (requests, metadata, redirects, non-HTML) are skipped "
-                 "before the first stage.") + _table("input-table", ["record", "count"], rows)
+    return note("Records that never became a page (requests, metadata, redirects, non-HTML) are skipped "
+                "before the first stage.") + table("input-table", ["record", "count"], rows)
 
 
 def _funnel_documents(stats: Mapping[str, Any]) -> str:
     stages = stats["stages"]
     if not stages:
-        return _note("stats.json lists no stages.")
+        return note("stats.json lists no stages.")
     start = stages[0]["in"]
     bars = [Bar(label="input (HTML pages)", value=start, caption=f"{format_number(start)} (100%)",
                 data={"stage": "input"})]
@@ -171,28 +183,36 @@ def _funnel_documents(stats: Mapping[str, Any]) -> str:
         dropped = dropped_total(stage)
         rows.append(
             f'<tr data-stage="{e(name)}"><td>{e(name)}</td>'
-            + _cell(stage["in"], True, stage=name, **{"in": stage["in"]})
-            + _cell(dropped, True, stage=name, dropped=dropped)
-            + _cell(percent(dropped, stage["in"]), True)
-            + _cell(kept, True, stage=name, kept=kept)
-            + _cell(percent(kept, start), True)
+            + cell(stage["in"], True, stage=name, **{"in": stage["in"]})
+            + cell(dropped, True, stage=name, dropped=dropped)
+            + cell(percent(dropped, stage["in"]), True)
+            + cell(kept, True, stage=name, kept=kept)
+            + cell(percent(kept, start), True)
             + "</tr>"
         )
     chart = horizontal_bar_chart(
         bars, chart_id="chart-funnel-documents", title="Documents remaining after each stage",
         value_label="documents remaining (percent of the HTML pages that entered the first stage)",
     )
-    table = _table("funnel-table", ["stage", "in", "dropped", "dropped % of in", "kept", "kept % of input"], rows)
-    return _note("Remaining documents after each stage, as in RefinedWeb's funnel figure; numbers are "
-                 "stats.json's stage counts.") + chart + table
+    funnel = table("funnel-table", ["stage", "in", "dropped", "dropped % of in", "kept", "kept % of input"], rows)
+    return note("Remaining documents after each stage, as in RefinedWeb's funnel figure; numbers are "
+                "stats.json's stage counts.") + chart + funnel
+
+
+def _no_text(run: RunFiles) -> str:
+    """Why no characters were counted: nothing kept, or no text left anywhere (keep_text from the config)."""
+    if not run.stats.get("kept_documents") and not run.shards.token_counts:
+        return "No document was kept, so there are no characters to count"
+    if run.config_value("output.keep_text", True) is False:
+        return "The shards hold no text (output.keep_text: false) and _work/documents is gone"
+    return "The shards hold no text column and _work/documents is gone"
 
 
 def _funnel_tokens(run: RunFiles) -> str:
     funnel = token_funnel(run.stats, run.shards.total_chars)
     if funnel.tokens_per_char is None:
-        return _note("Neither the shards (output.keep_text: false) nor _work/documents hold text, so there is "
-                     "no tokens-per-character ratio to estimate stage tokens from. Final tokens: "
-                     f"{format_number(funnel.final_tokens)}.")
+        return note(f"{_no_text(run)}: there is no tokens-per-character ratio to estimate stage tokens from. "
+                    f"Final tokens: {format_number(funnel.final_tokens)}.")
     bars, rows = [], []
     for row in funnel.stages:
         est = row.estimated_tokens
@@ -200,19 +220,19 @@ def _funnel_tokens(run: RunFiles) -> str:
         bars.append(Bar(label=row.stage, value=est, caption=caption, estimate=True, data={"stage": row.stage}))
         rows.append(
             f'<tr data-stage="{e(row.stage)}"><td>{e(row.stage)}</td>'
-            + (_cell(row.chars_kept, True, stage=row.stage, chars=row.chars_kept) if row.chars_kept is not None
-               else _cell("not measured"))
-            + (_cell(f"≈{format_number(round(est))}", True, stage=row.stage, **{"estimated-tokens": round(est)})
-               if est is not None else _cell("–"))
+            + (cell(row.chars_kept, True, stage=row.stage, chars=row.chars_kept) if row.chars_kept is not None
+               else cell("not measured"))
+            + (cell(f"≈{format_number(round(est))}", True, stage=row.stage, **{"estimated-tokens": round(est)})
+               if est is not None else cell("–"))
             + "</tr>"
         )
     bars.append(Bar(label="shards (counted)", value=funnel.final_tokens,
                     caption=f"{format_number(funnel.final_tokens)} (counted)", data={"stage": "shards"}))
     rows.append(
         "<tr data-stage=\"shards\"><td>shards (counted)</td>"
-        + (_cell(funnel.final_chars, True, stage="shards", chars=funnel.final_chars)
-           if funnel.final_chars is not None else _cell("not measured"))
-        + _cell(funnel.final_tokens, True, stage="shards", tokens=funnel.final_tokens)
+        + (cell(funnel.final_chars, True, stage="shards", chars=funnel.final_chars)
+           if funnel.final_chars is not None else cell("not measured"))
+        + cell(funnel.final_tokens, True, stage="shards", tokens=funnel.final_tokens)
         + "</tr>"
     )
     explanation = (
@@ -228,8 +248,8 @@ def _funnel_tokens(run: RunFiles) -> str:
         bars, chart_id="chart-funnel-tokens", title="Tokens remaining after each stage (estimated)",
         value_label="tokens (estimated from characters, except the counted shards)",
     )
-    table = _table("tokens-table", ["stage", "characters kept", "tokens (estimate)"], rows)
-    return f'<p class="note estimate-label" id="tokens-estimate-note">{e(explanation)}</p>{chart}{table}'
+    tokens = table("tokens-table", ["stage", "characters kept", "tokens (estimate)"], rows)
+    return f'<p class="note estimate-label" id="tokens-estimate-note">{e(explanation)}</p>{chart}{tokens}'
 
 
 def _drops(stats: Mapping[str, Any]) -> str:
@@ -242,21 +262,21 @@ def _drops(stats: Mapping[str, Any]) -> str:
                             data={"stage": name, "reason": reason}))
             rows.append(
                 f"<tr><td>{e(name)}</td><td>{e(reason)}</td>"
-                + _cell(n, True, stage=name, reason=reason, dropped=n)
-                + _cell(percent(n, stage["in"]), True)
+                + cell(n, True, stage=name, reason=reason, dropped=n)
+                + cell(percent(n, stage["in"]), True)
                 + "</tr>"
             )
     if not rows:
-        return _note("No stage dropped any document.")
+        return note("No stage dropped any document.")
     chart = horizontal_bar_chart(bars, chart_id="chart-drops", title="Documents dropped, by stage and reason",
                                  value_label="documents dropped")
-    return chart + _table("drops-table", ["stage", "reason", "dropped", "% of stage input"], rows, numeric_from=2)
+    return chart + table("drops-table", ["stage", "reason", "dropped", "% of stage input"], rows, numeric_from=2)
 
 
 def _languages(manifest: Mapping[str, Any]) -> str:
     languages = manifest.get("languages") or {}
     if not languages:
-        return _note("manifest.json lists no languages.")
+        return note("manifest.json lists no languages.")
     ordered = sorted(languages.items(), key=lambda kv: (-kv[1].get("documents", 0), str(kv[0])))
     total_docs = sum(v.get("documents", 0) for _, v in ordered)
     total_tokens = sum(v.get("tokens", 0) for _, v in ordered)
@@ -264,10 +284,10 @@ def _languages(manifest: Mapping[str, Any]) -> str:
     token_bars = [Bar(label=str(lang), value=v.get("tokens", 0), data={"language": lang}) for lang, v in ordered]
     rows = [
         f"<tr><td>{e(lang)}</td>"
-        + _cell(v.get("documents", 0), True, language=lang, documents=v.get("documents", 0))
-        + _cell(percent(v.get("documents", 0), total_docs), True)
-        + _cell(v.get("tokens", 0), True, language=lang, tokens=v.get("tokens", 0))
-        + _cell(percent(v.get("tokens", 0), total_tokens), True)
+        + cell(v.get("documents", 0), True, language=lang, documents=v.get("documents", 0))
+        + cell(percent(v.get("documents", 0), total_docs), True)
+        + cell(v.get("tokens", 0), True, language=lang, tokens=v.get("tokens", 0))
+        + cell(percent(v.get("tokens", 0), total_tokens), True)
         + "</tr>"
         for lang, v in ordered
     ]
@@ -279,11 +299,11 @@ def _languages(manifest: Mapping[str, Any]) -> str:
                              x_label="language", y_label="tokens")
         + "</div>"
     )
-    return charts + _table("languages-table", ["language", "documents", "% documents", "tokens", "% tokens"], rows)
+    return charts + table("languages-table", ["language", "documents", "% documents", "tokens", "% tokens"], rows)
 
 
 def _distribution_note(values: Sequence[int], unit: str) -> str:
-    return _note(
+    return note(
         f"{format_number(len(values))} documents; {unit} per document: min {format_number(min(values))}, "
         f"median {format_number(statistics.median(values))}, mean {format_number(round(statistics.fmean(values), 1))}, "
         f"max {format_number(max(values))}."
@@ -297,14 +317,15 @@ def _lengths(run: RunFiles) -> str:
         bins, log_scale = histogram_bins(chars)
         parts.append(_distribution_note(chars, "characters"))
         if run.shards.chars_source != "shards":
-            parts.append(_note(f"The shards hold no text: characters counted in {run.shards.chars_source}."))
+            keep_text = run.config_value("output.keep_text", True)
+            why = "The shards hold no text (output.keep_text: false)" if keep_text is False else "The shards hold no text"
+            parts.append(note(f"{why}: characters counted in {run.shards.chars_source}."))
         parts.append(histogram_chart(
             bins, chart_id="chart-length-characters", title="Characters per kept document",
             x_label="characters per document" + (" (log-spaced bins)" if log_scale else ""),
             y_label="documents"))
     else:
-        parts.append(_note("Neither the shards (output.keep_text: false) nor _work/documents hold text: "
-                           "no character lengths."))
+        parts.append(note(f"{_no_text(run)}: no character lengths." if run.shards.token_counts else f"{_no_text(run)}."))
     parts.append("<h3>Tokens per document</h3>")
     tokens = run.shards.token_counts
     if tokens:
@@ -315,7 +336,7 @@ def _lengths(run: RunFiles) -> str:
             x_label="tokens per document" + (" (log-spaced bins)" if log_scale else ""),
             y_label="documents"))
     else:
-        parts.append(_note("The shards hold no documents."))
+        parts.append(note("The shards hold no documents."))
     parts.append(_stage_lengths(run.stats))
     return "".join(parts)
 
@@ -324,101 +345,48 @@ def _stage_lengths(stats: Mapping[str, Any]) -> str:
     """Kept documents' characters after each stage, from the engines' distribution metrics."""
     stages = [s for s in stats.get("stages", []) if s.get("kept_text_chars")]
     if not stages:
-        return _note("stats.json records no per-stage length distributions.")
+        return note("stats.json records no per-stage length distributions.")
     rows = []
     for stage in stages:
         d = stage["kept_text_chars"]
         rows.append(
             f'<tr data-stage="{e(stage["stage"])}"><td>{e(stage["stage"])}</td>'
-            + "".join(_cell(d.get(k), True, **{k: d.get(k)}) for k in ("count", "min", "mean", "max"))
+            + "".join(cell(d.get(k), True, **{k: d.get(k)}) for k in ("count", "min", "mean", "max"))
             + "</tr>"
         )
     return (
         "<h3>Characters per kept document after each stage</h3>"
-        + _note("From the engines' distribution metrics (Beam Metrics.distribution; the same count, sum, min and "
-                "max on Spark), over every document the stage kept.")
-        + _table("stage-lengths-table", ["stage", "documents", "min", "mean", "max"], rows)
+        + note("From the engines' distribution metrics (Beam Metrics.distribution; the same count, sum, min and "
+               "max on Spark), over every document the stage kept.")
+        + table("stage-lengths-table", ["stage", "documents", "min", "mean", "max"], rows)
     )
 
 
 def _dedup(run: RunFiles) -> str:
+    return ("<h3>Duplicate clusters</h3>" + _clusters(run)
+            + duplicate_pairs(run.pairs, have_duplicates=bool(run.duplicates and run.duplicates.removed_documents)))
+
+
+def _clusters(run: RunFiles) -> str:
     clusters = run.duplicates
     if clusters is None:
-        return _note("No _work/duplicates table in this run (dedup off, or the work directory was removed).")
+        return note("No _work/duplicates table in this run (dedup off, or the work directory was removed).")
     if not clusters.size_counts:
         removed = format_number(clusters.removed_documents)
-        return _note(f"No duplicate clusters: {removed} documents were removed as duplicates.")
+        return note(f"No duplicate clusters: {removed} documents were removed as duplicates.")
     bars = [Bar(label=str(size), value=n, data={"size": size}) for size, n in clusters.size_counts.items()]
     rows = [
-        f"<tr>{_cell(size, True)}{_cell(n, True, size=size, clusters=n)}{_cell(n * (size - 1), True)}</tr>"
+        f"<tr>{cell(size, True)}{cell(n, True, size=size, clusters=n)}{cell(n * (size - 1), True)}</tr>"
         for size, n in clusters.size_counts.items()
     ]
-    note = (f"{format_number(clusters.removed_documents)} documents were removed as duplicates; a cluster is a kept "
-            "document plus the removed documents that duplicate it (chains followed to the kept one).")
+    about = (f"{format_number(clusters.removed_documents)} documents were removed as duplicates; a cluster is a kept "
+             "document plus the removed documents that duplicate it (chains followed to the kept one).")
     if clusters.without_target:
-        note += f" {format_number(clusters.without_target)} removed rows name no original and are not clustered."
+        about += f" {format_number(clusters.without_target)} removed rows name no original and are not clustered."
     chart = vertical_bar_chart(bars, chart_id="chart-dedup-clusters", title="Duplicate cluster sizes",
                                x_label="cluster size (documents)", y_label="clusters")
-    return _note(note) + chart + _table("dedup-clusters-table", ["cluster size", "clusters", "documents removed"],
+    return note(about) + chart + table("dedup-clusters-table", ["cluster size", "clusters", "documents removed"],
                                         rows, numeric_from=0)
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
-def _signals_cell(signals: Mapping[str, Any], reason_name: str) -> str:
-    """The signal the reason is named after up front; every measured signal in a fold-out."""
-    if not signals:
-        return '<td class="signals">none measured</td>'
-
-    def item(name: str, value: Any) -> str:
-        shown = format_number(value) if isinstance(value, (int, float)) else value
-        return f"<code>{e(name)}</code> = {e(shown)}"
-
-    # "dup_line_frac" names its signal exactly; "not_enough_stop_words" contains "stop_words".
-    named = [item(k, v) for k, v in signals.items() if k.rsplit(".", 1)[-1] in reason_name]
-    headline = "; ".join(named) if named else f"{len(signals)} signal{'s' if len(signals) != 1 else ''}"
-    every = "".join(f"<span>{item(k, v)}</span>" for k, v in signals.items())
-    summary_class = "signal-reason" if named else "signal-count"
-    return (f'<td class="signals"><details><summary class="{summary_class}">{headline}</summary>'
-            f'<div class="signal-list">{every}</div></details></td>')
-
-
-def _audit_row(sample: Mapping[str, Any], reason_name: str) -> str:
-    snippet = sample.get("snippet") or ""
-    return (
-        f'<tr class="audit-sample" data-id="{e(sample.get("id", ""))}">'
-        f'<td class="where"><div class="url">{e(sample.get("url", ""))}</div>'
-        f'<div class="note">id <code>{e(sample.get("id", ""))}</code><br>'
-        f'{e(os.path.basename(str(sample.get("source", ""))))} @ {e(sample.get("offset", ""))}</div></td>'
-        + _signals_cell(sample.get("signals") or {}, reason_name)
-        + (f'<td><pre class="snippet">{e(snippet)}</pre></td>' if snippet else '<td class="note">(no text)</td>')
-        + "</tr>"
-    )
-
-
-def _audit(run: RunFiles) -> str:
-    if run.audit is None:
-        return _note("No audit.json in this run (output.audit_samples_per_reason: 0).")
-    # Funnel order first, then any reason the funnel does not list.
-    order = [f"{s['stage']}/{r}" for s in run.stats["stages"] for r in s.get("dropped", {})]
-    reasons = [r for r in order if r in run.audit] + sorted(r for r in run.audit if r not in order)
-    if not reasons:
-        return _note("audit.json holds no samples.")
-    parts = [_note("Up to output.audit_samples_per_reason dropped documents per reason: where each came from, "
-                   "the signal its reason is named after (open it for every measured signal) and the start of "
-                   "its text. Pages dropped before extraction have no text.")]
-    for reason in reasons:
-        samples = run.audit[reason] or []
-        rows = "".join(_audit_row(s, reason.rsplit("/", 1)[-1]) for s in samples)
-        parts.append(
-            f'<div class="audit-reason" id="audit-{e(_slug(reason))}" data-reason="{e(reason)}">'
-            f"<h3>{e(reason)} ({format_number(len(samples))} sample{'s' if len(samples) != 1 else ''})</h3>"
-            f'<table class="audit-table"><thead><tr><th>page</th><th>signals</th><th>text snippet</th></tr></thead>'
-            f"<tbody>{rows}</tbody></table></div>"
-        )
-    return "".join(parts)
 
 
 def timed_stages(stats: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -433,32 +401,58 @@ def timed_stages(stats: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 def _seconds_cell(stage: str, value: float | None, key: str) -> str:
-    return _cell(value, True, stage=stage, **{key: value}) if value is not None else _cell("–")
+    return cell(value, True, stage=stage, **{key: value}) if value is not None else cell("–")
 
 
-def _timing_row(row: Mapping[str, Any]) -> str:
+def _timing_row(row: Mapping[str, Any], total_cpu: float) -> str:
     name, busy, cpu = row["stage"], row.get("busy_seconds"), row.get("cpu_seconds")
-    share = percent(cpu, busy) if busy and cpu is not None else "–"
+    share = cpu_share(name, busy, cpu)
+    attrs = {"cpu-share": "" if share.ratio is None else round(share.ratio, 4)}
+    if share.note:
+        attrs["share-note"] = share.note
+    of_total = percent(cpu, total_cpu) if cpu is not None else "–"
     return (f'<tr data-stage="{e(name)}"><td>{e(name)}</td>' + _seconds_cell(name, busy, "busy-seconds")
-            + _seconds_cell(name, cpu, "cpu-seconds") + _cell(share, True) + "</tr>")
+            + _seconds_cell(name, cpu, "cpu-seconds")
+            + f'<td class="num{" share-note" if share.note else ""}"{data_attrs(attrs)}>{e(share.text)}</td>'
+            + cell(of_total, True) + "</tr>")
+
+
+def _share_notes(timed: list[dict[str, Any]]) -> str:
+    """What a marked CPU share means, for the marks the table uses."""
+    shares = {row["stage"]: cpu_share(row["stage"], row.get("busy_seconds"), row.get("cpu_seconds")) for row in timed}
+    notes = []
+    several = [stage for stage, share in shares.items() if share.note == "several-threads"]
+    for stage in several:
+        notes.append(f"† {stage}: CPU above busy time is real here: {SEVERAL_THREADS[stage]}.")
+    artefacts = [stage for stage, share in shares.items() if share.note == "exceeds-busy"]
+    if artefacts:
+        notes.append(
+            f"‡ {', '.join(artefacts)}: timed on one thread, whose CPU time cannot exceed its wall time, so this is "
+            "a measurement artefact, not a share. The stage's timer reads the CPU clock after it has recorded the "
+            "busy time (counting that bookkeeping as CPU) and rounds each reading down to whole microseconds, so a "
+            "stage timed in many very short blocks gets its CPU overstated and its busy time understated.")
+    if any(share.note == "too-short" for share in shares.values()):
+        notes.append(f"Too short: busy under {MIN_SHARE_BUSY_SECONDS} s, where stats.json's millisecond rounding "
+                     "and the timer's own cost outweigh the work.")
+    return "".join(f'<p class="note share-note">{e(text)}</p>' for text in notes)
 
 
 def _phases(stats: Mapping[str, Any]) -> str:
     phases = (stats.get("timings") or {}).get("phases") or {}
     if not phases:
-        return _note("stats.json records no wall time per phase.")
+        return note("stats.json records no wall time per phase.")
     bars = [Bar(label=name, value=seconds, caption=f"{format_number(seconds)} s", data={"phase": name})
             for name, seconds in phases.items()]
     rows = [f'<tr data-phase="{e(name)}"><td>{e(name)}</td>'
-            + _cell(seconds, True, phase=name, **{"wall-seconds": seconds}) + "</tr>"
+            + cell(seconds, True, phase=name, **{"wall-seconds": seconds}) + "</tr>"
             for name, seconds in phases.items()]
     return (
         "<h3>Wall time per phase</h3>"
-        + _note("The run's steps one after the other, timed by the driver's clock: documents (phase A and "
-                "dedup), tokenizer (copied or trained), shards (tokenize, write shards and manifest).")
+        + note("The run's steps one after the other, timed by the driver's clock: documents (phase A and "
+               "dedup), tokenizer (copied or trained), shards (tokenize, write shards and manifest).")
         + horizontal_bar_chart(bars, chart_id="chart-timings-phases", title="Wall seconds per phase",
                                value_label="wall seconds")
-        + _table("phases-table", ["phase", "wall s"], rows)
+        + table("phases-table", ["phase", "wall s"], rows)
     )
 
 
@@ -468,15 +462,15 @@ def _timings(stats: Mapping[str, Any]) -> str:
         parts.append(f'<p id="wall-time" data-wall-seconds="{e(stats["wall_seconds"])}">Wall time of the run: '
                      f"{e(format_number(stats['wall_seconds']))} s.</p>")
     else:
-        parts.append(_note("stats.json records no wall time for the run."))
+        parts.append(note("stats.json records no wall time for the run."))
     parts.append(_phases(stats))
     timed = timed_stages(stats)
     parts.append("<h3>Time per stage</h3>")
     if not timed:
-        return "".join(parts) + _note("stats.json records no per-stage time.")
+        return "".join(parts) + note("stats.json records no per-stage time.")
     funnel = [s["stage"] for s in stats["stages"]]
     untimed = [name for name in funnel if name not in {row["stage"] for row in timed}]
-    parts.append(_note(
+    parts.append(note(
         "Both summed over all workers, so with several workers they can exceed the wall time. Busy: wall-clock "
         "seconds the stage's code ran, waits included (extraction waits for its worker process). CPU: the CPU "
         "seconds of that work, extraction's worker processes included; CPU well under busy means waiting."
@@ -489,8 +483,10 @@ def _timings(stats: Mapping[str, Any]) -> str:
                 for row in timed]
         parts.append(horizontal_bar_chart(bars, chart_id=chart_id, title=title,
                                           value_label=title.split(" per ")[0] + " (all workers)"))
-    parts.append(_table("timings-table", ["stage", "busy s", "CPU s", "CPU % of busy"],
-                        [_timing_row(row) for row in timed]))
+    total_cpu = sum(row.get("cpu_seconds") or 0 for row in timed)
+    parts.append(table("timings-table", ["stage", "busy s", "CPU s", "CPU % of busy", "% of all stages' CPU"],
+                       [_timing_row(row, total_cpu) for row in timed]))
+    parts.append(_share_notes(timed))
     return "".join(parts)
 
 
@@ -511,13 +507,13 @@ def _config_value(value: Any) -> str:
 
 def _key_value_table(table_id: str, mapping: Any) -> str:
     rows = [f"<tr><td><code>{e(k)}</code></td><td>{e(_config_value(v))}</td></tr>" for k, v in _flatten(mapping)]
-    return _table(table_id, ["key", "value"], rows, numeric_from=2)
+    return table(table_id, ["key", "value"], rows, numeric_from=2)
 
 
 def _config(manifest: Mapping[str, Any]) -> str:
     shard_rows = [
-        f"<tr><td><code>{e(s.get('name', ''))}</code></td>{_cell(s.get('rows', 0), True)}"
-        f"{_cell(s.get('tokens', 0), True)}{_cell(s.get('bytes', 0), True)}"
+        f"<tr><td><code>{e(s.get('name', ''))}</code></td>{cell(s.get('rows', 0), True)}"
+        f"{cell(s.get('tokens', 0), True)}{cell(s.get('bytes', 0), True)}"
         f"<td><code>{e(str(s.get('sha256', ''))[:16])}…</code></td></tr>"
         for s in manifest["shards"]
     ]
@@ -527,7 +523,7 @@ def _config(manifest: Mapping[str, Any]) -> str:
         "<h3>Pipeline config (manifest.json)</h3>" + _key_value_table("config-table", manifest.get("config", {}))
         + "<h3>Tokenizer</h3>" + _key_value_table("tokenizer-table", manifest.get("tokenizer", {}))
         + "<h3>Shards</h3>"
-        + _table("shards-table", ["shard", "rows", "tokens", "bytes", "sha256"], shard_rows)
+        + table("shards-table", ["shard", "rows", "tokens", "bytes", "sha256"], shard_rows)
     )
 
 
@@ -540,22 +536,24 @@ def render_report(run: RunFiles) -> str:
         "funnel-documents": _funnel_documents(stats),
         "funnel-tokens": _funnel_tokens(run),
         "drops": _drops(stats),
-        "languages": _languages(manifest),
+        "languages": _languages(manifest) + langid_drops(run),
+        "kept-examples": kept_examples(run),
+        "domains": domains(run),
         "lengths": _lengths(run),
         "dedup": _dedup(run),
-        "audit": _audit(run),
+        "audit": audit(run),
         "timings": _timings(stats),
         "config": _config(manifest),
     }
     nav = "".join(f'<a href="#{e(sid)}">{e(title)}</a>' for sid, title in SECTIONS)
-    sections = "".join(_section(sid, title, bodies[sid]) for sid, title in SECTIONS)
+    sections = "".join(section(sid, title, bodies[sid]) for sid, title in SECTIONS)
     return (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>Thresher run report: {e(run.root)}</title><style>{STYLE}</style></head><body>"
         f'<header><h1>Thresher run report</h1><p class="subtitle">Run directory <code>{e(run.root)}</code>'
-        "</p><nav>" + nav + "</nav></header>" + sections + "</body></html>\n"
+        "</p><nav>" + nav + "</nav></header>" + warnings_banner(stats, run.drops.error_files if run.drops else None) + sections + "</body></html>\n"
     )
 
 

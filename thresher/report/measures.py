@@ -58,3 +58,41 @@ def dropped_total(stage: Mapping[str, Any]) -> int:
 
 def percent(part: float, whole: float) -> str:
     return f"{100 * part / whole:.1f}%" if whole else "–"
+
+
+#: Below this many busy seconds a stage's CPU share is not shown: stats.json rounds both figures
+#: to milliseconds, and the timer's own cost weighs more than the work.
+MIN_SHARE_BUSY_SECONDS = 0.05
+#: Shares up to this ratio are shown as they are, above it they are marked (clock-read noise aside,
+#: CPU time of one thread cannot exceed its wall time).
+SHARE_TOLERANCE = 1.05
+#: Stages whose CPU may truly exceed their busy time, and why.
+SEVERAL_THREADS = {
+    "tokenize": "timed with the process CPU clock: every thread of the worker process counts (the tokenizer "
+                "encodes on several threads), and so does other work running in that process meanwhile",
+    "extract": "its CPU includes the extraction worker processes'",
+}
+
+
+@dataclass(frozen=True)
+class CpuShare:
+    """A stage's CPU seconds as a share of its busy seconds, as the report shows it."""
+
+    #: cpu / busy when shown as a share; None when it is not one.
+    ratio: float | None
+    #: None, "too-short", "several-threads" (may exceed 100 %) or "exceeds-busy" (an artefact, not a share).
+    note: str | None
+    text: str
+
+
+def cpu_share(stage: str, busy: float | None, cpu: float | None) -> CpuShare:
+    if busy is None or cpu is None:
+        return CpuShare(None, None, "–")
+    if busy < MIN_SHARE_BUSY_SECONDS:
+        return CpuShare(None, "too-short", "too short")
+    ratio = cpu / busy
+    if ratio <= SHARE_TOLERANCE:
+        return CpuShare(ratio, None, f"{100 * ratio:.1f}%")
+    if stage in SEVERAL_THREADS:
+        return CpuShare(ratio, "several-threads", f"{100 * ratio:.1f}% †")
+    return CpuShare(None, "exceeds-busy", f"CPU {ratio:.1f}× busy ‡")

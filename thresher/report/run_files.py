@@ -1,37 +1,48 @@
 """Read what a finished run left on disk, for the HTML report.
 
 Required: ``stats.json`` and ``manifest.json`` (a run writes them last, so their presence
-means the run finished) and the shards the manifest names. Optional: ``audit.json`` (off
-when ``audit_samples_per_reason`` is 0), ``_work/duplicates`` (absent when dedup is off or
-the work directory was cleaned) and ``_work/documents`` (read only for text lengths when the
-shards hold no text). Missing optional inputs leave ``None``; the page says so.
+means the run finished) and the shards the manifest names. Optional, each missing one leaving
+``None`` and a sentence on the page: ``audit.json`` (off when ``audit_samples_per_reason`` is
+0); ``_work/duplicates`` (absent when dedup is off or the work directory was cleaned);
+``_work/documents`` (text for lengths and examples when the shards hold none); the phase-A
+results under ``_work/phase_a`` (every document before dedup, with its text: duplicate pairs),
+their dropped documents (every dropped document: dropped domains, language-ID scores) and
+rejects (records skipped or failed before the stages). Where each file is:
+:mod:`thresher.report.run_paths`.
 """
 
 from __future__ import annotations
 
-import glob
 import json
 import os
+import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from thresher.errors import ThresherError
+from thresher.report.domains import DomainCounts
+from thresher.report.drop_files import DropSources, audit_language, read_drops
+from thresher.report.kept_files import (
+    EXAMPLE_CHARS,
+    EXAMPLES_PER_LANGUAGE,
+    KeptDocuments,
+    KeptExample,
+    ShardMeasures,
+    read_kept_documents,
+)
+from thresher.report.pairs import DuplicatePairs, duplicate_pairs
+from thresher.report.run_paths import BATCH, dataset_parts, scan_phase_a_documents
+from thresher.run.layout import RunLayout
 
+__all__ = [
+    "EXAMPLE_CHARS", "EXAMPLES_PER_LANGUAGE", "DropSources", "DuplicateClusters", "KeptDocuments", "KeptExample",
+    "RemovedDuplicate", "RunFiles", "ShardMeasures", "audit_language", "duplicate_clusters", "read_run",
+]
 
-@dataclass
-class ShardMeasures:
-    """Per-document measurements over every shard, in manifest order."""
-
-    #: Characters (code points, as ``len(text)`` counts them) per document; None when no text is kept.
-    char_lengths: list[int] | None
-    token_counts: list[int]
-    #: Where the characters were counted: "shards", or "_work/documents" when the shards hold no text.
-    chars_source: str | None = None
-
-    @property
-    def total_chars(self) -> int | None:
-        return None if self.char_lengths is None else sum(self.char_lengths)
+#: Older Spark runs named removed-duplicate files after their stage: ``part-dedup_url-00000.parquet``.
+_STAGE_IN_FILE_NAME = re.compile(r"-(dedup_[a-z]+)-\d+\.parquet$")
 
 
 @dataclass
@@ -45,6 +56,15 @@ class DuplicateClusters:
     without_target: int
 
 
+@dataclass(frozen=True)
+class RemovedDuplicate:
+    id: str
+    url: str
+    duplicate_of: str | None
+    #: The dedup stage that removed it, when the run recorded it (Spark's file names); else None.
+    stage: str | None
+
+
 @dataclass
 class RunFiles:
     root: str
@@ -53,6 +73,28 @@ class RunFiles:
     audit: dict[str, list[dict[str, Any]]] | None
     shards: ShardMeasures
     duplicates: DuplicateClusters | None
+    kept: KeptDocuments = field(default_factory=KeptDocuments)
+    removed: list[RemovedDuplicate] | None = None
+    drops: DropSources | None = None
+    pairs: DuplicatePairs | None = None
+
+    @property
+    def domains(self) -> DomainCounts:
+        return self.kept.domains
+
+    @property
+    def config(self) -> dict[str, Any]:
+        config = self.manifest.get("config")
+        return config if isinstance(config, dict) else {}
+
+    def config_value(self, dotted: str, default: Any = None) -> Any:
+        """A value of the run's config (manifest.json), e.g. ``"output.keep_text"``; ``default`` when absent."""
+        value: Any = self.config
+        for key in dotted.split("."):
+            if not isinstance(value, dict) or key not in value:
+                return default
+            value = value[key]
+        return value
 
 
 def _read_json(path: str, required: bool) -> Any:
@@ -76,63 +118,42 @@ def _check_shape(stats: Any, manifest: Any, root: str) -> None:
         raise ThresherError(f"{root}/manifest.json is not a thresher shard manifest (no shard list)")
 
 
-def read_shard_measures(root: str, manifest: dict[str, Any]) -> ShardMeasures:
-    """Text lengths and token counts, read column by column (token ids are never loaded)."""
-    import pyarrow.compute as pc
+# --- removed duplicates ------------------------------------------------------------------------
+
+
+def read_removed_duplicates(root: str) -> list[RemovedDuplicate] | None:
+    """Every row of ``_work/duplicates``, with the removing stage where the run recorded it."""
     import pyarrow.parquet as pq
 
-    char_lengths: list[int] | None = []
-    token_counts: list[int] = []
-    for shard in manifest["shards"]:
-        path = os.path.join(root, str(shard.get("name", "")))
-        if not os.path.isfile(path):
-            raise ThresherError(f"shard {path} named in manifest.json is missing")
-        parquet = pq.ParquetFile(path)
-        columns = parquet.schema_arrow.names
-        wanted = ["token_count"] + (["text"] if "text" in columns and char_lengths is not None else [])
-        if "text" not in columns:
-            char_lengths = None  # keep_text: false, lengths are unknowable from the shards
-        for batch in parquet.iter_batches(columns=wanted, batch_size=8192):
-            token_counts.extend(batch.column("token_count").to_pylist())
-            if char_lengths is not None:
-                char_lengths.extend(pc.utf8_length(batch.column("text")).to_pylist())
-    if char_lengths is not None:
-        return ShardMeasures(char_lengths=char_lengths, token_counts=token_counts, chars_source="shards")
-    # keep_text: false. The shards phase tokenized exactly the documents table, so its text
-    # gives the same lengths, as long as the work directory is still there.
-    char_lengths = _document_table_lengths(root)
-    source = "_work/documents" if char_lengths is not None else None
-    return ShardMeasures(char_lengths=char_lengths, token_counts=token_counts, chars_source=source)
-
-
-def _document_table_lengths(root: str) -> list[int] | None:
-    import pyarrow.compute as pc
-    import pyarrow.parquet as pq
-
-    files = sorted(glob.glob(os.path.join(root, "_work", "documents", "*.parquet")))
+    files = dataset_parts(RunLayout.of(root).duplicates)
     if not files:
         return None
-    lengths: list[int] = []
+    removed = []
     for path in files:
-        for batch in pq.ParquetFile(path).iter_batches(columns=["text"], batch_size=8192):
-            lengths.extend(pc.utf8_length(batch.column("text")).to_pylist())
-    return lengths
+        parquet = pq.ParquetFile(path)
+        names = set(parquet.schema_arrow.names)
+        from_name = _STAGE_IN_FILE_NAME.search(os.path.basename(path))
+        columns = [c for c in ("id", "url", "duplicate_of", "stage") if c in names]
+        for batch in parquet.iter_batches(columns=columns, batch_size=BATCH):
+            rows = batch.to_pydict()
+            n = batch.num_rows
+            stages = rows.get("stage") or [from_name.group(1) if from_name else None] * n
+            urls = rows.get("url") or [""] * n
+            for doc_id, url, target, stage in zip(rows["id"], urls, rows["duplicate_of"], stages):
+                removed.append(RemovedDuplicate(doc_id, url or "", target or None, stage))
+    return removed
 
 
-def read_duplicate_clusters(root: str) -> DuplicateClusters | None:
+def duplicate_clusters(removed: list[RemovedDuplicate] | None) -> DuplicateClusters | None:
     """Cluster sizes from the removed-duplicates table.
 
     A removed document can itself be the target of an earlier removal (an exact duplicate of
     a page that a later stage found near-duplicate of a third): targets are followed to the
     document that was finally kept, so such a chain counts as one cluster.
     """
-    import pyarrow.parquet as pq
-
-    files = sorted(glob.glob(os.path.join(root, "_work", "duplicates", "*.parquet")))
-    if not files:
+    if removed is None:
         return None
-    table = pq.read_table(files, columns=["id", "duplicate_of"])
-    target_of = dict(zip(table.column("id").to_pylist(), table.column("duplicate_of").to_pylist()))
+    target_of = {row.id: row.duplicate_of for row in removed}
     without_target = 0
     members: Counter[str] = Counter()
     for doc_id, target in target_of.items():
@@ -147,26 +168,39 @@ def read_duplicate_clusters(root: str) -> DuplicateClusters | None:
     size_counts = Counter(1 + n for n in members.values())
     return DuplicateClusters(
         size_counts=dict(sorted(size_counts.items())),
-        removed_documents=table.num_rows,
+        removed_documents=len(removed),
         without_target=without_target,
     )
+
+
+def read_duplicate_clusters(root: str) -> DuplicateClusters | None:
+    return duplicate_clusters(read_removed_duplicates(root))
 
 
 def read_run(root: str) -> RunFiles:
     """Everything the report shows; raises :class:`ThresherError` for a missing or invalid run."""
     if not os.path.isdir(root):
         raise ThresherError(f"run directory {root} does not exist")
-    stats = _read_json(os.path.join(root, "stats.json"), required=True)
-    manifest = _read_json(os.path.join(root, "manifest.json"), required=True)
+    layout = RunLayout.of(root)
+    stats = _read_json(layout.stats, required=True)
+    manifest = _read_json(layout.manifest, required=True)
     _check_shape(stats, manifest, root)
-    audit = _read_json(os.path.join(root, "audit.json"), required=False)
+    audit = _read_json(layout.audit, required=False)
     if audit is not None and not isinstance(audit, dict):
         raise ThresherError(f"{root}/audit.json: expected samples keyed by drop reason")
+    shards, kept = read_kept_documents(root, manifest)
+    removed = read_removed_duplicates(root)
+    pairs = duplicate_pairs(partial(scan_phase_a_documents, root), removed, manifest.get("config") or {})
     return RunFiles(
         root=root,
         stats=stats,
         manifest=manifest,
         audit=audit,
-        shards=read_shard_measures(root, manifest),
-        duplicates=read_duplicate_clusters(root),
+        shards=shards,
+        duplicates=duplicate_clusters(removed),
+        kept=kept,
+        removed=removed,
+        drops=read_drops(root, audit, removed, kept.domains, pairs.stage_of if pairs else {}),
+        pairs=pairs,
     )
+
