@@ -163,7 +163,8 @@ def spark_sc(spark_cluster: StandaloneCluster):
     """The SparkContext on the cluster: the same settings as a pipeline run on it, so the same context."""
     from thresher.config import config_from_dict
     from thresher.engines.spark.session import spark_context, spark_settings
+    from thresher.run.plan import runner_plan
 
     spark_cluster.wait_ready()
     config = config_from_dict({"runner": {"name": "spark", "options": spark_cluster.runner_options()}})
-    return spark_context(spark_settings(config))
+    return spark_context(spark_settings(runner_plan(config)))

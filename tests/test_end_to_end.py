@@ -151,7 +151,7 @@ def test_audit_sample_explains_drops(run):
 
 def test_rejected_records_are_written_with_provenance(run, truth):
     _, out, _ = run
-    rejects = pq.read_table(glob.glob(str(out / "_work/phase_a/*/rejects.parquet"))).to_pylist()
+    rejects = pq.read_table(glob.glob(str(out / "_work/phase_a/*/piece-*.rejects.parquet"))).to_pylist()
     expected = sum(truth.non_200_responses.values()) + sum(truth.non_html_responses.values())
     assert len(rejects) == expected
     assert all(r["source"].endswith("sample.warc.gz") and r["offset"] >= 0 and r["url"] for r in rejects)

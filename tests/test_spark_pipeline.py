@@ -140,8 +140,8 @@ def test_same_kept_documents_and_duplicate_decisions_as_beam(spark_run, beam_run
     assert removed == _rows(beam_out, "_work/duplicates/*.parquet", ["id", "duplicate_of"])
     assert len(removed) > 0  # the sample plants duplicates: the comparison is not vacuous
     rejects = ["source", "offset", "reason"]
-    assert _rows(spark_out, "_work/phase_a/*/rejects.parquet", rejects) == _rows(
-        beam_out, "_work/phase_a/*/rejects.parquet", rejects
+    assert _rows(spark_out, "_work/phase_a/*/piece-*.rejects.parquet", rejects) == _rows(
+        beam_out, "_work/phase_a/*/piece-*.rejects.parquet", rejects
     )
 
 

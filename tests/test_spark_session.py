@@ -9,6 +9,7 @@ pytest.importorskip("pyspark", reason="the Spark engine needs the spark extra (p
 from thresher.errors import ConfigError  # noqa: E402
 from thresher.config import config_from_dict  # noqa: E402
 from thresher.engines.spark.session import parse_engine_args, spark_settings  # noqa: E402
+from thresher.run.plan import runner_plan  # noqa: E402
 
 
 def _config(**runner):
@@ -42,19 +43,19 @@ def test_options_then_arguments_win():
     options = {"master": "spark://a:7077", "partitions": 12}
     options.update({"spark.executor.memory": "4g", "spark.ui.enabled": False})
     config = _config(workers=3, options=options)
-    settings = spark_settings(config)
+    settings = spark_settings(runner_plan(config))
     assert settings.master == "spark://a:7077"
     assert settings.partitions == 12
     assert settings.local_cores == 3
     assert settings.conf == {"spark.executor.memory": "4g", "spark.ui.enabled": "false"}
 
-    overridden = spark_settings(config, ["--master", "spark://b:7077", "--conf", "spark.executor.memory=8g"])
+    overridden = spark_settings(runner_plan(config, ["--master", "spark://b:7077", "--conf", "spark.executor.memory=8g"]))
     assert overridden.master == "spark://b:7077"
     assert overridden.conf["spark.executor.memory"] == "8g"
 
 
 def test_without_a_master_the_run_is_local_on_the_configured_cores():
-    settings = spark_settings(_config(workers=2))
+    settings = spark_settings(runner_plan(_config(workers=2)))
     assert settings.master is None and settings.local_cores == 2 and settings.partitions is None
 
 
@@ -68,4 +69,4 @@ def test_without_a_master_the_run_is_local_on_the_configured_cores():
 )
 def test_bad_options_are_named(options, message):
     with pytest.raises(ConfigError, match=message):
-        spark_settings(_config(options=options))
+        spark_settings(runner_plan(_config(options=options)))

@@ -169,10 +169,20 @@ def phase_a_fingerprint(config: PipelineConfig) -> str:
     return hashlib.sha256(f"{PHASE_A_FORMAT}:{canonical}".encode()).hexdigest()
 
 
+def runner_plan(config: PipelineConfig, engine_args: tuple[str, ...] | list[str] = ()) -> RunnerPlan:
+    runner = config.runner
+    return RunnerPlan(
+        name=runner.name,
+        workers=runner.workers,
+        files_per_pass=runner.files_per_pass,
+        options=dict(runner.options),
+        engine_args=tuple(engine_args),
+    )
+
+
 def build_plan(config: PipelineConfig, engine_args: tuple[str, ...] | list[str] = ()) -> RunPlan:
     """The plan of a run of ``config`` (already validated); expands the inputs (a missing one is an error)."""
     out = config.output
-    runner = config.runner
     return RunPlan(
         layout=RunLayout.create(out.path, config.input_paths()),
         inputs=InputOptions.from_config(config.input),
@@ -191,13 +201,7 @@ def build_plan(config: PipelineConfig, engine_args: tuple[str, ...] | list[str] 
             eos_token=config.tokenize.eos_token,
             train_max_documents=config.tokenize.train_max_documents,
         ),
-        runner=RunnerPlan(
-            name=runner.name,
-            workers=runner.workers,
-            files_per_pass=runner.files_per_pass,
-            options=dict(runner.options),
-            engine_args=tuple(engine_args),
-        ),
+        runner=runner_plan(config, engine_args),
         fingerprint=phase_a_fingerprint(config),
         config_record=config.to_dict(),
     )

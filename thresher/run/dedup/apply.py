@@ -28,7 +28,7 @@ from thresher.record import Document
 from thresher.run.dedup.light import Light
 from thresher.run.layout import write_dataset_manifest
 from thresher.run.plan import DedupPlan
-from thresher.stats import dropped
+from thresher.stats import dropped, stage_timer
 
 DOCUMENTS, DUPLICATES = "documents", "duplicates"
 REMOVED_FIELDS = ("id", "url", "crawl_date", "duplicate_of")
@@ -53,34 +53,46 @@ def _doc_order(doc: Document) -> tuple[str, int]:
 
 
 class ApplyDecisions(Step):
-    """``(id, {doc, decision[, light]})`` -> sink records, counting every stage a document went through."""
+    """``(id, {doc, decision[, light]})`` -> sink records, counting every stage a document went through.
+
+    Applying decisions is timed as the last stage's work; making this run's index rows as the index's.
+    """
 
     def __init__(self, stages: Sequence[str], write_index: bool) -> None:
         self.stages = tuple(stages)
-        # Timed as the last stage (or the index's, when the run only writes an index).
-        self.stage = self.stages[-1] if self.stages else INDEX_STAGE
+        self.timed_as = self.stages[-1] if self.stages else INDEX_STAGE
         self.write_index = write_index
 
     def process(self, batch: list[tuple[str, Mapping[str, Iterable[Any]]]], ctx: StepContext) -> Iterator[tuple[str, dict]]:
-        stages, stats = self.stages, ctx.stats
-        for _, groups in batch:
-            decisions = sorted(groups["decision"])
-            lights: list[Light] = list(groups.get("light", ()))
-            for i, doc in enumerate(sorted(groups["doc"], key=_doc_order)):
-                decision = decisions[i] if i < len(decisions) else None
-                removed_by = decision[0] if decision is not None else len(stages)
-                for rank in range(min(removed_by + 1, len(stages))):
-                    stats.inc(f"{stages[rank]}/in")
-                    stats.inc(f"{stages[rank]}/kept" if rank < removed_by else dropped(stages[rank], decision[1]))
-                if decision is not None:
-                    yield DUPLICATES, removed_row(mark_duplicate(doc, decision[2] or None))
-                    continue
-                yield DOCUMENTS, document_to_row(doc)
-                if self.write_index and lights:
-                    light = lights[min(i, len(lights) - 1)]
+        stats = ctx.stats
+        records: list[tuple[str, dict]] = []
+        kept_lights: list[Light] = []
+        with stage_timer(stats, self.timed_as):
+            for _, groups in batch:
+                self._apply(groups, stats, records, kept_lights)
+        if kept_lights:
+            with stage_timer(stats, INDEX_STAGE):
+                for light in kept_lights:
                     keys = dedup_index.DocumentKeys(light.id, light.url_key, light.text_key, list(light.band_keys))
-                    for table, row in dedup_index.index_rows(keys):
-                        yield index_sink(table), row
+                    records.extend((index_sink(table), row) for table, row in dedup_index.index_rows(keys))
+        return records
+
+    def _apply(self, groups: Mapping[str, Iterable[Any]], stats: Any, records: list, kept_lights: list) -> None:
+        stages = self.stages
+        decisions = sorted(groups["decision"])
+        lights: list[Light] = list(groups.get("light", ()))
+        for i, doc in enumerate(sorted(groups["doc"], key=_doc_order)):
+            decision = decisions[i] if i < len(decisions) else None
+            removed_by = decision[0] if decision is not None else len(stages)
+            for rank in range(min(removed_by + 1, len(stages))):
+                stats.inc(f"{stages[rank]}/in")
+                stats.inc(f"{stages[rank]}/kept" if rank < removed_by else dropped(stages[rank], decision[1]))
+            if decision is not None:
+                records.append((DUPLICATES, removed_row(mark_duplicate(doc, decision[2] or None))))
+                continue
+            records.append((DOCUMENTS, document_to_row(doc)))
+            if self.write_index and lights:
+                kept_lights.append(lights[min(i, len(lights) - 1)])
 
 
 def output_sinks(plan: DedupPlan, documents_dir: str, duplicates_dir: str) -> dict[str, tuple[str, str, pa.Schema]]:
