@@ -229,3 +229,69 @@ def corpus(data: Path = SHARED_DATA, *, with_shared: bool = True, with_extracted
         if with_extracted:
             yield from extracted(data)
     yield from generated()
+
+
+# --- holding Thresher to the fixture ------------------------------------------------
+
+FIXTURE = Path(__file__).resolve().parent / "data" / "datatrove_decisions.json"
+RULES = ("gopher_repetition", "gopher_quality", "c4_quality", "fineweb_quality")
+
+#: datatrove's drop reasons in Thresher's words (the rest are the same in both).
+DATATROVE_REASONS = {
+    "gopher_short_doc": "short_doc",
+    "gopher_long_doc": "long_doc",
+    "gopher_below_avg_threshold": "below_avg_word_length",
+    "gopher_above_avg_threshold": "above_avg_word_length",
+    "gopher_too_many_hashes": "too_many_hashes",
+    "gopher_too_many_ellipsis": "too_many_ellipsis",
+    "gopher_too_many_bullets": "too_many_bullets",
+    "gopher_too_many_end_ellipsis": "too_many_end_ellipsis",
+    "gopher_below_alpha_threshold": "below_alpha_threshold",
+    "gopher_enough_stop_words": "not_enough_stop_words",
+}
+
+
+def load_fixture(path: Path = FIXTURE) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def agreement(fixture: dict, texts: dict[str, str], preset: str = "fineweb", language: str = "en") -> dict:
+    """Per rule of ``preset``: how many of the fixture's ``language`` texts get
+    datatrove's decision (keep, or drop for the same reason) from Thresher.
+
+    Each rule runs alone on the text, as the fixture's were made. Texts whose
+    rebuilt SHA-1 differs from the recorded one are counted as ``stale`` and
+    left out.
+    """
+    from thresher.filters.registry import PRESETS, build_filter
+    from thresher.record import Document
+
+    params = dict(PRESETS[preset])
+    filters = {rule: build_filter(rule, params[rule]) for rule in RULES}
+    out: dict = {"docs": 0, "stale": 0, "missing": 0, "rules": {}}
+    per_rule = {rule: {"same": 0, "total": 0, "differ": []} for rule in RULES}
+    for rec in fixture["docs"]:
+        if rec["lang"] != language:
+            continue
+        text = texts.get(rec["id"])
+        if text is None:
+            out["missing"] += 1
+            continue
+        if text_sha1(text)[: len(rec["sha1"])] != rec["sha1"]:
+            out["stale"] += 1
+            continue
+        out["docs"] += 1
+        for rule, f in filters.items():
+            want = rec[rule]
+            want = DATATROVE_REASONS.get(want, want)
+            got = f.filter(Document(id=rec["id"], url="", text=text, language=language))
+            stats = per_rule[rule]
+            stats["total"] += 1
+            if got == want:
+                stats["same"] += 1
+            else:
+                stats["differ"].append((rec["id"], want, got))
+    for rule, stats in per_rule.items():
+        stats["agreement"] = stats["same"] / stats["total"] if stats["total"] else None
+        out["rules"][rule] = stats
+    return out

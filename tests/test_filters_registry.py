@@ -77,7 +77,11 @@ def test_presets():
     assert [n for n, _ in PRESETS["fineweb"]] == [
         "url", "gopher_repetition", "gopher_quality", "c4_quality", "fineweb_quality", "pii",
     ]
-    assert dict(PRESETS["fineweb"])["c4_quality"] == {"filter_no_terminal_punct": False}
+    fineweb = dict(PRESETS["fineweb"])
+    assert fineweb["c4_quality"]["filter_no_terminal_punct"] is False
+    # FineWeb reads every word-counting rule with spaCy's tokens (datatrove's).
+    assert all(fineweb[n]["word_splitter"] == "spacy" for n in ("gopher_repetition", "gopher_quality", "fineweb_quality"))
+    assert fineweb["c4_quality"]["sentence_splitter"] == "spacy"
     for preset in PRESETS:
         filters = build_preset(preset)
         assert [f.name for f in filters] == [n for n, _ in PRESETS[preset]]

@@ -13,7 +13,24 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from typing import ClassVar
 
+from thresher.errors import ConfigError
 from thresher.record import Document
+
+#: How the rules that count words split them (the ``word_splitter`` parameter):
+#: ``"trimmed"``, Thresher's language-aware words (whitespace-separated,
+#: punctuation trimmed off, unspaced scripts one unit per character); or
+#: ``"spacy"``, the tokens datatrove gets from spaCy, where punctuation marks
+#: are words of their own (:mod:`thresher.text.spacy_tokens`), which FineWeb's
+#: and FineWeb-2's thresholds were measured on.
+WORD_SPLITTERS = ("trimmed", "spacy")
+
+
+def check_word_splitter(filter_name: str, value: str) -> str:
+    if value not in WORD_SPLITTERS:
+        raise ConfigError(
+            f"filter {filter_name!r}: word_splitter must be one of {', '.join(WORD_SPLITTERS)}, got {value!r}"
+        )
+    return value
 
 
 class DocumentFilter(ABC):

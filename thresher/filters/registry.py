@@ -43,6 +43,14 @@ FILTERS: dict[str, type[DocumentFilter]] = {
     )
 }
 
+#: How FineWeb (datatrove) reads Gopher's quality rules, where it differs from the paper.
+FINEWEB_GOPHER_QUALITY: dict[str, Any] = {
+    "word_splitter": "spacy",
+    "bullet_marks": ["•", "-"],
+    "stop_words_distinct": True,
+    "stop_words_case_sensitive": True,
+}
+
 #: The filter stages of the published pipelines, in order. Language
 #: identification, extraction and deduplication are other stages.
 PRESETS: dict[str, list[tuple[str, dict[str, Any]]]] = {
@@ -57,13 +65,16 @@ PRESETS: dict[str, list[tuple[str, dict[str, Any]]]] = {
     ],
     # Penedo et al. 2024 (datatrove's FineWeb example): URL filter, Gopher
     # repetition and quality, C4 quality without the terminal-punctuation line
-    # rule, FineWeb's own rules; PII formatting last (it never drops).
+    # rule, FineWeb's own rules; PII formatting last (it never drops). Each
+    # rule reads the text as datatrove does (docs/FILTERS.md): spaCy's word
+    # tokens, Gopher's two bullet marks and distinct, case-sensitive stop
+    # words, C4's long-word lines removed rather than the page.
     "fineweb": [
         ("url", {}),
-        ("gopher_repetition", {}),
-        ("gopher_quality", {}),
-        ("c4_quality", {"filter_no_terminal_punct": False}),
-        ("fineweb_quality", {}),
+        ("gopher_repetition", {"word_splitter": "spacy"}),
+        ("gopher_quality", FINEWEB_GOPHER_QUALITY),
+        ("c4_quality", {"filter_no_terminal_punct": False, "too_long_word_drops_page": False, "sentence_splitter": "spacy"}),
+        ("fineweb_quality", {"word_splitter": "spacy"}),
         ("pii", {}),
     ],
 }
