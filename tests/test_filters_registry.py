@@ -18,7 +18,7 @@ from thresher.filters.registry import FILTERS, PRESETS, apply_filters, build_fil
 from thresher.record import Document
 from thresher.stats import DictStats
 
-from test_text_samples import CHINESE, ENGLISH, JAPANESE
+from test_text_samples import CHINESE, ENGLISH, GERMAN, JAPANESE
 
 
 def test_filters_by_name():
@@ -135,3 +135,37 @@ def test_filters_pickle_for_workers():
         d2 = Document(id="1", url="https://example.com/casino", text=ENGLISH, language="en")
         assert f.filter(d1) == clone.filter(d2)
         assert d1.text == d2.text and d1.signals == d2.signals
+
+
+def test_drops_counted_per_language_outside_the_funnel_prefix():
+    from thresher.filters.registry import language_counter, per_language_drops
+
+    filters = build_filters([("gopher_quality", {}), ("fineweb_quality", {})])
+    stats = DictStats()
+    docs = [
+        Document(id="1", url="", text=ENGLISH, language="en"),
+        Document(id="2", url="", text="Too short.", language="en"),
+        Document(id="3", url="", text=GERMAN, language="de"),
+        Document(id="4", url="", text="Zu kurz.", language="de"),
+        Document(id="5", url="", text="Nada.", language=None),
+        Document(id="6", url="", text=CHINESE, language="zh"),
+    ]
+    for d in docs:
+        apply_filters(filters, d, stats)
+    c = stats.counts
+    assert language_counter("gopher_quality", "de", "dropped/short_doc") == "filters/gopher_quality/lang/de/dropped/short_doc"
+    assert c["filters/gopher_quality/lang/en/in"] == 2 and c["filters/gopher_quality/lang/en/dropped/short_doc"] == 1
+    assert c["filters/gopher_quality/lang/de/dropped/short_doc"] == 1
+    assert c["filters/gopher_quality/lang/unknown/dropped/short_doc"] == 1
+    assert c["filters/fineweb_quality/lang/zh/in"] == 1
+    drops = per_language_drops(c, "gopher_quality")
+    assert drops == {"en": {"in": 2, "short_doc": 1}, "de": {"in": 2, "short_doc": 1},
+                     "unknown": {"in": 1, "short_doc": 1}, "zh": {"in": 1}}
+    for name in ("gopher_quality", "fineweb_quality"):
+        # Per-language counts add up to the filter's own, and the funnel's
+        # prefix holds each drop once.
+        lang = per_language_drops(c, name)
+        assert sum(v["in"] for v in lang.values()) == c[f"filters/{name}/in"]
+        dropped = {k: v for k, v in c.items() if k.startswith(f"filters/{name}/dropped/")}
+        assert sum(v for per in lang.values() for k, v in per.items() if k != "in") == sum(dropped.values())
+        assert c[f"filters/{name}/in"] == c[f"filters/{name}/kept"] + sum(dropped.values())

@@ -212,6 +212,29 @@ def build_preset(preset: str, overrides: dict[str, dict[str, Any]] | None = None
     return [build_filter(n, {**p, **overrides.get(n, {})}) for n, p in PRESETS[preset]]
 
 
+#: The language of a document language ID did not label (it was off).
+UNKNOWN_LANGUAGE = "unknown"
+
+
+def language_counter(filter_name: str, language: str, what: str) -> str:
+    """``filters/<filter>/lang/<language>/<what>``: ``what`` is ``in`` or ``dropped/<reason>``."""
+    return f"filters/{filter_name}/lang/{language}/{what}"
+
+
+def per_language_drops(counters: dict[str, int], filter_name: str) -> dict[str, dict[str, int]]:
+    """``{language: {"in": n, "<reason>": dropped, ...}}`` for one filter, from a run's counters."""
+    prefix = f"filters/{filter_name}/lang/"
+    out: dict[str, dict[str, int]] = {}
+    for key, value in counters.items():
+        if not key.startswith(prefix):
+            continue
+        language, _, what = key[len(prefix):].partition("/")
+        if what.startswith("dropped/"):
+            what = what[len("dropped/"):]
+        out.setdefault(language, {})[what] = value
+    return out
+
+
 def apply_filters(filters: Sequence[DocumentFilter], doc: Document, stats: StatsSink) -> str | None:
     """Run ``filters`` in order on ``doc``; ``None`` if kept, else ``"<filter>/<reason>"``.
 
@@ -221,15 +244,24 @@ def apply_filters(filters: Sequence[DocumentFilter], doc: Document, stats: Stats
     (``chars_in``, ``chars_kept``), the distribution of kept documents' lengths
     (``text_chars``) and, per filter, busy wall time (``time_us``) and this
     thread's CPU time (``cpu_us``).
+
+    Per language (``doc.language`` as language ID labelled it, ``unknown``
+    without a label), :func:`language_counter` names ``in`` and
+    ``dropped/<reason>`` counters under ``filters/<name>/lang/<language>/``:
+    outside ``filters/<name>/dropped/``, so the funnel, which sums every
+    counter under that prefix, counts each drop once.
     """
+    language = doc.language or UNKNOWN_LANGUAGE
     for f in filters:
         name = f.name
         stats.inc(f"filters/{name}/in")
+        stats.inc(language_counter(name, language, "in"))
         stats.inc(f"filters/{name}/chars_in", len(doc.text))
         with stage_timer(stats, f"filters/{name}"):
             reason = f.filter(doc)
         if reason:
             stats.inc(f"filters/{name}/dropped/{reason}")
+            stats.inc(language_counter(name, language, f"dropped/{reason}"))
             return f"{name}/{reason}"
         stats.inc(f"filters/{name}/kept")
         stats.inc(f"filters/{name}/chars_kept", len(doc.text))
@@ -244,5 +276,7 @@ __all__ = [
     "build_filter",
     "build_filters",
     "build_preset",
+    "language_counter",
     "parameter_types",
+    "per_language_drops",
 ]
