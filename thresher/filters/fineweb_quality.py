@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from thresher.filters.base import DocumentFilter, check_word_splitter
+from thresher.filters.base import DocumentFilter, PerLanguageParams, check_word_splitter
 from thresher.record import Document
 from thresher.text.spacy_tokens import TERMINAL_PUNCTUATION
 from thresher.text.view import text_view
@@ -47,8 +47,10 @@ class FineWebQualityFilter(DocumentFilter):
         char_duplicates_ratio: float | None = 0.01,
         new_line_ratio: float | None = 0.3,
         word_splitter: str = "trimmed",
+        language_thresholds: str | None = None,
         record_signals: bool = False,
     ) -> None:
+        params = {k: v for k, v in locals().items() if k not in ("self", "language_thresholds", "__class__")}
         self.line_punct_thr = line_punct_thr
         self.line_punct_exclude_zero = line_punct_exclude_zero
         self.stop_chars = tuple(stop_chars) if stop_chars is not None else tuple(sorted(TERMINAL_PUNCTUATION))
@@ -58,9 +60,17 @@ class FineWebQualityFilter(DocumentFilter):
         self.new_line_ratio = new_line_ratio
         self.word_splitter = check_word_splitter(self.name, word_splitter)
         self.record_signals = record_signals
+        self.language_thresholds = language_thresholds
+        self._per_language = PerLanguageParams(type(self), params, language_thresholds) if language_thresholds else None
         self._any = any(t is not None for t in (line_punct_thr, short_line_thr, char_duplicates_ratio, new_line_ratio))
 
     def filter(self, doc: Document) -> str | None:
+        if self._per_language is not None:
+            variant, label = self._per_language.for_document(doc)
+            variant.record_signals = self.record_signals
+            if label is None:
+                doc.signals[f"{self.name}.no_language_thresholds"] = 1.0
+            return variant.filter(doc)
         if not self._any:
             return None
         text = doc.text

@@ -54,13 +54,16 @@ from itertools import repeat
 
 from typing import Sequence
 
-from thresher.filters.base import DocumentFilter, check_word_splitter
+from thresher.filters.base import DocumentFilter, PerLanguageParams, check_word_splitter
 from thresher.record import Document
 from thresher.text.stopwords import stop_words_for
 from thresher.text.view import text_view
 
 BULLETS = ("•", "●", "○", "◦", "▪", "▫", "■", "□", "‣", "⁃", "∙", "·", "➢", "➤", "►", "-", "*", "–")
 ELLIPSES = ("...", "…")
+#: Languages whose stop words (particles, endings) are written onto the word:
+#: FineWeb-2's Korean list ("의", "는", "에서") matches at a word's end.
+SUFFIXING_LANGUAGES = frozenset({"ko", "kor"})
 
 
 class GopherQualityFilter(DocumentFilter):
@@ -82,8 +85,10 @@ class GopherQualityFilter(DocumentFilter):
         stop_words_case_sensitive: bool = False,
         bullet_marks: Sequence[str] | None = None,
         word_splitter: str = "trimmed",
+        language_thresholds: str | None = None,
         record_signals: bool = False,
     ) -> None:
+        params = {k: v for k, v in locals().items() if k not in ("self", "language_thresholds", "__class__")}
         self.min_doc_words = min_doc_words
         self.max_doc_words = max_doc_words
         self.min_avg_word_length = min_avg_word_length
@@ -99,8 +104,16 @@ class GopherQualityFilter(DocumentFilter):
         self.bullet_marks = tuple(bullet_marks) if bullet_marks is not None else BULLETS
         self.word_splitter = check_word_splitter(self.name, word_splitter)
         self.record_signals = record_signals
+        self.language_thresholds = language_thresholds
+        self._per_language = PerLanguageParams(type(self), params, language_thresholds) if language_thresholds else None
 
     def filter(self, doc: Document) -> str | None:
+        if self._per_language is not None:
+            variant, label = self._per_language.for_document(doc)
+            variant.record_signals = self.record_signals
+            if label is None:
+                doc.signals[f"{self.name}.no_language_thresholds"] = 1.0
+            return variant.filter(doc)
         text = doc.text
         view = text_view(text, doc.language)
         spacy = self.word_splitter == "spacy"
@@ -174,9 +187,26 @@ class GopherQualityFilter(DocumentFilter):
                     return "below_alpha_threshold"
 
         if self.min_stop_words is not None:
-            stops = None if view.unspaced else stop_words_for(view.language, self.stop_words)
+            # A list given for the language (FineWeb-2's) applies to unspaced
+            # scripts too, matched as substrings; the built-in ones do not.
+            given = self.stop_words is not None and (view.language or "en") in self.stop_words
+            stops = None if view.unspaced and not given else stop_words_for(view.language, self.stop_words)
             if stops is None:
                 doc.signals[f"{self.name}.skipped_stop_words"] = 1.0
+            elif view.unspaced or (given and view.language in SUFFIXING_LANGUAGES):
+                # No word boundaries to match at (or particles written onto the
+                # word): count the distinct stop words the text holds, as a
+                # substring or at a word's end.
+                need = self.min_stop_words
+                if view.unspaced:
+                    found = sum(1 for w in stops if w in text)
+                else:
+                    endings = tuple(stops)
+                    found = len({w for tok in words for w in endings if tok.endswith(w)})
+                if signal:
+                    self.signal(doc, "stop_words", found)
+                if found < need:
+                    return "not_enough_stop_words"
             else:
                 need = self.min_stop_words
                 if self.stop_words_case_sensitive:

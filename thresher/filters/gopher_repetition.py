@@ -38,7 +38,7 @@ from typing import Sequence
 import numpy as np
 
 from thresher.errors import ConfigError
-from thresher.filters.base import DocumentFilter, check_word_splitter
+from thresher.filters.base import DocumentFilter, PerLanguageParams, check_word_splitter
 from thresher.record import Document
 from thresher.text.view import text_view
 
@@ -194,8 +194,10 @@ class GopherRepetitionFilter(DocumentFilter):
         top_n_grams: Sequence[Sequence[float | None]] | None = DEFAULT_TOP_N_GRAMS,
         dup_n_grams: Sequence[Sequence[float | None]] | None = DEFAULT_DUP_N_GRAMS,
         word_splitter: str = "trimmed",
+        language_thresholds: str | None = None,
         record_signals: bool = False,
     ) -> None:
+        params = {k: v for k, v in locals().items() if k not in ("self", "language_thresholds", "__class__")}
         self.dup_line_frac = dup_line_frac
         self.dup_para_frac = dup_para_frac
         self.dup_line_char_frac = dup_line_char_frac
@@ -204,8 +206,16 @@ class GopherRepetitionFilter(DocumentFilter):
         self.dup_n_grams = _ngram_spec(dup_n_grams, "dup_n_grams")
         self.word_splitter = check_word_splitter(self.name, word_splitter)
         self.record_signals = record_signals
+        self.language_thresholds = language_thresholds
+        self._per_language = PerLanguageParams(type(self), params, language_thresholds) if language_thresholds else None
 
     def filter(self, doc: Document) -> str | None:
+        if self._per_language is not None:
+            variant, label = self._per_language.for_document(doc)
+            variant.record_signals = self.record_signals
+            if label is None:
+                doc.signals[f"{self.name}.no_language_thresholds"] = 1.0
+            return variant.filter(doc)
         text = doc.text
         length = len(text)
         stripped = text.strip()

@@ -77,6 +77,23 @@ PRESETS: dict[str, list[tuple[str, dict[str, Any]]]] = {
         ("fineweb_quality", {"word_splitter": "spacy"}),
         ("pii", {}),
     ],
+    # Penedo et al. 2025 (FineWeb-2): FineWeb's rules with per-language
+    # thresholds (thresher/filters/fineweb2, from FineWeb-2's configs) and its
+    # global changes: Gopher's paragraph rules and duplicated-line characters
+    # off, FineWeb's short-line rule off and char_duplicates_ratio 0.1, no C4.
+    "fineweb2": [
+        ("url", {}),
+        ("gopher_repetition", {
+            "word_splitter": "spacy", "dup_para_frac": None, "dup_para_char_frac": None, "dup_line_char_frac": None,
+            "language_thresholds": "fineweb2",
+        }),
+        ("fineweb_quality", {
+            "word_splitter": "spacy", "short_line_thr": None, "char_duplicates_ratio": 0.1,
+            "language_thresholds": "fineweb2",
+        }),
+        ("gopher_quality", {**FINEWEB_GOPHER_QUALITY, "language_thresholds": "fineweb2"}),
+        ("pii", {}),
+    ],
 }
 
 
