@@ -33,45 +33,13 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from thresher.langid.calibration import calibrate_thresholds, read_tatoeba  # noqa: E402
+from thresher.text.languages import LID176_TO_ISO639_3  # noqa: E402
+
 DEFAULT_CONFIGS = ROOT.parent / "shared" / "data" / "fineweb2-configs" / "configs"
 DEFAULT_TATOEBA = ROOT.parent / "shared" / "data" / "lid-tatoeba-cld2" / "tatoeba_long.txt"
 OUT = ROOT / "thresher" / "filters" / "fineweb2" / "thresholds.json"
-
-#: lid.176 label -> ISO 639-3 codes to look for among FineWeb-2's labels, best
-#: first. Macrolanguages go to the individual language FineWeb-2 (GlotLID) uses
-#: for the standard written form (ar -> arb, zh -> cmn, fa -> pes, ms -> zsm,
-#: sq -> als (Tosk Albanian), et -> ekk, lv -> lvs, mn -> khk, ...). lid.176's
-#: ``als`` is Alemannic (gsw), not GlotLID's als (Albanian).
-LID176_TO_ISO639_3: dict[str, list[str]] = {
-    "af": ["afr"], "als": ["gsw"], "am": ["amh"], "an": ["arg"], "ar": ["arb", "ara"], "arz": ["arz"], "as": ["asm"],
-    "ast": ["ast"], "av": ["ava"], "az": ["azj", "aze"], "azb": ["azb"], "ba": ["bak"], "bar": ["bar"],
-    "bcl": ["bcl"], "be": ["bel"], "bg": ["bul"], "bh": ["bho", "mai", "mag"], "bn": ["ben"], "bo": ["bod"],
-    "bpy": ["bpy"], "br": ["bre"], "bs": ["bos"], "bxr": ["bxr"], "ca": ["cat"], "cbk": ["cbk"], "ce": ["che"],
-    "ceb": ["ceb"], "ckb": ["ckb"], "co": ["cos"], "cs": ["ces"], "cv": ["chv"], "cy": ["cym"], "da": ["dan"],
-    "de": ["deu"], "diq": ["diq", "zza"], "dsb": ["dsb"], "dty": ["dty"], "dv": ["div"], "el": ["ell"],
-    "eml": ["egl", "rgn"], "en": ["eng"], "eo": ["epo"], "es": ["spa"], "et": ["ekk", "est"], "eu": ["eus"],
-    "fa": ["pes", "fas", "prs"], "fi": ["fin"], "fr": ["fra"], "frr": ["frr"], "fy": ["fry"], "ga": ["gle"],
-    "gd": ["gla"], "gl": ["glg"], "gn": ["gug", "grn"], "gom": ["gom"], "gu": ["guj"], "gv": ["glv"],
-    "he": ["heb"], "hi": ["hin"], "hif": ["hif"], "hr": ["hrv"], "hsb": ["hsb"], "ht": ["hat"], "hu": ["hun"],
-    "hy": ["hye"], "ia": ["ina"], "id": ["ind"], "ie": ["ile"], "ilo": ["ilo"], "io": ["ido"], "is": ["isl"],
-    "it": ["ita"], "ja": ["jpn"], "jbo": ["jbo"], "jv": ["jav"], "ka": ["kat"], "kk": ["kaz"], "km": ["khm"],
-    "kn": ["kan"], "ko": ["kor"], "krc": ["krc"], "ku": ["kmr", "kur"], "kv": ["kpv", "kom"], "kw": ["cor"],
-    "ky": ["kir"], "la": ["lat"], "lb": ["ltz"], "lez": ["lez"], "li": ["lim"], "lmo": ["lmo"], "lo": ["lao"],
-    "lrc": ["lrc"], "lt": ["lit"], "lv": ["lvs", "lav"], "mai": ["mai"], "mg": ["plt", "mlg"], "mhr": ["mhr"],
-    "min": ["min"], "mk": ["mkd"], "ml": ["mal"], "mn": ["khk", "mon"], "mr": ["mar"], "mrj": ["mrj"],
-    "ms": ["zsm", "msa"], "mt": ["mlt"], "mwl": ["mwl"], "my": ["mya"], "myv": ["myv"], "mzn": ["mzn"],
-    "nah": ["nhe", "nhw", "nch", "ncj", "azz", "ngu"], "nap": ["nap"], "nds": ["nds"], "ne": ["npi", "nep"],
-    "new": ["new"], "nl": ["nld"], "nn": ["nno"], "no": ["nob", "nor"], "oc": ["oci"], "or": ["ory", "ori"],
-    "os": ["oss"], "pa": ["pan"], "pam": ["pam"], "pfl": ["pfl"], "pl": ["pol"], "pms": ["pms"], "pnb": ["pnb"],
-    "ps": ["pbt", "pus"], "pt": ["por"], "qu": ["quy", "quz", "que"], "rm": ["roh"], "ro": ["ron"], "ru": ["rus"],
-    "rue": ["rue"], "sa": ["san"], "sah": ["sah"], "sc": ["srd", "src", "sro"], "scn": ["scn"], "sco": ["sco"],
-    "sd": ["snd"], "sh": ["hbs", "hrv", "srp", "bos"], "si": ["sin"], "sk": ["slk"], "sl": ["slv"], "so": ["som"],
-    "sq": ["als", "sqi"], "sr": ["srp"], "su": ["sun"], "sv": ["swe"], "sw": ["swh", "swa"], "ta": ["tam"],
-    "te": ["tel"], "tg": ["tgk"], "th": ["tha"], "tk": ["tuk"], "tl": ["tgl", "fil"], "tr": ["tur"], "tt": ["tat"],
-    "tyv": ["tyv"], "ug": ["uig"], "uk": ["ukr"], "ur": ["urd"], "uz": ["uzn", "uzb"], "vec": ["vec"],
-    "vep": ["vep"], "vi": ["vie"], "vls": ["vls"], "vo": ["vol"], "wa": ["wln"], "war": ["war"], "wuu": ["wuu"],
-    "xal": ["xal"], "xmf": ["xmf"], "yi": ["ydd", "yid"], "yo": ["yor"], "yue": ["yue"], "zh": ["cmn", "zho"],
-}
 
 #: FineWeb's English settings (datatrove's defaults), for ``eng_Latn``.
 ENGLISH = {
@@ -114,68 +82,15 @@ def translate(config: dict) -> dict:
     }
 
 
-def read_tatoeba(path: Path) -> list[tuple[str, str]]:
-    """(ISO 639-3 label, sentence) pairs."""
-    rows = []
-    for i, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
-        parts = line.split("\t")
-        if i == 0 or len(parts) < 4:
-            continue
-        rows.append((parts[2], parts[3]))
-    return rows
-
-
-def calibrate(scores: dict[str, float], labels_of: dict[str, list[str]], tatoeba: Path) -> dict:
-    """lid.176 thresholds that mean what FineWeb-2's GlotLID ``language_score`` means.
-
-    Both are fastText softmax scores, but the models differ in calibration. On
-    clean, human-written sentences of a language (Tatoeba, ``tatoeba``), lid.176's
-    score is measured where it names the right label; a language's lid.176 threshold is
-    FineWeb-2's threshold scaled by lid.176's median score there (a model that
-    gives clean text lower scores gets a lower bar), and never above the lowest
-    score lid.176 gave a clean sentence of that language (clean text is kept).
-    Languages without labelled sentences use the median scale over the others.
-    """
+def lid176_scores(scores: dict[str, float], lid176: dict[str, list[str]], tatoeba: Path) -> dict:
+    """lid.176 thresholds: English keeps FineWeb's; the rest are calibrated from
+    FineWeb-2's GlotLID scores (the lowest of a language's scripts)."""
     from thresher.langid.fasttext_lid import FastTextLanguageIdentifier
 
-    lid = FastTextLanguageIdentifier(top_k=5)
-    iso3_to_lid: dict[str, str] = {}
-    for code, iso3s in LID176_TO_ISO639_3.items():
-        for iso3 in iso3s:
-            iso3_to_lid.setdefault(iso3, code)
-    measured: dict[str, list[float]] = {}
-    for iso3, sentence in read_tatoeba(tatoeba):
-        code = iso3_to_lid.get(iso3)
-        if code is None:
-            continue
-        prediction = lid.predict(sentence)
-        if prediction.language == code:  # a sentence lid.176 gets wrong says nothing of its scores
-            measured.setdefault(code, []).append(prediction.score)
-    scales = {}
-    for code, values in measured.items():
-        values.sort()
-        scales[code] = values[len(values) // 2]
-    ordered = sorted(scales.values())
-    default_scale = ordered[len(ordered) // 2] if ordered else 1.0
-    out = {}
-    for code, labels in sorted(labels_of.items()):
-        glot = min(scores[label] for label in labels) if labels else None
-        if code == "en":
-            out[code] = {"threshold": ENGLISH_LANGUAGE_SCORE, "how": "FineWeb's English threshold"}
-            continue
-        if glot is None:
-            continue
-        scale = scales.get(code, default_scale)
-        threshold = glot * scale
-        how = f"{glot} x median lid.176 score {scale:.3f} on {len(measured.get(code, []))} Tatoeba sentences"
-        if code in measured:
-            lowest = measured[code][0]
-            if threshold > lowest:
-                threshold, how = lowest, how + f", capped at the lowest ({lowest:.3f})"
-        else:
-            how = f"{glot} x median scale {default_scale:.3f} (no labelled sentences)"
-        out[code] = {"threshold": round(threshold, 3), "glotlid": glot, "how": how}
-    return out
+    reference = {code: min(scores[label] for label in labels) for code, labels in lid176.items() if code != "en"}
+    out = calibrate_thresholds(FastTextLanguageIdentifier(), read_tatoeba(tatoeba), reference)
+    out["en"] = {"threshold": ENGLISH_LANGUAGE_SCORE, "how": "FineWeb's English threshold"}
+    return dict(sorted(out.items()))
 
 
 def main() -> None:
@@ -217,7 +132,7 @@ def main() -> None:
         "made_by": "scripts/fineweb2_table.py",
         "lid176": lid176,
         "lid176_unmapped": unmapped,
-        "language_score": {"glotlid": scores, "lid176": calibrate(scores, lid176, args.tatoeba)},
+        "language_score": {"glotlid": scores, "lid176": lid176_scores(scores, lid176, args.tatoeba)},
         "labels": labels,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
