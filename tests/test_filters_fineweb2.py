@@ -141,3 +141,42 @@ def test_langid_thresholds_for_either_model():
     assert thresholds["deu_Latn"] == 0.821  # GlotLID, as FineWeb-2 published it
     assert 0 < thresholds["de"] <= 0.821  # lid.176, calibrated
     assert thresholds["en"] == 0.65
+
+
+_DECIDE = r"""
+import hashlib, json, sys
+sys.path.insert(0, sys.argv[1])
+from filter_corpus import generated
+from thresher.filters.registry import PRESETS, apply_filters, build_preset
+from thresher.record import Document
+from thresher.stats import DictStats
+labels = ["en", "de", "fr", "sr", "zh", "ja", "deu_Latn", "xx", None]
+out = hashlib.sha256()
+for preset in ("fineweb", "fineweb2"):
+    filters = build_preset(preset)
+    for f in filters:
+        f.record_signals = True
+    stats = DictStats()
+    for i, (doc_id, text) in enumerate(generated(per_kind=15)):
+        d = Document(id=doc_id, url="https://example.com/", text=text, language=labels[i % len(labels)])
+        reason = apply_filters(filters, d, stats)
+        out.update(json.dumps([doc_id, reason, d.text, sorted(d.signals.items())]).encode())
+    out.update(json.dumps(sorted((k, v) for k, v in stats.counts.items() if not k.endswith(("time_us", "cpu_us")))).encode())
+print(out.hexdigest())
+"""
+
+
+def test_decisions_identical_across_worker_processes():
+    # Engines run the same filter code in different worker processes, each with
+    # its own string-hash seed: decisions, rewritten texts, signals and counters
+    # must not depend on it.
+    import os
+
+    digests = set()
+    for seed in ("1", "2", "12345"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        run = subprocess.run([sys.executable, "-c", _DECIDE, str(ROOT / "tests")], capture_output=True, text=True,
+                             env=env, timeout=300)
+        assert run.returncode == 0, run.stderr[-2000:]
+        digests.add(run.stdout.strip())
+    assert len(digests) == 1
