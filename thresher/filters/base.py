@@ -88,5 +88,13 @@ class PerLanguageParams:
             self._variants[key] = variant
         return variant, label
 
+    def filter(self, parent: DocumentFilter, doc: Document) -> str | None:
+        """``parent``'s decision on ``doc``, with the parameters of ``doc``'s language."""
+        variant, label = self.for_document(doc)
+        variant.record_signals = parent.record_signals
+        if label is None:
+            doc.signals[f"{parent.name}.no_language_thresholds"] = 1.0
+        return variant.filter(doc)
+
     def __getstate__(self) -> dict:
         return {"cls": self.cls, "params": self.params, "table_name": self.table_name, "_variants": {}}

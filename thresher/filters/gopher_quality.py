@@ -109,11 +109,7 @@ class GopherQualityFilter(DocumentFilter):
 
     def filter(self, doc: Document) -> str | None:
         if self._per_language is not None:
-            variant, label = self._per_language.for_document(doc)
-            variant.record_signals = self.record_signals
-            if label is None:
-                doc.signals[f"{self.name}.no_language_thresholds"] = 1.0
-            return variant.filter(doc)
+            return self._per_language.filter(self, doc)
         text = doc.text
         view = text_view(text, doc.language)
         spacy = self.word_splitter == "spacy"

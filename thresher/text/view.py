@@ -81,19 +81,19 @@ class TextView:
         return self.spacy.tokens if splitter == "spacy" else self.words
 
     def token_hashes(self, splitter: str) -> np.ndarray:
+        """:attr:`word_hashes`, or the same of the spaCy-style tokens."""
         if splitter != "spacy":
             return self.word_hashes
         if self._spacy_hashes is None:
-            tokens = self.spacy.tokens
-            self._spacy_hashes = np.fromiter(map(hash, tokens), dtype=np.int64, count=len(tokens))
+            self._spacy_hashes = _int64s(hash, self.spacy.tokens)
         return self._spacy_hashes
 
     def token_lengths(self, splitter: str) -> np.ndarray:
+        """:attr:`word_lengths`, or the same of the spaCy-style tokens."""
         if splitter != "spacy":
             return self.word_lengths
         if self._spacy_lengths is None:
-            tokens = self.spacy.tokens
-            self._spacy_lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+            self._spacy_lengths = _int64s(len, self.spacy.tokens)
         return self._spacy_lengths
 
     @property
@@ -152,6 +152,10 @@ class TextView:
             words = self.words
             self._lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
         return self._lengths
+
+
+def _int64s(fn, items: list[str]) -> np.ndarray:
+    return np.fromiter(map(fn, items), dtype=np.int64, count=len(items))
 
 
 _local = threading.local()
