@@ -127,6 +127,23 @@ def test_no_engine_imports():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+def test_fineweb_presets_run_without_spacy():
+    # FineWeb's reading needs spaCy's word splitting, reproduced: spaCy (and
+    # datatrove) are never imported, even when installed.
+    code = (
+        "import sys\n"
+        "from thresher.filters.registry import apply_filters, build_preset\n"
+        "from thresher.record import Document\n"
+        "from thresher.stats import DictStats\n"
+        "text = 'The keeper\\'s logs, e.g. of storms (and wrecks), survive. ' * 20\n"
+        "for preset in ('fineweb', 'fineweb2'):\n"
+        "    apply_filters(build_preset(preset), Document(id='1', url='https://example.com/', text=text, language='en'), DictStats())\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('spacy', 'datatrove', 'nltk')]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 def test_filters_pickle_for_workers():
     for name in FILTERS:
         f = build_filter(name, {"record_signals": True})
