@@ -112,3 +112,16 @@ def test_the_readme_config_example_is_valid():
 def test_bad_extractor_parameter_names_the_key():
     with pytest.raises(ConfigError, match="timeout_z"):
         config_from_dict({"extract": {"params": {"timeout_z": 3}}})
+
+
+def test_fineweb2_preset():
+    from thresher.config import config_from_dict
+
+    config = config_from_dict({"preset": "fineweb2"})
+    assert [next(iter(f)) for f in config.filters] == ["gopher_repetition", "fineweb_quality", "gopher_quality", "pii"]
+    assert config.langid.languages is None and config.langid.threshold is None
+    assert config.langid.thresholds["deu_Latn"] == 0.821 and 0 < config.langid.thresholds["de"] <= 0.821
+    mh = config.dedup.minhash
+    assert (mh.bands, mh.rows, mh.ngram, mh.per_language, mh.keep_cluster_size) == (14, 8, 5, True, True)
+    # A user's own keys still win over the preset.
+    assert config_from_dict({"preset": "fineweb2", "langid": {"threshold": 0.5}}).langid.threshold == 0.5

@@ -28,8 +28,8 @@ def test_defaults():
 def test_line_punctuation_ratio():
     f = only(line_punct_thr=0.12)
     lines = lambda n: "\n".join([f"{LONG} {i}." for i in range(n)] + [f"{LONG} {i}" for i in range(100 - n)])  # noqa: E731
-    assert f.filter(doc(lines(13))) is None
-    assert f.filter(doc(lines(12))) == "line_punct_ratio"  # at the threshold is dropped, as in datatrove
+    assert f.filter(doc(lines(12))) is None  # at the threshold is kept, as in datatrove 0.10.1
+    assert f.filter(doc(lines(11))) == "line_punct_ratio"
     assert f.filter(doc(lines(0))) == "line_punct_ratio"
     assert FineWebQualityFilter(**{**OFF, "line_punct_thr": 0.12, "line_punct_exclude_zero": True}).filter(doc(lines(0))) is None
 
@@ -37,8 +37,8 @@ def test_line_punctuation_ratio():
 def test_short_lines_ratio():
     f = only(short_line_thr=0.67)
     lines = lambda n: "\n".join([f"short {i}" for i in range(n)] + [f"{LONG} {i}" for i in range(100 - n)])  # noqa: E731
-    assert f.filter(doc(lines(66))) is None
-    assert f.filter(doc(lines(67))) == "short_line_ratio"
+    assert f.filter(doc(lines(67))) is None  # at the threshold is kept
+    assert f.filter(doc(lines(68))) == "short_line_ratio"
 
 
 def test_duplicated_line_characters():
@@ -49,7 +49,7 @@ def test_duplicated_line_characters():
     text_out = "\n".join(unique + [dup, dup, dup])
     share_in = 16 / len(text_in.replace("\n", ""))
     share_out = 32 / len(text_out.replace("\n", ""))
-    assert share_in < 0.01 <= share_out
+    assert share_in < 0.01 < share_out
     assert f.filter(doc(text_in)) is None
     assert f.filter(doc(text_out)) == "char_dup_ratio"
     assert f.filter(doc("\n".join(unique + ["", "", "", ""]))) is None  # blank lines are not duplicates
@@ -63,6 +63,21 @@ def test_newlines_per_word():
     assert text(30).count("\n") == 30
     assert f.filter(doc(text(30))) is None
     assert f.filter(doc(text(31))) == "list_ratio"
+
+
+def test_blank_lines_and_quotes_as_datatrove_counts_them():
+    # Blank lines are not lines; a closing quote is not a sentence-final mark.
+    f = only(line_punct_thr=0.5)
+    assert f.filter(doc("\n\n\n".join([f"{LONG}."] * 3 + [f"{LONG}"] * 2))) is None
+    assert f.filter(doc("\n".join([f'{LONG}."'] * 3 + [f"{LONG}."] * 2))) == "line_punct_ratio"
+    assert only(line_punct_thr=0.5, stop_chars=['"', "."]).filter(doc("\n".join([f'{LONG}."'] * 3))) is None
+    assert FineWebQualityFilter().filter(doc(" \n\t\n")) == "empty"
+
+
+def test_punctuation_counts_as_words_with_spacy_splitter():
+    text = "a - b - c - d\n" * 10  # 4 words and 3 dashes a line
+    assert only(new_line_ratio=0.2).filter(doc(text)) == "list_ratio"  # 10 / 40
+    assert only(new_line_ratio=0.2, word_splitter="spacy").filter(doc(text)) is None  # 10 / 70
 
 
 def test_real_prose_passes():

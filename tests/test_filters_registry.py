@@ -18,7 +18,7 @@ from thresher.filters.registry import FILTERS, PRESETS, apply_filters, build_fil
 from thresher.record import Document
 from thresher.stats import DictStats
 
-from test_text_samples import CHINESE, ENGLISH, JAPANESE
+from test_text_samples import CHINESE, ENGLISH, GERMAN, JAPANESE
 
 
 def test_filters_by_name():
@@ -77,7 +77,11 @@ def test_presets():
     assert [n for n, _ in PRESETS["fineweb"]] == [
         "url", "gopher_repetition", "gopher_quality", "c4_quality", "fineweb_quality", "pii",
     ]
-    assert dict(PRESETS["fineweb"])["c4_quality"] == {"filter_no_terminal_punct": False}
+    fineweb = dict(PRESETS["fineweb"])
+    assert fineweb["c4_quality"]["filter_no_terminal_punct"] is False
+    # FineWeb reads every word-counting rule with spaCy's tokens (datatrove's).
+    assert all(fineweb[n]["word_splitter"] == "spacy" for n in ("gopher_repetition", "gopher_quality", "fineweb_quality"))
+    assert fineweb["c4_quality"]["sentence_splitter"] == "spacy"
     for preset in PRESETS:
         filters = build_preset(preset)
         assert [f.name for f in filters] == [n for n, _ in PRESETS[preset]]
@@ -123,6 +127,23 @@ def test_no_engine_imports():
     subprocess.run([sys.executable, "-c", code], check=True)
 
 
+def test_fineweb_presets_run_without_spacy():
+    # FineWeb's reading needs spaCy's word splitting, reproduced: spaCy (and
+    # datatrove) are never imported, even when installed.
+    code = (
+        "import sys\n"
+        "from thresher.filters.registry import apply_filters, build_preset\n"
+        "from thresher.record import Document\n"
+        "from thresher.stats import DictStats\n"
+        "text = 'The keeper\\'s logs, e.g. of storms (and wrecks), survive. ' * 20\n"
+        "for preset in ('fineweb', 'fineweb2'):\n"
+        "    apply_filters(build_preset(preset), Document(id='1', url='https://example.com/', text=text, language='en'), DictStats())\n"
+        "bad = [m for m in sys.modules if m.split('.')[0] in ('spacy', 'datatrove', 'nltk')]\n"
+        "assert not bad, bad\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
 def test_filters_pickle_for_workers():
     for name in FILTERS:
         f = build_filter(name, {"record_signals": True})
@@ -131,3 +152,37 @@ def test_filters_pickle_for_workers():
         d2 = Document(id="1", url="https://example.com/casino", text=ENGLISH, language="en")
         assert f.filter(d1) == clone.filter(d2)
         assert d1.text == d2.text and d1.signals == d2.signals
+
+
+def test_drops_counted_per_language_outside_the_funnel_prefix():
+    from thresher.filters.registry import language_counter, per_language_drops
+
+    filters = build_filters([("gopher_quality", {}), ("fineweb_quality", {})])
+    stats = DictStats()
+    docs = [
+        Document(id="1", url="", text=ENGLISH, language="en"),
+        Document(id="2", url="", text="Too short.", language="en"),
+        Document(id="3", url="", text=GERMAN, language="de"),
+        Document(id="4", url="", text="Zu kurz.", language="de"),
+        Document(id="5", url="", text="Nada.", language=None),
+        Document(id="6", url="", text=CHINESE, language="zh"),
+    ]
+    for d in docs:
+        apply_filters(filters, d, stats)
+    c = stats.counts
+    assert language_counter("gopher_quality", "de", "dropped/short_doc") == "filters/gopher_quality/lang/de/dropped/short_doc"
+    assert c["filters/gopher_quality/lang/en/in"] == 2 and c["filters/gopher_quality/lang/en/dropped/short_doc"] == 1
+    assert c["filters/gopher_quality/lang/de/dropped/short_doc"] == 1
+    assert c["filters/gopher_quality/lang/unknown/dropped/short_doc"] == 1
+    assert c["filters/fineweb_quality/lang/zh/in"] == 1
+    drops = per_language_drops(c, "gopher_quality")
+    assert drops == {"en": {"in": 2, "short_doc": 1}, "de": {"in": 2, "short_doc": 1},
+                     "unknown": {"in": 1, "short_doc": 1}, "zh": {"in": 1}}
+    for name in ("gopher_quality", "fineweb_quality"):
+        # Per-language counts add up to the filter's own, and the funnel's
+        # prefix holds each drop once.
+        lang = per_language_drops(c, name)
+        assert sum(v["in"] for v in lang.values()) == c[f"filters/{name}/in"]
+        dropped = {k: v for k, v in c.items() if k.startswith(f"filters/{name}/dropped/")}
+        assert sum(v for per in lang.values() for k, v in per.items() if k != "in") == sum(dropped.values())
+        assert c[f"filters/{name}/in"] == c[f"filters/{name}/kept"] + sum(dropped.values())

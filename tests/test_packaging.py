@@ -23,3 +23,4 @@ def test_wheel_has_one_top_level_package_and_its_resources(tmp_path):
     assert "thresher/tokenize/encoder.py" in names
     for resource in ("sample.warc.gz", "sample.truth.json", "url_filter/blocklist_domains.txt"):
         assert f"thresher/resources/{resource}" in names
+    assert "thresher/filters/fineweb2/thresholds.json" in names  # FineWeb-2's per-language table

@@ -1,4 +1,4 @@
-"""Whole-pipeline presets: the RefinedWeb and FineWeb recipes as config overlays.
+"""Whole-pipeline presets: the RefinedWeb, FineWeb and FineWeb-2 recipes as config overlays.
 
 A preset is a partial config; keys the user's YAML sets win over it. The
 quality filters come from :data:`thresher.filters.registry.PRESETS`; the URL
@@ -29,10 +29,25 @@ _PIPELINE_OVERLAYS: dict[str, dict[str, Any]] = {
 }
 
 
+def _fineweb2_overlay() -> dict[str, Any]:
+    """FineWeb-2 keeps every language, each above its own language-ID score
+    (GlotLID labels: FineWeb-2's published scores; lid.176 codes: calibrated,
+    docs/FILTERS.md), and deduplicates with MinHash 14x8 over 5-grams within
+    each language, keeping each kept document's duplicate-cluster size (it
+    upsamples by it)."""
+    from thresher.filters.fineweb2 import load_table
+
+    return {
+        "langid": {"languages": None, "threshold": None, "thresholds": load_table().langid_thresholds()},
+        "dedup": {"minhash": {"bands": 14, "rows": 8, "ngram": 5, "normalization": "default",
+                              "per_language": True, "keep_cluster_size": True}},
+    }
+
+
 def preset_overlay(name: str) -> dict[str, Any]:
-    if name not in _PIPELINE_OVERLAYS:
-        raise ConfigError(f"preset: {name!r} is not one of {', '.join(sorted(_PIPELINE_OVERLAYS))}")
-    overlay = copy.deepcopy(_PIPELINE_OVERLAYS[name])
+    if name not in _PIPELINE_OVERLAYS and name != "fineweb2":
+        raise ConfigError(f"preset: {name!r} is not one of {', '.join(sorted([*_PIPELINE_OVERLAYS, 'fineweb2']))}")
+    overlay = _fineweb2_overlay() if name == "fineweb2" else copy.deepcopy(_PIPELINE_OVERLAYS[name])
     filters = []
     for filter_name, params in FILTER_PRESETS[name]:
         if filter_name == "url":

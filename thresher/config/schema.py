@@ -105,6 +105,10 @@ class MinHashConfig:
     verify: bool = False
     #: Jaccard a candidate pair needs when verify is on; null = the S-curve threshold (1/bands)^(1/rows).
     verify_threshold: float | None = None
+    #: (FineWeb-2) Compare documents only within their language.
+    per_language: bool = False
+    #: (FineWeb-2) Keep each kept document's duplicate-cluster size as a shard column (it upsamples by it).
+    keep_cluster_size: bool = False
 
 
 @dataclass
@@ -154,7 +158,7 @@ def _default_filters() -> list[dict[str, dict[str, Any]]]:
 
 @dataclass
 class PipelineConfig:
-    #: ``refinedweb`` or ``fineweb``: start from that paper's recipe (keys set here still win).
+    #: ``refinedweb``, ``fineweb`` or ``fineweb2``: start from that recipe (keys set here still win).
     preset: str | None = None
     input: InputConfig = field(default_factory=InputConfig)
     output: OutputConfig = field(default_factory=OutputConfig)

@@ -19,8 +19,9 @@ rules after it do not look at it:
    "use cookies") are removed (``filter_policy``).
 
 Page rules: a whitespace-separated word longer than ``max_word_length``
-(1,000) characters anywhere drops the page (``too_long_word``; C4's code drops
-just the line, the spec here asks for the page); fewer than
+(1,000) characters anywhere drops the page (``too_long_word``; with
+``too_long_word_drops_page=False`` only its line is removed, before any other
+line rule, as C4's code and datatrove do); fewer than
 ``min_num_sentences`` (5) sentences in the kept lines drop it
 (``too_few_sentences``; sentences are counted only up to that number, and the
 ``c4_quality.sentences`` signal is capped there too); with ``bad_words_file``
@@ -28,8 +29,14 @@ set, a page holding any listed word (whole words; substrings for unspaced
 scripts) is dropped (``bad_words``). A kept page's text is rewritten to its
 kept lines joined by newlines.
 
-Sentences are counted by :func:`thresher.text.sentences.count_sentences`
-(rule-based, no NLTK model), per kept line as C4 does.
+Sentences are counted per kept line, as C4 does, by
+:func:`thresher.text.sentences.count_sentences` (rule-based, no NLTK model) or,
+with ``sentence_splitter="spacy"`` (FineWeb's reading), as spaCy's sentencizer
+counts them on spaCy's tokens: every non-empty line is at least one sentence
+and a sentence-final mark followed by a word starts the next
+(:func:`thresher.text.spacy_tokens.count_spacy_sentences`). A line's words (for
+``min_words_per_line``) are counted before its citation markers are removed, as
+datatrove does.
 """
 
 from __future__ import annotations
@@ -39,11 +46,13 @@ import re
 from thresher.filters._lists import read_list
 from thresher.filters.base import DocumentFilter
 from thresher.record import Document
+from thresher.errors import ConfigError
 from thresher.text.sentences import count_sentences, split_sentences
+from thresher.text.spacy_tokens import count_spacy_sentences, spacy_tokens
 from thresher.text.view import text_view
 from thresher.text.words import has_unspaced_script, split_words
 
-CITATION = re.compile(r"\[\d*\]|\[edit\]|\[citation needed\]", re.IGNORECASE)
+CITATION = re.compile(r"\[\d*\]|\[edit\]|\[citation needed\]")
 END_PUNCTUATION = (
     ".", "?", "!", '"', "'", "”", "’", "»",
     "。", "！", "？", "｡", "」", "』", "।", "॥", "؟", "۔", "။", "។", "։", "።",
@@ -75,6 +84,8 @@ class C4QualityFilter(DocumentFilter):
         filter_curly_bracket: bool = True,
         filter_policy: bool = True,
         bad_words_file: str | None = None,
+        too_long_word_drops_page: bool = True,
+        sentence_splitter: str = "rules",
         record_signals: bool = False,
     ) -> None:
         self.split_paragraph = split_paragraph
@@ -88,6 +99,10 @@ class C4QualityFilter(DocumentFilter):
         self.filter_curly_bracket = filter_curly_bracket
         self.filter_policy = filter_policy
         self.bad_words_file = bad_words_file
+        self.too_long_word_drops_page = too_long_word_drops_page
+        if sentence_splitter not in ("rules", "spacy"):
+            raise ConfigError(f"filter 'c4_quality': sentence_splitter must be rules or spacy, got {sentence_splitter!r}")
+        self.sentence_splitter = sentence_splitter
         self.record_signals = record_signals
         self._bad_spaced = self._bad_unspaced = None
         if bad_words_file:
@@ -104,7 +119,8 @@ class C4QualityFilter(DocumentFilter):
         text = doc.text
         view = text_view(text, doc.language)
         max_len = self.max_word_length
-        if max_len is not None and len(text) > max_len:
+        long_lines = max_len is not None and len(text) > max_len
+        if long_lines and self.too_long_word_drops_page:
             # A word longer than the limit needs a line longer than it.
             for line in view.lines:
                 if len(line) > max_len and max(map(len, line.split()), default=0) > max_len:
@@ -131,17 +147,23 @@ class C4QualityFilter(DocumentFilter):
         kept: list[str] = []
         n_sentences = 0
         removed = 0
+        drop_long = long_lines and not self.too_long_word_drops_page
+        spacy_sentences = self.sentence_splitter == "spacy"
         for line in lines:
             line = line.strip()
-            if citations and "[" in line:
-                line = CITATION.sub("", line)
-            if terminal and (not line.endswith(END_PUNCTUATION) or line.endswith(ELLIPSES)):
+            if drop_long and len(line) > max_len and max(map(len, line.split()), default=0) > max_len:
                 removed += 1
                 continue
             if min_words is not None:
                 n = len(line.split(None, min_words))  # counts up to min_words only
                 if n < min_words and unspaced_text and n:
                     n = len(split_words(line, language))
+            if citations and "[" in line:
+                line = CITATION.sub("", line)
+            if terminal and (not line.endswith(END_PUNCTUATION) or line.endswith(ELLIPSES)):
+                removed += 1
+                continue
+            if min_words is not None:
                 if n < min_words:
                     removed += 1
                     continue
@@ -157,10 +179,15 @@ class C4QualityFilter(DocumentFilter):
             if check_policy and any(p in lower for p in POLICY_SUBSTRINGS):
                 removed += 1
                 continue
-            if enough is None:
-                n_sentences += count_sentences(line, language) if self.split_paragraph else 1
+            if not self.split_paragraph:
+                n_sentences += 1
+            elif spacy_sentences:
+                if enough is None or n_sentences < enough:
+                    n_sentences += count_spacy_sentences(spacy_tokens(line))
+            elif enough is None:
+                n_sentences += count_sentences(line, language)
             elif n_sentences < enough:
-                n_sentences += count_sentences(line, language, enough - n_sentences) if self.split_paragraph else 1
+                n_sentences += count_sentences(line, language, enough - n_sentences)
             kept.append(line)
 
         if self.record_signals:

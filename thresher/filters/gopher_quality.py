@@ -35,19 +35,35 @@ Skipped rules, always recorded in ``doc.signals`` (whatever ``record_signals``):
   syllable blocks, 2-4 long.
 * A language without a stop-word list (see :mod:`thresher.text.stopwords`):
   the stop-word rule is skipped (``skipped_stop_words``).
+
+FineWeb's reading (datatrove's, which ``preset: fineweb`` selects; docs/FILTERS.md
+says why each differs):
+
+* ``word_splitter="spacy"``: words are spaCy's tokens, punctuation marks
+  included. Word counts and the mean word length take the tokens holding a
+  non-punctuation character; the ``#``/ellipsis ratios and the share of words
+  with a letter are over every token, so punctuation counts against a page;
+* ``bullet_marks=["•", "-"]``: only these start a bullet line;
+* ``stop_words_distinct=True``, ``stop_words_case_sensitive=True``: two
+  *different* stop words, matched exactly ("The" is not "the").
 """
 
 from __future__ import annotations
 
 from itertools import repeat
 
-from thresher.filters.base import DocumentFilter
+from typing import Sequence
+
+from thresher.filters.base import DocumentFilter, PerLanguageParams, check_word_splitter
 from thresher.record import Document
 from thresher.text.stopwords import stop_words_for
 from thresher.text.view import text_view
 
 BULLETS = ("•", "●", "○", "◦", "▪", "▫", "■", "□", "‣", "⁃", "∙", "·", "➢", "➤", "►", "-", "*", "–")
 ELLIPSES = ("...", "…")
+#: Languages whose stop words (particles, endings) are written onto the word:
+#: FineWeb-2's Korean list ("의", "는", "에서") matches at a word's end.
+SUFFIXING_LANGUAGES = frozenset({"ko", "kor"})
 
 
 class GopherQualityFilter(DocumentFilter):
@@ -65,8 +81,14 @@ class GopherQualityFilter(DocumentFilter):
         min_alpha_words_ratio: float | None = 0.8,
         min_stop_words: int | None = 2,
         stop_words: dict[str, list[str]] | None = None,
+        stop_words_distinct: bool = False,
+        stop_words_case_sensitive: bool = False,
+        bullet_marks: Sequence[str] | None = None,
+        word_splitter: str = "trimmed",
+        language_thresholds: str | None = None,
         record_signals: bool = False,
     ) -> None:
+        params = {k: v for k, v in locals().items() if k not in ("self", "language_thresholds", "__class__")}
         self.min_doc_words = min_doc_words
         self.max_doc_words = max_doc_words
         self.min_avg_word_length = min_avg_word_length
@@ -77,13 +99,28 @@ class GopherQualityFilter(DocumentFilter):
         self.min_alpha_words_ratio = min_alpha_words_ratio
         self.min_stop_words = min_stop_words
         self.stop_words = {k.lower(): list(v) for k, v in stop_words.items()} if stop_words else None
+        self.stop_words_distinct = stop_words_distinct
+        self.stop_words_case_sensitive = stop_words_case_sensitive
+        self.bullet_marks = tuple(bullet_marks) if bullet_marks is not None else BULLETS
+        self.word_splitter = check_word_splitter(self.name, word_splitter)
         self.record_signals = record_signals
+        self.language_thresholds = language_thresholds
+        self._per_language = PerLanguageParams(type(self), params, language_thresholds) if language_thresholds else None
 
     def filter(self, doc: Document) -> str | None:
+        if self._per_language is not None:
+            return self._per_language.filter(self, doc)
         text = doc.text
         view = text_view(text, doc.language)
-        words = view.words
-        n_words = len(words)
+        spacy = self.word_splitter == "spacy"
+        if spacy:
+            counted = view.spacy
+            words = counted.tokens  # every token: the ratios' denominator
+            n_words = counted.n_words  # those holding a non-punctuation character
+            n_tokens = len(words)
+        else:
+            words = view.words
+            n_words = n_tokens = len(words)
         signal = self.record_signals
         if signal:
             self.signal(doc, "n_words", n_words)
@@ -96,7 +133,8 @@ class GopherQualityFilter(DocumentFilter):
         if not view.word_length_meaningful:
             doc.signals[f"{self.name}.skipped_word_rules"] = 1.0
         elif n_words and (self.min_avg_word_length is not None or self.max_avg_word_length is not None):
-            mean = int(view.word_lengths.sum()) / n_words
+            chars = counted.word_chars if spacy else int(view.word_lengths.sum())
+            mean = chars / n_words
             if signal:
                 self.signal(doc, "avg_word_length", mean)
             if self.min_avg_word_length is not None and mean < self.min_avg_word_length:
@@ -105,7 +143,7 @@ class GopherQualityFilter(DocumentFilter):
                 return "above_avg_word_length"
 
         if self.max_symbol_word_ratio is not None:
-            per_word = max(n_words, 1)
+            per_word = max(n_tokens, 1)
             hashes = text.count("#") / per_word
             ellipses = (text.count("...") + text.count("…")) / per_word
             if signal:
@@ -120,7 +158,7 @@ class GopherQualityFilter(DocumentFilter):
         if lines and (self.max_bullet_lines_ratio is not None or self.max_ellipsis_lines_ratio is not None):
             n_lines = len(lines)
             if self.max_bullet_lines_ratio is not None:
-                bullets = sum(map(str.startswith, map(str.lstrip, lines), repeat(BULLETS))) / n_lines
+                bullets = sum(map(str.startswith, map(str.lstrip, lines), repeat(self.bullet_marks))) / n_lines
                 if signal:
                     self.signal(doc, "bullet_lines_ratio", bullets)
                 if bullets > self.max_bullet_lines_ratio:
@@ -133,26 +171,52 @@ class GopherQualityFilter(DocumentFilter):
                     return "too_many_end_ellipsis"
 
         if self.min_alpha_words_ratio is not None:
-            n_tokens, letterless = view.letter_token_counts
-            if n_tokens:
-                alpha = 1.0 - letterless / n_tokens
+            if spacy:
+                n_alpha_tokens, letterless = n_tokens, n_tokens - counted.n_alpha
+            else:
+                n_alpha_tokens, letterless = view.letter_token_counts
+            if n_alpha_tokens:
+                alpha = 1.0 - letterless / n_alpha_tokens
                 if signal:
                     self.signal(doc, "alpha_words_ratio", alpha)
                 if alpha < self.min_alpha_words_ratio:
                     return "below_alpha_threshold"
 
         if self.min_stop_words is not None:
-            stops = None if view.unspaced else stop_words_for(view.language, self.stop_words)
+            # A list given for the language (FineWeb-2's) applies to unspaced
+            # scripts too, matched as substrings; the built-in ones do not.
+            given = self.stop_words is not None and (view.language or "en") in self.stop_words
+            stops = None if view.unspaced and not given else stop_words_for(view.language, self.stop_words)
             if stops is None:
                 doc.signals[f"{self.name}.skipped_stop_words"] = 1.0
+            elif view.unspaced or (given and view.language in SUFFIXING_LANGUAGES):
+                # No word boundaries to match at (or particles written onto the
+                # word): count the distinct stop words the text holds, as a
+                # substring or at a word's end.
+                need = self.min_stop_words
+                if view.unspaced:
+                    found = sum(1 for w in stops if w in text)
+                else:
+                    endings = tuple(stops)
+                    found = len({w for tok in words for w in endings if tok.endswith(w)})
+                if signal:
+                    self.signal(doc, "stop_words", found)
+                if found < need:
+                    return "not_enough_stop_words"
             else:
                 need = self.min_stop_words
-                if signal:
-                    found = sum(map(stops.__contains__, map(str.lower, words)))
+                if self.stop_words_case_sensitive:
+                    candidates = words  # the lists are lower case: "The" is not "the"
+                else:
+                    candidates = map(str.lower, words)
+                if self.stop_words_distinct:
+                    found = len(stops.intersection(candidates))
+                elif signal:
+                    found = sum(map(stops.__contains__, candidates))
                 else:
                     found = 0
-                    for w in words:
-                        if w.lower() in stops:
+                    for w in candidates:
+                        if w in stops:
                             found += 1
                             if found >= need:
                                 break
@@ -161,3 +225,4 @@ class GopherQualityFilter(DocumentFilter):
                 if found < need:
                     return "not_enough_stop_words"
         return None
+

@@ -18,8 +18,9 @@ Checked in this order, each a fraction that must not be exceeded (``>`` drops):
 Words come from :func:`thresher.text.words.split_words` (punctuation trimmed,
 unspaced scripts one unit per character, so for Chinese or Japanese the
 n-grams are character n-grams and top n-grams are measured without spaces).
-This is the one departure from datatrove, whose NLTK tokens keep punctuation
-marks as words of their own; the formulas are the same. N-grams are compared
+With ``word_splitter="spacy"`` (FineWeb's reading) they are spaCy's tokens,
+punctuation marks included, as datatrove counts them
+(:mod:`thresher.text.spacy_tokens`); the formulas are the same. N-grams are compared
 through 64-bit hashes of the word sequence, so the counting runs in numpy; a
 hash collision would need two distinct n-grams with equal 64-bit keys. An
 empty or blank text is kept (nothing repeats).
@@ -37,7 +38,7 @@ from typing import Sequence
 import numpy as np
 
 from thresher.errors import ConfigError
-from thresher.filters.base import DocumentFilter
+from thresher.filters.base import DocumentFilter, PerLanguageParams, check_word_splitter
 from thresher.record import Document
 from thresher.text.view import text_view
 
@@ -192,17 +193,25 @@ class GopherRepetitionFilter(DocumentFilter):
         dup_para_char_frac: float | None = 0.20,
         top_n_grams: Sequence[Sequence[float | None]] | None = DEFAULT_TOP_N_GRAMS,
         dup_n_grams: Sequence[Sequence[float | None]] | None = DEFAULT_DUP_N_GRAMS,
+        word_splitter: str = "trimmed",
+        language_thresholds: str | None = None,
         record_signals: bool = False,
     ) -> None:
+        params = {k: v for k, v in locals().items() if k not in ("self", "language_thresholds", "__class__")}
         self.dup_line_frac = dup_line_frac
         self.dup_para_frac = dup_para_frac
         self.dup_line_char_frac = dup_line_char_frac
         self.dup_para_char_frac = dup_para_char_frac
         self.top_n_grams = _ngram_spec(top_n_grams, "top_n_grams")
         self.dup_n_grams = _ngram_spec(dup_n_grams, "dup_n_grams")
+        self.word_splitter = check_word_splitter(self.name, word_splitter)
         self.record_signals = record_signals
+        self.language_thresholds = language_thresholds
+        self._per_language = PerLanguageParams(type(self), params, language_thresholds) if language_thresholds else None
 
     def filter(self, doc: Document) -> str | None:
+        if self._per_language is not None:
+            return self._per_language.filter(self, doc)
         text = doc.text
         length = len(text)
         stripped = text.strip()
@@ -237,13 +246,14 @@ class GopherRepetitionFilter(DocumentFilter):
         if not self.top_n_grams and not self.dup_n_grams:
             return None
         view = text_view(text, doc.language)
-        n_words = len(view.words)
+        splitter = self.word_splitter
+        words = view.tokens(splitter)
+        n_words = len(words)
         if n_words < 2:
             return None
-        words = view.words
-        hashes = view.word_hashes
-        lengths = view.word_lengths
-        sep = 0 if view.unspaced else 1
+        hashes = view.token_hashes(splitter)
+        lengths = view.token_lengths(splitter)
+        sep = 0 if view.unspaced and splitter != "spacy" else 1
         longest = int(lengths.max())
 
         # The count of any n-gram is at most the top count of any shorter

@@ -43,6 +43,14 @@ FILTERS: dict[str, type[DocumentFilter]] = {
     )
 }
 
+#: How FineWeb (datatrove) reads Gopher's quality rules, where it differs from the paper.
+FINEWEB_GOPHER_QUALITY: dict[str, Any] = {
+    "word_splitter": "spacy",
+    "bullet_marks": ["•", "-"],
+    "stop_words_distinct": True,
+    "stop_words_case_sensitive": True,
+}
+
 #: The filter stages of the published pipelines, in order. Language
 #: identification, extraction and deduplication are other stages.
 PRESETS: dict[str, list[tuple[str, dict[str, Any]]]] = {
@@ -57,13 +65,33 @@ PRESETS: dict[str, list[tuple[str, dict[str, Any]]]] = {
     ],
     # Penedo et al. 2024 (datatrove's FineWeb example): URL filter, Gopher
     # repetition and quality, C4 quality without the terminal-punctuation line
-    # rule, FineWeb's own rules; PII formatting last (it never drops).
+    # rule, FineWeb's own rules; PII formatting last (it never drops). Each
+    # rule reads the text as datatrove does (docs/FILTERS.md): spaCy's word
+    # tokens, Gopher's two bullet marks and distinct, case-sensitive stop
+    # words, C4's long-word lines removed rather than the page.
     "fineweb": [
         ("url", {}),
-        ("gopher_repetition", {}),
-        ("gopher_quality", {}),
-        ("c4_quality", {"filter_no_terminal_punct": False}),
-        ("fineweb_quality", {}),
+        ("gopher_repetition", {"word_splitter": "spacy"}),
+        ("gopher_quality", FINEWEB_GOPHER_QUALITY),
+        ("c4_quality", {"filter_no_terminal_punct": False, "too_long_word_drops_page": False, "sentence_splitter": "spacy"}),
+        ("fineweb_quality", {"word_splitter": "spacy"}),
+        ("pii", {}),
+    ],
+    # Penedo et al. 2025 (FineWeb-2): FineWeb's rules with per-language
+    # thresholds (thresher/filters/fineweb2, from FineWeb-2's configs) and its
+    # global changes: Gopher's paragraph rules and duplicated-line characters
+    # off, FineWeb's short-line rule off and char_duplicates_ratio 0.1, no C4.
+    "fineweb2": [
+        ("url", {}),
+        ("gopher_repetition", {
+            "word_splitter": "spacy", "dup_para_frac": None, "dup_para_char_frac": None, "dup_line_char_frac": None,
+            "language_thresholds": "fineweb2",
+        }),
+        ("fineweb_quality", {
+            "word_splitter": "spacy", "short_line_thr": None, "char_duplicates_ratio": 0.1,
+            "language_thresholds": "fineweb2",
+        }),
+        ("gopher_quality", {**FINEWEB_GOPHER_QUALITY, "language_thresholds": "fineweb2"}),
         ("pii", {}),
     ],
 }
@@ -201,6 +229,29 @@ def build_preset(preset: str, overrides: dict[str, dict[str, Any]] | None = None
     return [build_filter(n, {**p, **overrides.get(n, {})}) for n, p in PRESETS[preset]]
 
 
+#: The language of a document language ID did not label (it was off).
+UNKNOWN_LANGUAGE = "unknown"
+
+
+def language_counter(filter_name: str, language: str, what: str) -> str:
+    """``filters/<filter>/lang/<language>/<what>``: ``what`` is ``in`` or ``dropped/<reason>``."""
+    return f"filters/{filter_name}/lang/{language}/{what}"
+
+
+def per_language_drops(counters: dict[str, int], filter_name: str) -> dict[str, dict[str, int]]:
+    """``{language: {"in": n, "<reason>": dropped, ...}}`` for one filter, from a run's counters."""
+    prefix = f"filters/{filter_name}/lang/"
+    out: dict[str, dict[str, int]] = {}
+    for key, value in counters.items():
+        if not key.startswith(prefix):
+            continue
+        language, _, what = key[len(prefix):].partition("/")
+        if what.startswith("dropped/"):
+            what = what[len("dropped/"):]
+        out.setdefault(language, {})[what] = value
+    return out
+
+
 def apply_filters(filters: Sequence[DocumentFilter], doc: Document, stats: StatsSink) -> str | None:
     """Run ``filters`` in order on ``doc``; ``None`` if kept, else ``"<filter>/<reason>"``.
 
@@ -210,15 +261,24 @@ def apply_filters(filters: Sequence[DocumentFilter], doc: Document, stats: Stats
     (``chars_in``, ``chars_kept``), the distribution of kept documents' lengths
     (``text_chars``) and, per filter, busy wall time (``time_us``) and this
     thread's CPU time (``cpu_us``).
+
+    Per language (``doc.language`` as language ID labelled it, ``unknown``
+    without a label), :func:`language_counter` names ``in`` and
+    ``dropped/<reason>`` counters under ``filters/<name>/lang/<language>/``:
+    outside ``filters/<name>/dropped/``, so the funnel, which sums every
+    counter under that prefix, counts each drop once.
     """
+    language = doc.language or UNKNOWN_LANGUAGE
     for f in filters:
         name = f.name
         stats.inc(f"filters/{name}/in")
+        stats.inc(language_counter(name, language, "in"))
         stats.inc(f"filters/{name}/chars_in", len(doc.text))
         with stage_timer(stats, f"filters/{name}"):
             reason = f.filter(doc)
         if reason:
             stats.inc(f"filters/{name}/dropped/{reason}")
+            stats.inc(language_counter(name, language, f"dropped/{reason}"))
             return f"{name}/{reason}"
         stats.inc(f"filters/{name}/kept")
         stats.inc(f"filters/{name}/chars_kept", len(doc.text))
@@ -233,5 +293,7 @@ __all__ = [
     "build_filter",
     "build_filters",
     "build_preset",
+    "language_counter",
     "parameter_types",
+    "per_language_drops",
 ]

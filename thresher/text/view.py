@@ -18,6 +18,7 @@ import threading
 
 import numpy as np
 
+from thresher.text.spacy_tokens import TokenCounts
 from thresher.text.words import (
     NO_WORD_LENGTH_LANGUAGES,
     UNSPACED_LANGUAGES,
@@ -35,6 +36,7 @@ class TextView:
 
     __slots__ = (
         "text", "language", "_folded", "_words", "_lines", "_unspaced", "_hashes", "_lengths", "_letter_counts", "_has_unspaced",
+        "_spacy", "_spacy_hashes", "_spacy_lengths",
     )
 
     def __init__(self, text: str, language: str | None) -> None:
@@ -48,6 +50,9 @@ class TextView:
         self._lengths: np.ndarray | None = None
         self._letter_counts: tuple[int, int] | None = None
         self._has_unspaced: bool | None = None
+        self._spacy: TokenCounts | None = None
+        self._spacy_hashes: np.ndarray | None = None
+        self._spacy_lengths: np.ndarray | None = None
 
     @property
     def folded(self) -> str:
@@ -62,6 +67,34 @@ class TextView:
         if self._words is None:
             self._words = split_words(self.folded, self.language)
         return self._words
+
+    @property
+    def spacy(self) -> TokenCounts:
+        """spaCy-style tokens of the (unfolded) text, punctuation marks included,
+        with the counts datatrove's rules take from them."""
+        if self._spacy is None:
+            self._spacy = TokenCounts(self.text)
+        return self._spacy
+
+    def tokens(self, splitter: str) -> list[str]:
+        """The words a rule counts: ``"trimmed"`` words or ``"spacy"`` tokens."""
+        return self.spacy.tokens if splitter == "spacy" else self.words
+
+    def token_hashes(self, splitter: str) -> np.ndarray:
+        """:attr:`word_hashes`, or the same of the spaCy-style tokens."""
+        if splitter != "spacy":
+            return self.word_hashes
+        if self._spacy_hashes is None:
+            self._spacy_hashes = _int64s(hash, self.spacy.tokens)
+        return self._spacy_hashes
+
+    def token_lengths(self, splitter: str) -> np.ndarray:
+        """:attr:`word_lengths`, or the same of the spaCy-style tokens."""
+        if splitter != "spacy":
+            return self.word_lengths
+        if self._spacy_lengths is None:
+            self._spacy_lengths = _int64s(len, self.spacy.tokens)
+        return self._spacy_lengths
 
     @property
     def lines(self) -> list[str]:
@@ -119,6 +152,10 @@ class TextView:
             words = self.words
             self._lengths = np.fromiter(map(len, words), dtype=np.int64, count=len(words))
         return self._lengths
+
+
+def _int64s(fn, items: list[str]) -> np.ndarray:
+    return np.fromiter(map(fn, items), dtype=np.int64, count=len(items))
 
 
 _local = threading.local()

@@ -36,6 +36,8 @@ from functools import lru_cache
 from itertools import compress, repeat
 from operator import not_
 
+from thresher.text.languages import ISO639_3_TO_LID176
+
 #: Languages whose writing does not separate words by spaces.
 UNSPACED_LANGUAGES: frozenset[str] = frozenset(
     {
@@ -50,14 +52,25 @@ UNSPACED_LANGUAGES: frozenset[str] = frozenset(
 NO_WORD_LENGTH_LANGUAGES: frozenset[str] = UNSPACED_LANGUAGES | {"ko"}
 
 
+_GLOTLID_LABEL = re.compile(r"([a-z]{3})[-_][a-z]{4}")
+
+
 @lru_cache(maxsize=512)
 def normalize_language(code: str | None) -> str | None:
-    """``"__label__en"``, ``"en_US"``, ``"zh-Hans"`` -> ``"en"``, ``"en"``, ``"zh"``."""
+    """``"__label__en"``, ``"en_US"``, ``"zh-Hans"`` -> ``"en"``, ``"en"``, ``"zh"``.
+
+    A GlotLID label (ISO 639-3 code and script, ``"deu_Latn"``, ``"cmn_Hani"``)
+    reads as lid.176's code for that language (``"de"``, ``"zh"``), so the
+    language-aware rules work the same with either model.
+    """
     if not code:
         return None
     code = code.strip().lower()
     if code.startswith("__label__"):
         code = code[len("__label__"):]
+    glot = _GLOTLID_LABEL.fullmatch(code)
+    if glot is not None:
+        return ISO639_3_TO_LID176.get(glot.group(1), glot.group(1))
     code = re.split(r"[-_]", code, maxsplit=1)[0]
     return code or None
 
