@@ -17,6 +17,8 @@ import uuid
 from collections import Counter
 from typing import Callable
 
+from thresher.io import storage
+
 
 class ProgressReporter:
     """Worker side: accumulate counts, flush to ``directory`` at most every ``interval`` s."""
@@ -43,10 +45,7 @@ class ProgressReporter:
         if self._path is None:
             os.makedirs(self.directory, exist_ok=True)
             self._path = os.path.join(self.directory, f"{os.getpid()}-{uuid.uuid4().hex}.json")
-        tmp = self._path + ".tmp"
-        with open(tmp, "w") as fh:
-            json.dump(self.counts, fh)
-        os.replace(tmp, self._path)
+        storage.write_json(self._path, dict(self.counts), indent=None)
 
     def __getstate__(self) -> dict:
         # Each unpickled copy (one per worker DoFn) writes its own file.

@@ -319,7 +319,9 @@ def params_from_config(minhash: Mapping[str, Any]) -> MinHashParams:
 
 def read_run_config(run_dir: str) -> dict[str, Any]:
     """The config a finished run used, from its ``manifest.json``."""
-    path = os.path.join(run_dir, "manifest.json")
+    from thresher.run.layout import RunLayout
+
+    path = RunLayout.of(run_dir).manifest
     try:
         with open(path, encoding="utf-8") as fh:
             manifest = json.load(fh)
@@ -399,12 +401,9 @@ def evaluate_run(
         **result,
     }
     if write:
-        path = os.path.join(run_dir, EVAL_FILE)
-        tmp = f"{path}.tmp"
-        with open(tmp, "w", encoding="utf-8") as fh:
-            json.dump(result, fh, indent=2)
-            fh.write("\n")
-        os.replace(tmp, path)
+        from thresher.io import storage
+
+        storage.write_json(os.path.join(run_dir, EVAL_FILE), result)
     return result
 
 

@@ -298,7 +298,7 @@ def write_index(
         schema = SCHEMAS[table]
         data = pa.Table.from_pylist(rows[table], schema=schema)
         name = f"{table}.parquet"
-        with _open(join_path(directory, name), "wb") as fh:
+        with storage.atomic_write(join_path(directory, name)) as fh:
             pq.write_table(data, fh)
         files[table] = [name]
     return write_meta(directory, params, files, exact_normalization)

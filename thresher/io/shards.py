@@ -7,6 +7,8 @@ import heapq
 import math
 import os
 import sys
+import shutil
+import tempfile
 import uuid
 from array import array
 from collections import Counter
@@ -17,6 +19,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import xxhash
+
+from thresher.io import storage
 
 SCHEMA_VERSION = 1
 
@@ -209,7 +213,11 @@ class ShardWriter:
         self._run_serial = 0
         self._token = f"{os.getpid()}-{uuid.uuid4().hex[:12]}"
         self._closed = False
-        os.makedirs(directory, exist_ok=True)
+        # Spill runs are local files: beside the shard on local disk, in a temporary directory when
+        # the shard goes to an object store.
+        self._spill_dir = tempfile.mkdtemp(prefix="thresher-shard-") if storage.is_url(directory) else directory
+        if not storage.is_url(directory):
+            os.makedirs(directory, exist_ok=True)
 
     # -- input -----------------------------------------------------------------------------
 
@@ -245,36 +253,32 @@ class ShardWriter:
     # -- output ----------------------------------------------------------------------------
 
     def close(self) -> ShardInfo:
-        """Merge, write and rename the shard; its :class:`ShardInfo`."""
+        """Merge, write and commit the shard (:func:`thresher.io.storage.atomic_write`); its :class:`ShardInfo`."""
         if self._closed:
             raise ValueError("the shard writer is closed")
-        final = os.path.join(self.directory, self.name)
-        tmp = self._temp_path("tmp")
         try:
-            with pq.ParquetWriter(
-                tmp,
-                self.schema,
-                compression=self.compression,
-                # No writer-time metadata varies between runs: shards are byte-identical.
-                write_statistics=True,
-            ) as writer:
-                if self._runs:
-                    self._spill()
-                    self._write_merged(writer)
-                elif self._buffer:
-                    for group in _chunks(self._sorted_buffer(), ROW_GROUP_ROWS):
-                        _write_row_group(writer, self._table(group))
-                else:
-                    # One empty row group, as pq.write_table writes for an empty table.
-                    writer.write_table(self.schema.empty_table())
-            os.replace(tmp, final)
-        except BaseException:
-            _remove(tmp)
-            raise
+            with storage.atomic_write(storage.join(self.directory, self.name)) as raw:
+                sink = _CountingSink(raw)
+                with pq.ParquetWriter(
+                    sink,
+                    self.schema,
+                    compression=self.compression,
+                    # No writer-time metadata varies between runs: shards are byte-identical.
+                    write_statistics=True,
+                ) as writer:
+                    if self._runs:
+                        self._spill()
+                        self._write_merged(writer)
+                    elif self._buffer:
+                        for group in _chunks(self._sorted_buffer(), ROW_GROUP_ROWS):
+                            _write_row_group(writer, self._table(group))
+                    else:
+                        # One empty row group, as pq.write_table writes for an empty table.
+                        writer.write_table(self.schema.empty_table())
         finally:
             self._discard()
-        return ShardInfo(name=self.name, rows=self.rows, tokens=self.tokens, bytes=os.path.getsize(final),
-                         sha256=_sha256(final), payload_bytes=self.payload_bytes)
+        return ShardInfo(name=self.name, rows=self.rows, tokens=self.tokens, bytes=sink.size,
+                         sha256=sink.sha256.hexdigest(), payload_bytes=self.payload_bytes)
 
     def abort(self) -> None:
         """Drop everything buffered and every temporary file; the shard is not written."""
@@ -295,10 +299,12 @@ class ShardWriter:
         for path in self._runs:
             _remove(path)
         self._runs = []
+        if self._spill_dir != self.directory:
+            shutil.rmtree(self._spill_dir, ignore_errors=True)
 
     def _temp_path(self, kind: str) -> str:
         # Unique per writer: a retried or speculative task writing the same shard never collides.
-        return os.path.join(self.directory, f".{self.name}.{self._token}.{kind}")
+        return os.path.join(self._spill_dir, f".{self.name}.{self._token}.{kind}")
 
     def _sorted_buffer(self) -> list[tuple[Any, ...]]:
         self._buffer.sort(key=_order_key)
@@ -426,9 +432,33 @@ def write_shard(
         return writer.close()
 
 
-def _sha256(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+class _CountingSink:
+    """A binary file object that passes writes on, counting bytes and hashing them (the shard's size and sha256)."""
+
+    def __init__(self, raw) -> None:
+        self.raw = raw
+        self.size = 0
+        self.sha256 = hashlib.sha256()
+        self.closed = False
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        self.raw.write(data)
+        self.size += len(data)
+        self.sha256.update(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.size
+
+    def flush(self) -> None:
+        self.raw.flush()
+
+    def close(self) -> None:
+        self.closed = True  # the caller commits the file underneath
+
+    def writable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False

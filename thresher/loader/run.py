@@ -16,9 +16,10 @@ import pyarrow.parquet as pq
 from thresher.errors import ThresherError
 from thresher.io.shards import SCHEMA_VERSION
 from thresher.loader import storage
+from thresher.run.layout import MANIFEST, TOKENIZER
 
-MANIFEST_NAME = "manifest.json"
-TOKENIZER_NAME = "tokenizer.json"
+MANIFEST_NAME = MANIFEST
+TOKENIZER_NAME = TOKENIZER
 SHARD_NAME = re.compile(r"^shard-(\d{5})-of-(\d{5})\.parquet$")
 
 

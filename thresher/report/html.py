@@ -24,6 +24,8 @@ import os
 import statistics
 from typing import Any, Iterable, Mapping, Sequence
 
+from thresher.io import storage
+from thresher.run.layout import RunLayout
 from thresher.report.charts import (
     Bar,
     format_number,
@@ -47,7 +49,6 @@ from thresher.report.measures import (
 from thresher.report.pair_section import duplicate_pairs
 from thresher.report.run_files import RunFiles, read_run
 
-REPORT_NAME = "report.html"
 
 # Nothing may load: not even an image or font a hostile snippet might smuggle in.
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -242,7 +243,7 @@ def _funnel_tokens(run: RunFiles) -> str:
         + ("by the tokenize stage; these are stats.json's own estimates, its token_estimates"
            if funnel.from_stats else f"in {run.shards.chars_source}")
         + "). Stages that measured no characters show "
-        f"\"not measured\"; the last bar is the exact count in the shards."
+        "\"not measured\"; the last bar is the exact count in the shards."
     )
     chart = horizontal_bar_chart(
         bars, chart_id="chart-funnel-tokens", title="Tokens remaining after each stage (estimated)",
@@ -565,11 +566,6 @@ def write_report(run_dir: str, output: str | None = None) -> str:
     """
     root = os.path.abspath(run_dir)
     page = render_report(read_run(root))
-    path = os.path.abspath(output) if output else os.path.join(root, REPORT_NAME)
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    # Written beside the target and renamed: a reader never sees half a page.
-    partial = f"{path}.partial"
-    with open(partial, "w", encoding="utf-8") as fh:
-        fh.write(page)
-    os.replace(partial, path)
+    path = os.path.abspath(output) if output else RunLayout.of(root).report
+    storage.write_bytes(path, page.encode("utf-8"))  # a reader never sees half a page
     return path

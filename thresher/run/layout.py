@@ -20,6 +20,15 @@ from typing import Any, Iterable
 from thresher.errors import ThresherError
 from thresher.io import storage
 
+#: The files of a finished run, beside its shards.
+MANIFEST = "manifest.json"
+STATS = "stats.json"
+TOKENIZER = "tokenizer.json"
+AUDIT = "audit.json"
+RUN_LOG = "run.log.jsonl"
+REPORT = "report.html"
+#: The work directory: what the run made on its way (phase-A results, dedup outputs, logs).
+WORK = "_work"
 #: The marker of a dataset directory.
 DATASET_MANIFEST = "_manifest.json"
 #: The marker of one input file's phase-A result.
@@ -79,59 +88,59 @@ class RunLayout:
 
     @property
     def manifest(self) -> str:
-        return self.path("manifest.json")
+        return self.path(MANIFEST)
 
     @property
     def stats(self) -> str:
-        return self.path("stats.json")
+        return self.path(STATS)
 
     @property
     def tokenizer(self) -> str:
-        return self.path("tokenizer.json")
+        return self.path(TOKENIZER)
 
     @property
     def audit(self) -> str:
-        return self.path("audit.json")
+        return self.path(AUDIT)
 
     @property
     def run_log(self) -> str:
-        return self.path("run.log.jsonl")
+        return self.path(RUN_LOG)
 
     @property
     def report(self) -> str:
-        return self.path("report.html")
+        return self.path(REPORT)
 
     # -- the work directory ----------------------------------------------------------------
 
     @property
     def work(self) -> str:
-        return self.path("_work")
+        return self.path(WORK)
 
     @property
     def phase_a(self) -> str:
-        return self.path("_work", "phase_a")
+        return self.path(WORK, "phase_a")
 
     def file_result(self, source: str) -> str:
         """The directory of one input file's phase-A result."""
-        return self.path("_work", "phase_a", file_key(source))
+        return self.path(WORK, "phase_a", file_key(source))
 
     @property
     def documents(self) -> str:
         """Dataset of the documents dedup kept (the shards' input)."""
-        return self.path("_work", "documents")
+        return self.path(WORK, "documents")
 
     @property
     def duplicates(self) -> str:
         """Dataset of the documents dedup removed (id, url, crawl date, the id each duplicated)."""
-        return self.path("_work", "duplicates")
+        return self.path(WORK, "duplicates")
 
     @property
     def worker_log(self) -> str:
-        return self.path("_work", "logs", "workers.log")
+        return self.path(WORK, "logs", "workers.log")
 
     @property
     def progress(self) -> str:
-        return self.path("_work", "progress")
+        return self.path(WORK, "progress")
 
     def file_results(self) -> list[str]:
         """Every phase-A file result directory with its marker (for tools: the driver knows its own)."""

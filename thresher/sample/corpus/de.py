@@ -5,7 +5,7 @@ the one case their templates need; ``subject`` and ``hobby`` values are feminine
 neuter or plural, where nominative and accusative look alike.
 """
 
-from thresher.sample.corpus import Boilerplate, LanguageCorpus, LowQuality, Topic
+from thresher.sample.corpus.model import Boilerplate, LanguageCorpus, LowQuality, Topic
 
 COMMON_SLOTS = {
     "person": (

@@ -1,6 +1,6 @@
 """English: sentence templates and vocabularies written for the sample crawl."""
 
-from thresher.sample.corpus import Boilerplate, LanguageCorpus, LowQuality, Topic
+from thresher.sample.corpus.model import Boilerplate, LanguageCorpus, LowQuality, Topic
 
 COMMON_SLOTS = {
     "person": (

@@ -13,7 +13,7 @@ agree in gender, so the slots are shaped to fit any template that uses them:
   with ``tú`` throughout.
 """
 
-from thresher.sample.corpus import Boilerplate, LanguageCorpus, LowQuality, Topic
+from thresher.sample.corpus.model import Boilerplate, LanguageCorpus, LowQuality, Topic
 
 COMMON_SLOTS = {
     "person": (

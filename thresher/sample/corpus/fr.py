@@ -13,7 +13,7 @@ shaped to fit any template that uses them:
   a consonant, and no template makes a word agree with a slot of unknown gender.
 """
 
-from thresher.sample.corpus import Boilerplate, LanguageCorpus, LowQuality, Topic
+from thresher.sample.corpus.model import Boilerplate, LanguageCorpus, LowQuality, Topic
 
 COMMON_SLOTS = {
     "person": (

@@ -7,7 +7,7 @@ the templates follow with さん, and ``adj`` values are attributive forms (静�
 0208 only: no ©, no wave dash variants, no circled numbers).
 """
 
-from thresher.sample.corpus import Boilerplate, LanguageCorpus, LowQuality, Topic
+from thresher.sample.corpus.model import Boilerplate, LanguageCorpus, LowQuality, Topic
 
 COMMON_SLOTS = {
     "person": (

@@ -19,7 +19,7 @@ Neither the narrator nor the people named use the past tense on their own,
 so no sentence has to know anyone's gender.
 """
 
-from thresher.sample.corpus import Boilerplate, LanguageCorpus, LowQuality, Topic
+from thresher.sample.corpus.model import Boilerplate, LanguageCorpus, LowQuality, Topic
 
 MONTHS_GENITIVE = (
     "января", "февраля", "марта", "апреля", "мая", "июня", "июля",

@@ -6,7 +6,7 @@ carry their own 的 where the topic places them before a noun. Every string
 encodes in GBK (no ©, no Japanese ・, no emoji).
 """
 
-from thresher.sample.corpus import Boilerplate, LanguageCorpus, LowQuality, Topic
+from thresher.sample.corpus.model import Boilerplate, LanguageCorpus, LowQuality, Topic
 
 COMMON_SLOTS = {
     "person": (
