@@ -129,7 +129,7 @@ def test_resiliparse_is_selectable_and_extracts_main_text():
 
 
 def test_unknown_extractor_and_bad_params_are_config_errors():
-    with pytest.raises(ConfigError, match="known: trafilatura, resiliparse"):
+    with pytest.raises(ConfigError, match="known: combined, trafilatura, resiliparse"):
         build_extractor("boilerpipe", {})
     with pytest.raises(ConfigError, match="extract.params"):
         build_extractor("resiliparse", {"no_such_option": 1})

@@ -34,7 +34,7 @@ import weakref
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from thresher.extract.base import ChildCpu, ExtractionCrashed, ExtractionTimeout, ExtractionTooLarge
+from thresher.extract.base import ChildCpu, Extraction, ExtractionCrashed, ExtractionTimeout, ExtractionTooLarge
 
 _HEADER = struct.Struct(">Q")
 #: Start-up (interpreter and extractor imports) is not a page's cost: it gets its own, generous bound.
@@ -57,8 +57,9 @@ class ExtractionWorker:
         #: CPU seconds the current child has reported so far (start-up included).
         self._reported_cpu = 0.0
 
-    def extract(self, html: str, url: str, timeout_s: float, child_cpu: ChildCpu | None = None) -> str | None:
-        """The page's main text; the child's CPU for it (start-up, if it started) goes to ``child_cpu``."""
+    def extract(self, html: str, url: str, timeout_s: float, child_cpu: ChildCpu | None = None) -> Extraction:
+        """The page's main text and its extractor; the child's CPU for it (start-up, if it started) goes to
+        ``child_cpu``."""
         proc = self._running(child_cpu)
         try:
             _write_frame(proc.stdin, (html, url))  # type: ignore[arg-type]
@@ -244,7 +245,7 @@ def child_main() -> None:
         module = __import__(module_name, fromlist=[qualname])
         extractor = getattr(module, qualname)(**params)
         # A warm-up page imports everything the extractor loads lazily, before the memory cap.
-        extractor.extract_inline("<html><body><p>warm up</p></body></html>", "")
+        extractor.extract_labelled_inline("<html><body><p>warm up</p></body></html>", "")
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which counts the failure
         _write_frame(replies, ("failed", f"{type(exc).__name__}: {exc}", time.process_time()))
         return
@@ -257,7 +258,7 @@ def child_main() -> None:
             return  # the parent closed the pipe (or died): stop
         html, url = request
         try:
-            kind, value = "ok", extractor.extract_inline(html, url)
+            kind, value = "ok", extractor.extract_labelled_inline(html, url)
         except MemoryError:
             _write_frame(replies, ("memory", None, cpu.take()))
             return  # the heap may be in a bad state: let the parent start a fresh child
