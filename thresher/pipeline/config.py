@@ -70,7 +70,11 @@ class UrlFilterConfig:
 
 @dataclass
 class ExtractConfig:
-    extractor: str = "trafilatura"
+    #: ``combined`` (trafilatura and resiliparse, the better text per page), ``trafilatura`` or ``resiliparse``.
+    extractor: str = "combined"
+    #: For ``combined``: ``default`` (both libraries on every page) or ``fast`` (resiliparse first,
+    #: trafilatura only where resiliparse's text looks like boilerplate). See docs/EXTRACTION.md.
+    profile: str = "default"
     params: dict[str, Any] = field(default_factory=dict)
 
 
@@ -369,7 +373,7 @@ def _validate_semantics(config: PipelineConfig) -> None:
     build_quality_filters(config)
     build_url_filter(config)
     # Cheap: the extractor's worker process starts on its first page, not here.
-    extractor = build_extractor(config.extract.extractor, dict(config.extract.params))
+    extractor = build_extractor(config.extract.extractor, dict(config.extract.params), config.extract.profile)
     close = getattr(extractor, "close", None)
     if close is not None:
         close()
