@@ -39,6 +39,13 @@ from thresher.extract.base import ChildCpu, Extraction, ExtractionCrashed, Extra
 _HEADER = struct.Struct(">Q")
 #: Start-up (interpreter and extractor imports) is not a page's cost: it gets its own, generous bound.
 STARTUP_TIMEOUT_S = 120.0
+#: Longest single wait on the pipe before the deadline is checked again against the clock.
+_POLL_S = 0.5
+
+
+def monotonic() -> float:
+    """The clock the time bounds are kept by (tests replace it to decide when a bound is hit)."""
+    return time.monotonic()
 
 
 class ExtractorError(RuntimeError):
@@ -67,7 +74,7 @@ class ExtractionWorker:
             self._stop(child_cpu)
             raise ExtractionCrashed("the extraction worker died") from exc
         try:
-            kind, value, cpu_s = _read_frame_by(proc, time.monotonic() + timeout_s)
+            kind, value, cpu_s = _read_frame_by(proc, monotonic() + timeout_s)
         except TimeoutError:
             self._stop(child_cpu)
             raise ExtractionTimeout(f"extraction took longer than {timeout_s} s") from None
@@ -111,7 +118,7 @@ class ExtractionWorker:
         self._finalizer = weakref.finalize(self, _kill, proc)
         try:
             _write_frame(proc.stdin, self.spec)  # type: ignore[arg-type]
-            kind, value, cpu_s = _read_frame_by(proc, time.monotonic() + STARTUP_TIMEOUT_S)
+            kind, value, cpu_s = _read_frame_by(proc, monotonic() + STARTUP_TIMEOUT_S)
         except (OSError, EOFError, TimeoutError) as exc:
             self._stop(child_cpu)
             raise ExtractionCrashed("the extraction worker did not start") from exc
@@ -193,13 +200,20 @@ def _read_frame_by(proc: subprocess.Popen[bytes], deadline: float) -> Any:
 
 
 def _read_exactly(fd: int, size: int, deadline: float) -> bytes:
+    """``size`` bytes from ``fd``, or TimeoutError once :func:`monotonic` reaches ``deadline``.
+
+    The deadline is checked against the clock after every wait, never
+    inferred from a wait running out: the clock alone decides.
+    """
     chunks = []
     with selectors.DefaultSelector() as selector:
         selector.register(fd, selectors.EVENT_READ)
         while size > 0:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not selector.select(remaining):
+            remaining = deadline - monotonic()
+            if remaining <= 0:
                 raise TimeoutError
+            if not selector.select(min(remaining, _POLL_S)):
+                continue
             chunk = os.read(fd, min(size, 1 << 20))
             if not chunk:
                 raise EOFError
