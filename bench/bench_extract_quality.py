@@ -27,8 +27,9 @@ F1 on each page) and the target of issue 16 (the better bare library plus
 fitted on one set and scored on the other: ``bench/fit_extract_rule.py``.
 
 Thresher's methods run in-process (``timeout_s: null``), as the bare
-libraries do. ``--bounded`` adds a pass through the bounded worker process
-the pipeline uses, with the worker's CPU counted (process + children).
+libraries do. ``--bounded`` adds passes through the bounded worker process
+the pipeline uses (trafilatura alone too, for a like-for-like cost), with the
+worker's CPU counted (process + children).
 """
 
 from __future__ import annotations
@@ -109,6 +110,7 @@ def methods(bounded: bool) -> list[tuple[str, Callable[[], tuple[PageFn, Callabl
     ]
     if bounded:
         out += [
+            ("thresher: trafilatura, bounded", lambda: thresher_method("trafilatura", bounded=True)),
             ("thresher: combined, bounded", lambda: thresher_method("combined", profile="default", bounded=True)),
             ("thresher: combined fast, bounded", lambda: thresher_method("combined", profile="fast", bounded=True)),
         ]

@@ -115,15 +115,7 @@ def measured(cmd: list[str], log: Path, env: dict[str, str] | None = None, timeo
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     load_before = common.load_average()
     started = time.perf_counter()
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env or dict(os.environ))
-        with common.TreeMonitor(proc.pid, interval=0.1) as monitor:
-            try:
-                code = proc.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-                code = -9
+    code, monitor = common.run_monitored(cmd, log, env=env, timeout=timeout, interval=0.1)
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     reaped = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
