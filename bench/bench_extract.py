@@ -10,12 +10,13 @@ Data (skipped when absent, never copied into the package):
 * ``extract-readability-mozilla``: 130 pages with Readability.js's reviewed
   output (a silver standard: an algorithm's output, not human annotation).
 
-Quality is token F1: precision and recall of the extracted words against the
-reference words, each averaged over pages, F1 from the two averages. Two
-tokenizations: a bag of words (multiset of lower-cased ``\\w+`` tokens, what
-the brief asks for) and AEB's own metric (sets of 4-token shingles; the AEB
-README reports trafilatura 2.0.0 at F1 0.958 with it). A page with no output
-scores precision 0 and recall 0.
+Quality: bag-of-words precision, recall and F1 per page, averaged per page
+(``thresher.extract.scoring``, the definition bench_extract_quality.py and
+the tests share), and AEB's own metric (sets of 4-token shingles, precision
+and recall averaged over pages, F1 from the two averages; the AEB README
+reports trafilatura 2.0.0 at F1 0.958 with it). A page with no output scores
+0. For quality against the bare libraries and the combined extractor's
+profiles, see bench_extract_quality.py.
 
 Speed: pages per second on one core, in-process (``timeout_s: null``) and
 through the bounded worker process the pipeline uses by default (the cost of
@@ -26,84 +27,47 @@ the process boundary: pickling each page over a pipe). The best of
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import platform
-import re
 import sys
 import time
-from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from thresher.extract import build_extractor  # noqa: E402
+from thresher.extract.gold import available, load_gold_set  # noqa: E402
+from thresher.extract.scoring import set_score, words  # noqa: E402
 from thresher.io.charset import decode_html  # noqa: E402
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-_WORD = re.compile(r"\w+", re.UNICODE)
-_TAG = re.compile(r"<[^>]+>")
-_BLOCK = re.compile(r"</?(p|div|br|li|h[1-6]|tr|td|pre|blockquote|section|article)\b[^>]*>", re.IGNORECASE)
 
 
-def load_scrapinghub(data: Path) -> list[dict]:
-    folder = data / "extract-scrapinghub-aeb"
-    if not folder.is_dir():
+def load_pages(data: Path, name: str) -> list[dict]:
+    if not available(data, name):
         return []
-    gold = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
-    pages = []
-    for key, item in sorted(gold.items()):
-        raw = gzip.decompress((folder / "html" / f"{key}.html.gz").read_bytes())
-        html, _ = decode_html(raw)
-        pages.append({"id": key, "url": item.get("url", ""), "html": html, "reference": item["articleBody"]})
-    return pages
+    return [{"id": p.id, "url": p.url, "html": decode_html(p.html_bytes)[0], "reference": p.gold}
+            for p in load_gold_set(data, name)]
 
 
-def load_readability(data: Path) -> list[dict]:
-    folder = data / "extract-readability-mozilla"
-    if not folder.is_dir():
-        return []
-    pages = []
-    for line in (folder / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
-        entry = json.loads(line)
-        expected = folder / "expected" / f"{entry['id']}.html"
-        source = folder / "html" / f"{entry['id']}.html.gz"
-        if not entry.get("has_expected") or not expected.exists() or not source.exists():
-            continue
-        html, _ = decode_html(gzip.decompress(source.read_bytes()))
-        pages.append({"id": entry["id"], "url": "", "html": html, "reference": html_to_text(expected.read_text("utf-8"))})
-    return pages
-
-
-def html_to_text(html: str) -> str:
-    import html as html_lib
-
-    return html_lib.unescape(_TAG.sub(" ", _BLOCK.sub("\n", html)))
-
-
-def tokens(text: str) -> list[str]:
-    return _WORD.findall(text.lower())
-
-
-def precision_recall(predicted: str | None, reference: str, shingle: int | None) -> tuple[float, float]:
-    ref_tokens = tokens(reference)
-    pred_tokens = tokens(predicted or "")
-    if shingle:
-        ref = Counter(set(zip(*(ref_tokens[i:] for i in range(shingle)))))
-        pred = Counter(set(zip(*(pred_tokens[i:] for i in range(shingle)))))
-    else:
-        ref, pred = Counter(ref_tokens), Counter(pred_tokens)
+def shingle_precision_recall(predicted: str | None, reference: str, n: int = 4) -> tuple[float, float]:
+    ref_tokens, pred_tokens = words(reference), words(predicted)
+    ref = set(zip(*(ref_tokens[i:] for i in range(n))))
+    pred = set(zip(*(pred_tokens[i:] for i in range(n))))
     if not ref and not pred:
         return 1.0, 1.0
     if not ref or not pred:
         return 0.0, 0.0
-    overlap = sum((ref & pred).values())
-    return overlap / sum(pred.values()), overlap / sum(ref.values())
+    overlap = len(ref & pred)
+    return overlap / len(pred), overlap / len(ref)
 
 
 def score(outputs: list[str | None], pages: list[dict], shingle: int | None) -> dict[str, float]:
-    pairs = [precision_recall(out, page["reference"], shingle) for out, page in zip(outputs, pages)]
+    if not shingle:
+        result = set_score(outputs, [page["reference"] for page in pages]).as_dict()
+        return {k: result[k] for k in ("precision", "recall", "f1")}
+    pairs = [shingle_precision_recall(out, page["reference"], shingle) for out, page in zip(outputs, pages)]
     precision = sum(p for p, _ in pairs) / len(pairs)
     recall = sum(r for _, r in pairs) / len(pairs)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
@@ -141,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=2, help="timed passes per extractor; the best counts")
     args = parser.parse_args(argv)
 
-    datasets = {"scrapinghub-aeb": load_scrapinghub(args.data), "readability-mozilla": load_readability(args.data)}
+    datasets = {"scrapinghub-aeb": load_pages(args.data, "scrapinghub-aeb"),
+                "readability-mozilla": load_pages(args.data, "readability")}
     datasets = {k: v for k, v in datasets.items() if v}
     if not datasets:
         print(f"no extraction data under {args.data}; nothing to measure")
@@ -149,12 +114,13 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {
         "machine": {"python": platform.python_version(), "cpu": platform.processor() or platform.machine(),
                     "cores": os.cpu_count()},
-        "metric": "token precision/recall averaged over pages; F1 from the averages",
+        "metric": "bag_of_words: per-page F1 averaged (thresher.extract.scoring); shingles_4: precision/recall "
+                  "averaged over pages, F1 from the averages",
         "datasets": {k: len(v) for k, v in datasets.items()},
         "extractors": {},
     }
     rows = []
-    for name in ("trafilatura", "resiliparse"):
+    for name in ("trafilatura", "resiliparse", "combined"):
         entry: dict = {}
         for dataset, pages in datasets.items():
             outputs, elapsed = run_extractor(name, {"timeout_s": None}, pages, args.repeat)

@@ -486,6 +486,25 @@ def ratio(a: float | None, b: float | None) -> float | None:
 # -- measured runs in a fresh interpreter --------------------------------------
 
 
+def run_monitored(cmd: Sequence[str], log_path: Path, env: dict[str, str] | None = None, timeout: float = 3600,
+                  interval: float = 0.2) -> tuple[int, TreeMonitor]:
+    """Run ``cmd`` (output to ``log_path``) while a :class:`TreeMonitor` samples its process tree.
+
+    Returns the exit code (-9 when it was killed at ``timeout``) and the monitor.
+    """
+    with open(log_path, "wb") as log:
+        proc = subprocess.Popen(list(cmd), stdout=log, stderr=subprocess.STDOUT,
+                                env=dict(os.environ) if env is None else env)
+        with TreeMonitor(proc.pid, interval=interval) as monitor:
+            try:
+                code = proc.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+                code = -9
+    return code, monitor
+
+
 def run_child(kind: str, spec: dict[str, Any], workdir: Path, timeout: float = 3600) -> dict[str, Any]:
     """Run ``python bench/common.py KIND`` on ``spec`` in a fresh interpreter and measure it from outside.
 
@@ -504,16 +523,8 @@ def run_child(kind: str, spec: dict[str, Any], workdir: Path, timeout: float = 3
     load_before = load_average()
     started = time.perf_counter()
     log_path = workdir / f"child-{kind}.log"
-    with open(log_path, "wb") as log:
-        proc = subprocess.Popen([PYTHON, str(Path(__file__).resolve()), kind, str(spec_path), str(out_path)],
-                                stdout=log, stderr=subprocess.STDOUT, env=dict(os.environ))
-        with TreeMonitor(proc.pid) as monitor:
-            try:
-                code = proc.wait(timeout=timeout)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-                code = -9
+    code, monitor = run_monitored([PYTHON, str(Path(__file__).resolve()), kind, str(spec_path), str(out_path)],
+                                  log_path, timeout=timeout)
     wall = time.perf_counter() - started
     cpu = _rusage_children_cpu() - before_cpu
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)

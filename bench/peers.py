@@ -22,9 +22,11 @@ ROOT = Path(__file__).resolve().parents[1]
 VENVS = Path(os.environ.get("THRESHER_PEER_VENVS", ROOT / "bench" / ".venvs"))
 
 #: What each peer's venv holds: the exact release measured in BENCHMARKS.md, and what its
-#: recipes import at run time (spaCy: datatrove's word tokenizer for the Gopher rules).
+#: recipes import at run time (spaCy: datatrove's word tokenizer for the Gopher rules; WarcReader's
+#: and JsonlWriter's dependencies; lxml_html_clean, which trafilatura 1.x needs beside lxml >= 5.2).
 PEERS: dict[str, list[str]] = {
-    "datatrove": ["datatrove[processing]==0.10.1", "spacy>=3.7,<4"],
+    "datatrove": ["datatrove[processing]==0.10.1", "spacy>=3.7,<4", "warcio", "faust-cchardet", "python-magic",
+                  "orjson", "lxml_html_clean"],
 }
 
 

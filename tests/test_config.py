@@ -18,7 +18,7 @@ def test_defaults_follow_the_recipe():
     config = load_config(None)
     assert config.langid.threshold == 0.65 and config.langid.languages is None
     assert (config.dedup.minhash.ngram, config.dedup.minhash.bands, config.dedup.minhash.rows) == (5, 14, 8)
-    assert config.extract.extractor == "trafilatura"
+    assert config.extract.extractor == "combined" and config.extract.profile == "default"
     assert [next(iter(f)) for f in config.filters] == ["gopher_repetition", "gopher_quality"]
     assert config.input_paths() == [bundled_sample_path()]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import pickle
+import threading
 import time
 
 import pytest
@@ -16,8 +17,11 @@ from thresher.extract import (
     ExtractionTooLarge,
     build_extractor,
 )
+from thresher.extract import worker
 from thresher.extract.base import BoundedExtractor
 from thresher.extract.worker import ExtractorError
+
+from extract_doubles import STALL, StallingTrafilatura
 
 ARTICLE = (
     "<html><head><title>News</title></head><body><nav><a href='/'>Home</a></nav><article><h1>Harbour reopens</h1>"
@@ -30,29 +34,18 @@ ARTICLE = (
 )
 
 
-def pathological_page(paragraphs: int = 30000) -> str:
-    """~4 MB of many small paragraphs: trafilatura spends seconds on it (about 1 s per MB of markup)."""
-    word = "lorem ipsum dolor sit amet consectetur "
-    return "<html><body>" + "".join(f"<p>{word * 3} {i}</p>" for i in range(paragraphs)) + "</body></html>"
-
-
-def test_pathological_page_is_cut_off_by_the_time_bound_and_the_worker_restarts():
-    bounded = build_extractor("trafilatura", {"timeout_s": 0.4})
-    inline = build_extractor("trafilatura", {"timeout_s": None})
-    page = pathological_page()
-    assert len(page) < bounded.max_html_chars  # the size cap alone would let it through
+def test_a_page_past_the_time_bound_is_cut_off_and_the_worker_restarts():
+    # The page never finishes (a stall marker in the real worker): the bound must cut it off,
+    # however loaded the machine. Ordinary pages get a generous bound, so load cannot hit it.
+    bounded = StallingTrafilatura(timeout_s=60)
     try:
         assert "harbour reopened" in (bounded.extract(ARTICLE) or "")  # starts the worker
-        started = time.perf_counter()
-        inline.extract_inline(page)
-        unbounded_s = time.perf_counter() - started
-        started = time.perf_counter()
+        bounded.timeout_s = 0.3
         with pytest.raises(ExtractionTimeout) as info:
-            bounded.extract(page)
-        bounded_s = time.perf_counter() - started
+            bounded.extract(STALL + ARTICLE)
         assert info.value.reason == "timeout"
-        assert unbounded_s > 1.5, f"the test page is no longer slow ({unbounded_s:.2f} s): make it larger"
-        assert bounded_s < 1.2 < unbounded_s
+        assert bounded._worker.proc is None  # killed and reaped
+        bounded.timeout_s = 60
         # The killed worker is replaced and the next page extracts as before.
         assert "harbour reopened" in (bounded.extract(ARTICLE) or "")
         assert bounded._worker.starts == 2
@@ -129,7 +122,7 @@ def test_resiliparse_is_selectable_and_extracts_main_text():
 
 
 def test_unknown_extractor_and_bad_params_are_config_errors():
-    with pytest.raises(ConfigError, match="known: trafilatura, resiliparse"):
+    with pytest.raises(ConfigError, match="known: combined, trafilatura, resiliparse"):
         build_extractor("boilerpipe", {})
     with pytest.raises(ConfigError, match="extract.params"):
         build_extractor("resiliparse", {"no_such_option": 1})
@@ -155,7 +148,11 @@ def test_bounded_and_inline_extraction_agree_on_real_pages(shared_data):
 
 
 class _Burner(BoundedExtractor):
-    """Test double: spins the CPU for the number of seconds the page names, or forever."""
+    """Test double: spins its thread's CPU for the number of seconds the page names.
+
+    ``burn:SECONDS:PATH`` spins that long, then creates the file PATH and
+    blocks forever (using no more CPU).
+    """
 
     name = "burner"
 
@@ -165,10 +162,20 @@ class _Burner(BoundedExtractor):
     def extract_inline(self, html: str, url: str = "") -> str | None:
         if html == "warm up" or html.startswith("<html>"):  # the worker's start-up page
             return html
-        seconds = float("inf") if html == "forever" else float(html)
-        started = time.process_time()
-        while time.process_time() - started < seconds:
+        marker = None
+        if html.startswith("burn:"):
+            _, seconds_text, marker = html.split(":", 2)
+            seconds = float(seconds_text)
+        else:
+            seconds = float(html)
+        # This thread's own CPU: inline, other threads of the test process must not shorten the burn.
+        started = time.thread_time()
+        while time.thread_time() - started < seconds:
             pass
+        if marker is not None:
+            with open(marker, "w"):
+                pass
+            threading.Event().wait()
         return html
 
 
@@ -189,17 +196,22 @@ def test_worker_reports_its_cpu_per_page_and_start_up():
         extractor.close()
 
 
-def test_cpu_of_a_page_killed_at_the_timeout_is_counted():
-    extractor = _Burner(timeout_s=0.5)
+def test_cpu_of_a_page_killed_at_the_timeout_is_counted(tmp_path, monkeypatch):
+    extractor = _Burner(timeout_s=5)
     reported: list[float] = []
+    burnt = tmp_path / "burnt"
     try:
         extractor.extract("0", child_cpu=lambda s: None)  # started outside the measurement
+        # An injected clock: the bound is hit once the page has burnt its 0.3 s of CPU, however
+        # long that takes on a loaded machine (the clock stands still until then).
+        monkeypatch.setattr(worker, "monotonic", lambda: float("inf") if burnt.exists() else 0.0)
         with pytest.raises(ExtractionTimeout):
-            extractor.extract("forever", child_cpu=reported.append)
-        # The child spun until killed: its CPU is read from the reaped process, not lost.
-        assert len(reported) == 1 and 0.1 <= reported[0] < 1.0
+            extractor.extract(f"burn:0.3:{burnt}", child_cpu=reported.append)
+        # The child burnt, then blocked until killed: its CPU is read from the reaped process, not lost.
+        assert len(reported) == 1 and 0.3 <= reported[0] < 1.0
         assert extractor._worker.proc is None
     finally:
+        monkeypatch.undo()
         extractor.close()
 
 

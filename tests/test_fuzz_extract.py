@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from thresher.extract import build_extractor
 from thresher.extract.base import ExtractionBoundHit, ExtractionTimeout
 
+from extract_doubles import STALL, StallingTrafilatura
 from test_fuzz_cases import FuzzMaterial, gen_extract, load_material, mutate_html
 from test_fuzz_checks import check_extract
 
@@ -51,16 +52,18 @@ def test_mutated_real_pages_extract_or_hit_a_bound(material: FuzzMaterial, extra
 
 
 def test_a_page_after_a_bound_hit_still_extracts(material: FuzzMaterial):
-    # A tiny timeout makes the deepest nesting bomb overrun; the restarted worker takes the next page.
-    bounded = build_extractor("trafilatura", {"timeout_s": 0.05})
+    # The bound hit is certain, whatever the load: the page never finishes (a stall marker in the
+    # real worker), so the timeout must cut it off; the restarted worker then takes the next page.
+    bounded = StallingTrafilatura(timeout_s=0.5)
     url, html = max(material.pages, key=lambda page: len(page[1]))
     try:
         with pytest.raises(ExtractionBoundHit) as info:
-            bounded.extract(html + "<div>" * 200_000 + html * 20, url)
+            bounded.extract(STALL + html + "<div>" * 200_000 + html * 20, url)
         assert isinstance(info.value, ExtractionTimeout)
-        bounded.timeout_s = 30.0
+        bounded.timeout_s = 60.0
         text = bounded.extract("<html><body><article><p>" + "Harbour boats came in. " * 40 + "</p></article></body></html>")
         assert text is not None and "Harbour boats" in text
+        assert bounded._worker.starts == 2
     finally:
         bounded.close()
 

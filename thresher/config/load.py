@@ -193,7 +193,7 @@ def _validate_semantics(config: PipelineConfig) -> None:
     if config.url_filter.enabled:
         build_filter("url", dict(config.url_filter.params))
     # Cheap: the extractor's worker process starts on its first page, not here.
-    extractor = build_extractor(config.extract.extractor, dict(config.extract.params))
+    extractor = build_extractor(config.extract.extractor, dict(config.extract.params), config.extract.profile)
     close = getattr(extractor, "close", None)
     if close is not None:
         close()

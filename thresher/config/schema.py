@@ -58,7 +58,11 @@ class UrlFilterConfig:
 
 @dataclass
 class ExtractConfig:
-    extractor: str = "trafilatura"
+    #: ``combined`` (trafilatura and resiliparse, the better text per page), ``trafilatura`` or ``resiliparse``.
+    extractor: str = "combined"
+    #: For ``combined``: ``default`` (both libraries on every page) or ``fast`` (resiliparse first,
+    #: trafilatura only where resiliparse's text looks like boilerplate). See docs/EXTRACTION.md.
+    profile: str = "default"
     params: dict[str, Any] = field(default_factory=dict)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from thresher.errors import ConfigError
 from thresher.extract.base import (
+    Extraction,
     ExtractionBoundHit,
     ExtractionCrashed,
     ExtractionTimeout,
@@ -13,6 +14,8 @@ from thresher.extract.base import (
 
 __all__ = [
     "EXTRACTORS",
+    "PROFILES",
+    "Extraction",
     "ExtractionBoundHit",
     "ExtractionCrashed",
     "ExtractionTimeout",
@@ -21,17 +24,37 @@ __all__ = [
     "build_extractor",
 ]
 
-EXTRACTORS = ("trafilatura", "resiliparse")
+#: ``combined`` (the default) runs trafilatura and resiliparse and keeps the better text per page.
+EXTRACTORS = ("combined", "trafilatura", "resiliparse")
+#: Profiles of the combined extractor: ``default`` runs both libraries, ``fast`` resiliparse first.
+PROFILES = ("default", "fast")
 
 
-def build_extractor(name: str, params: dict) -> Extractor:
-    """The extractor named in ``extract.extractor``, built with ``extract.params`` as keyword arguments."""
-    if name == "trafilatura":
+def build_extractor(name: str, params: dict, profile: str | None = None) -> Extractor:
+    """The extractor named in ``extract.extractor``, built with ``extract.params`` as keyword arguments.
+
+    ``profile`` (``extract.profile``) chooses how the combined extractor works;
+    a single library has one way only, so only ``default`` goes with it.
+    """
+    if profile is not None and profile not in PROFILES:
+        raise ConfigError(f"extract.profile: {profile!r} is not one of {', '.join(PROFILES)}")
+    if name == "combined":
+        from thresher.extract.combined import CombinedExtractor as cls
+
+        if profile is not None:
+            if "profile" in params and params["profile"] != profile:
+                raise ConfigError("extract.params.profile: set extract.profile instead (they disagree)")
+            params = {**params, "profile": profile}
+    elif name == "trafilatura":
         from thresher.extract.trafilatura_extractor import TrafilaturaExtractor as cls
     elif name == "resiliparse":
         from thresher.extract.resiliparse_extractor import ResiliparseExtractor as cls
     else:
         raise ConfigError(f"extract.extractor: unknown extractor {name!r} (known: {', '.join(EXTRACTORS)})")
+    if name != "combined" and profile not in (None, "default"):
+        raise ConfigError(
+            f"extract.profile: {profile!r} needs extract.extractor: combined (got {name!r}, a single library)"
+        )
     try:
         return cls(**params)
     except (TypeError, ValueError) as exc:

@@ -17,10 +17,25 @@ A page that hits a bound raises an :class:`ExtractionBoundHit` subclass whose
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol
 
 #: Receives CPU seconds an extraction worker process spent (engines add it to ``extract/cpu_us``).
 ChildCpu = Callable[[float], None]
+
+
+@dataclass(frozen=True)
+class Extraction:
+    """A page's main text (None: none worth keeping) and the extractor whose text it is.
+
+    ``extractor`` is ``trafilatura`` or ``resiliparse`` (for the combined
+    extractor, the library whose text it chose); ``signals`` are the numbers
+    the choice was made on, for the document's signals.
+    """
+
+    text: str | None
+    extractor: str
+    signals: dict[str, float] = field(default_factory=dict)
 
 
 class Extractor(Protocol):
@@ -33,6 +48,10 @@ class Extractor(Protocol):
         Work done in another process is invisible to the caller's CPU clock:
         ``child_cpu`` is called with the seconds of CPU it cost.
         """
+        ...
+
+    def extract_labelled(self, html: str, url: str = "", child_cpu: ChildCpu | None = None) -> Extraction:
+        """:meth:`extract`, with the name of the extractor that produced the text."""
         ...
 
 
@@ -74,8 +93,9 @@ DEFAULT_MEMORY_LIMIT_MB = 2048
 class BoundedExtractor:
     """Base of the extractors: a size cap, then the page run inline or in a bounded worker process.
 
-    Subclasses implement :meth:`extract_inline` and :meth:`inline_params` (the
-    keyword arguments that rebuild the same extractor in the worker).
+    Subclasses implement :meth:`extract_inline` (or :meth:`extract_labelled_inline`,
+    when the text can come from more than one library) and :meth:`inline_params`
+    (the keyword arguments that rebuild the same extractor in the worker).
     ``timeout_s=None`` runs in-process with no time bound (benchmarks, tests).
     """
 
@@ -102,6 +122,10 @@ class BoundedExtractor:
     def extract_inline(self, html: str, url: str = "") -> str | None:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def extract_labelled_inline(self, html: str, url: str = "") -> Extraction:
+        """:meth:`extract_inline` with this extractor's name (the worker process calls this)."""
+        return Extraction(self.extract_inline(html, url), self.name)
+
     def too_large(self, html: str) -> bool:
         return self.max_html_chars is not None and len(html) > self.max_html_chars
 
@@ -111,10 +135,14 @@ class BoundedExtractor:
         Inline extraction (``timeout_s=None``) runs on the caller's thread, whose
         own CPU clock already counts it: ``child_cpu`` is not called.
         """
+        return self.extract_labelled(html, url, child_cpu).text
+
+    def extract_labelled(self, html: str, url: str = "", child_cpu: ChildCpu | None = None) -> Extraction:
+        """:meth:`extract`, with the name of the extractor whose text it is."""
         if self.too_large(html):
             raise ExtractionTooLarge(f"{len(html)} characters > max_html_chars={self.max_html_chars}")
         if self.timeout_s is None:
-            return self.extract_inline(html, url)
+            return self.extract_labelled_inline(html, url)
         # One worker per extractor instance; the lock keeps a shared instance safe across threads.
         with self._lock:
             if self._worker is None:

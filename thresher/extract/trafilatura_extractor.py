@@ -16,7 +16,10 @@ from thresher.extract.base import (
 
 
 class TrafilaturaExtractor(BoundedExtractor):
-    """trafilatura favouring precision, comments off (FineWeb's settings).
+    """trafilatura favouring precision, comments off (FineWeb's settings), otherwise its own defaults.
+
+    Tables stay in (``include_tables``, trafilatura's default): older pages lay
+    out their whole body in tables, and dropping them emptied those pages.
 
     Bounded as :class:`~thresher.extract.base.BoundedExtractor` describes:
     pages over ``max_html_chars`` are refused, and with ``timeout_s`` set each
@@ -30,7 +33,7 @@ class TrafilaturaExtractor(BoundedExtractor):
         *,
         favor_precision: bool = True,
         include_comments: bool = False,
-        include_tables: bool = False,
+        include_tables: bool = True,
         deduplicate: bool = False,
         max_html_chars: int | None = DEFAULT_MAX_HTML_CHARS,
         timeout_s: float | None = DEFAULT_TIMEOUT_S,

@@ -34,11 +34,18 @@ import weakref
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from thresher.extract.base import ChildCpu, ExtractionCrashed, ExtractionTimeout, ExtractionTooLarge
+from thresher.extract.base import ChildCpu, Extraction, ExtractionCrashed, ExtractionTimeout, ExtractionTooLarge
 
 _HEADER = struct.Struct(">Q")
 #: Start-up (interpreter and extractor imports) is not a page's cost: it gets its own, generous bound.
 STARTUP_TIMEOUT_S = 120.0
+#: Longest single wait on the pipe before the deadline is checked again against the clock.
+_POLL_S = 0.5
+
+
+def monotonic() -> float:
+    """The clock the time bounds are kept by (tests replace it to decide when a bound is hit)."""
+    return time.monotonic()
 
 
 class ExtractorError(RuntimeError):
@@ -57,8 +64,9 @@ class ExtractionWorker:
         #: CPU seconds the current child has reported so far (start-up included).
         self._reported_cpu = 0.0
 
-    def extract(self, html: str, url: str, timeout_s: float, child_cpu: ChildCpu | None = None) -> str | None:
-        """The page's main text; the child's CPU for it (start-up, if it started) goes to ``child_cpu``."""
+    def extract(self, html: str, url: str, timeout_s: float, child_cpu: ChildCpu | None = None) -> Extraction:
+        """The page's main text and its extractor; the child's CPU for it (start-up, if it started) goes to
+        ``child_cpu``."""
         proc = self._running(child_cpu)
         try:
             _write_frame(proc.stdin, (html, url))  # type: ignore[arg-type]
@@ -66,7 +74,7 @@ class ExtractionWorker:
             self._stop(child_cpu)
             raise ExtractionCrashed("the extraction worker died") from exc
         try:
-            kind, value, cpu_s = _read_frame_by(proc, time.monotonic() + timeout_s)
+            kind, value, cpu_s = _read_frame_by(proc, monotonic() + timeout_s)
         except TimeoutError:
             self._stop(child_cpu)
             raise ExtractionTimeout(f"extraction took longer than {timeout_s} s") from None
@@ -110,7 +118,7 @@ class ExtractionWorker:
         self._finalizer = weakref.finalize(self, _kill, proc)
         try:
             _write_frame(proc.stdin, self.spec)  # type: ignore[arg-type]
-            kind, value, cpu_s = _read_frame_by(proc, time.monotonic() + STARTUP_TIMEOUT_S)
+            kind, value, cpu_s = _read_frame_by(proc, monotonic() + STARTUP_TIMEOUT_S)
         except (OSError, EOFError, TimeoutError) as exc:
             self._stop(child_cpu)
             raise ExtractionCrashed("the extraction worker did not start") from exc
@@ -192,13 +200,20 @@ def _read_frame_by(proc: subprocess.Popen[bytes], deadline: float) -> Any:
 
 
 def _read_exactly(fd: int, size: int, deadline: float) -> bytes:
+    """``size`` bytes from ``fd``, or TimeoutError once :func:`monotonic` reaches ``deadline``.
+
+    The deadline is checked against the clock after every wait, never
+    inferred from a wait running out: the clock alone decides.
+    """
     chunks = []
     with selectors.DefaultSelector() as selector:
         selector.register(fd, selectors.EVENT_READ)
         while size > 0:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0 or not selector.select(remaining):
+            remaining = deadline - monotonic()
+            if remaining <= 0:
                 raise TimeoutError
+            if not selector.select(min(remaining, _POLL_S)):
+                continue
             chunk = os.read(fd, min(size, 1 << 20))
             if not chunk:
                 raise EOFError
@@ -244,7 +259,7 @@ def child_main() -> None:
         module = __import__(module_name, fromlist=[qualname])
         extractor = getattr(module, qualname)(**params)
         # A warm-up page imports everything the extractor loads lazily, before the memory cap.
-        extractor.extract_inline("<html><body><p>warm up</p></body></html>", "")
+        extractor.extract_labelled_inline("<html><body><p>warm up</p></body></html>", "")
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which counts the failure
         _write_frame(replies, ("failed", f"{type(exc).__name__}: {exc}", time.process_time()))
         return
@@ -257,7 +272,7 @@ def child_main() -> None:
             return  # the parent closed the pipe (or died): stop
         html, url = request
         try:
-            kind, value = "ok", extractor.extract_inline(html, url)
+            kind, value = "ok", extractor.extract_labelled_inline(html, url)
         except MemoryError:
             _write_frame(replies, ("memory", None, cpu.take()))
             return  # the heap may be in a bad state: let the parent start a fresh child

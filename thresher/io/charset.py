@@ -111,6 +111,13 @@ def decode_html(body: bytes, http_charset: str | None = None) -> tuple[str, str]
             return body.decode(name), name
         except UnicodeError:  # UnicodeDecodeError, and the plain UnicodeError of punycode ("incomplete punicode string")
             continue
+    if "utf-8" not in tried:
+        # Valid UTF-8 is read as such whatever comes next: checking it first skips _mostly_utf8's
+        # scan of the whole body (a regex over every byte, ~7 ms on a 300 KB page).
+        try:
+            return body.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            tried.add("utf-8")
     if _mostly_utf8(body):
         return body.decode("utf-8", errors="replace"), "utf-8"
     return _detect_and_decode(body, tried)

@@ -8,7 +8,7 @@ which engine runs it. Every page that enters leaves exactly one trace:
 from __future__ import annotations
 
 from thresher.extract import build_extractor
-from thresher.extract.base import ExtractionBoundHit
+from thresher.extract.base import Extraction, ExtractionBoundHit
 from thresher.filters.base import DocumentFilter
 from thresher.filters.registry import apply_filters, build_filter
 from thresher.io.charset import decode_html
@@ -58,7 +58,7 @@ class PageProcessor:
 
     def __init__(self, pages: PagePlan) -> None:
         self.keep_signals = pages.keep_signals
-        self.extractor = build_extractor(pages.extractor, dict(pages.extract_params))
+        self.extractor = build_extractor(pages.extractor, dict(pages.extract_params), pages.extract_profile)
         self.language_filter = LanguageFilter(**pages.langid) if pages.langid is not None else None
         self.filters = build_quality_filters(pages)
 
@@ -96,11 +96,11 @@ class PageProcessor:
             doc.signals = {}
         return doc
 
-    def _extract_text(self, page: HtmlPage | TextPage, stats: StatsSink) -> tuple[str | None, str | None]:
-        """The page's main text and ``None``, or ``None`` and the drop reason."""
+    def _extract_text(self, page: HtmlPage | TextPage, stats: StatsSink) -> tuple[Extraction | None, str | None]:
+        """The page's extraction and ``None``, or ``None`` and the drop reason."""
         if isinstance(page, TextPage):
             # WET records and pre-extracted corpora: the text is the main text already.
-            text = page.text
+            result = Extraction(page.text, PRE_EXTRACTED)
         else:
             html, _charset = decode_html(page.body, page.http_charset)
 
@@ -108,25 +108,28 @@ class PageProcessor:
                 stats.inc("extract/cpu_us", int(seconds * 1e6))
 
             try:
-                text = self.extractor.extract(html, page.url, child_cpu=child_cpu)
+                result = self.extractor.extract_labelled(html, page.url, child_cpu=child_cpu)
             except ExtractionBoundHit as exc:  # too large, too slow, or the extractor died
                 return None, exc.reason
             except Exception:  # noqa: BLE001 - a broken page must never stop the run
                 return None, "extractor_error"
-        if not text or not text.strip():
+        if not result.text or not result.text.strip():
             return None, "no_main_text"
-        return text, None
+        return result, None
 
     def _extract(self, page: HtmlPage | TextPage, stats: StatsSink) -> Document | DroppedDocument:
         stats.inc("extract/in")
         with stage_timer(stats, "extract"):
             # The timer takes this thread's CPU (decoding, pickling the page for the
             # extraction worker); the worker's own CPU comes back with each page.
-            text, reason = self._extract_text(page, stats)
+            result, reason = self._extract_text(page, stats)
         if reason is not None:
             stats.inc(dropped("extract", reason))
             return _dropped_page(page, f"extract/{reason}")
+        text = result.text
         stats.inc("extract/kept")
+        # Which library's text each kept page carries (the combined extractor chooses per page).
+        stats.inc(f"extract/by/{result.extractor}")
         stats.inc("extract/chars_kept", len(text))
         stats.observe("extract/text_chars", len(text))
         return Document(
@@ -137,9 +140,12 @@ class PageProcessor:
             source=page.source,
             offset=page.offset,
             record_id=page.record_id,
+            signals={f"extract.by.{result.extractor}": 1.0, **result.signals},
         )
 
 
+#: The extractor name of pages that arrive as text (WET records, pre-extracted corpora).
+PRE_EXTRACTED = "pre_extracted"
 _SNIPPET_CHARS = 400
 
 

@@ -32,6 +32,7 @@ class PagePlan:
     url_filter: Mapping[str, Any] | None  # its parameters; None when off
     extractor: str
     extract_params: Mapping[str, Any]
+    extract_profile: str
     langid: Mapping[str, Any] | None  # LanguageFilter keyword arguments; None when off
     filters: tuple[tuple[str, Mapping[str, Any]], ...]
     keep_signals: bool
@@ -133,6 +134,7 @@ def page_plan(config: PipelineConfig) -> PagePlan:
         url_filter=dict(config.url_filter.params) if config.url_filter.enabled else None,
         extractor=config.extract.extractor,
         extract_params=dict(config.extract.params),
+        extract_profile=config.extract.profile,
         langid=langid,
         filters=filters,
         keep_signals=config.output.keep_signals,
