@@ -34,7 +34,7 @@ import weakref
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from thresher.extract.base import ChildCpu, Extraction, ExtractionCrashed, ExtractionTimeout, ExtractionTooLarge
+from thresher.extract.outcomes import ChildCpu, Extraction, ExtractionCrashed, ExtractionTimeout, ExtractionTooLarge
 
 _HEADER = struct.Struct(">Q")
 #: Start-up (interpreter and extractor imports) is not a page's cost: it gets its own, generous bound.
