@@ -1,4 +1,4 @@
-"""Rebuild ``thresher/filters/fineweb2/thresholds.json`` from FineWeb-2's configs.
+"""Rebuild ``thresher/stages/filters/fineweb2/thresholds.json`` from FineWeb-2's configs.
 
     .venv/bin/python scripts/fineweb2_table.py [--configs ../shared/data/fineweb2-configs/configs]
 
@@ -34,8 +34,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from thresher.langid.calibration import calibrate_thresholds, read_tatoeba  # noqa: E402
-from thresher.text.languages import LID176_TO_ISO639_3  # noqa: E402
+from thresher.stages.langid.calibration import calibrate_thresholds, read_tatoeba  # noqa: E402
+from thresher.stages.text.languages import LID176_TO_ISO639_3  # noqa: E402
 
 DEFAULT_CONFIGS = ROOT.parent / "shared" / "data" / "fineweb2-configs" / "configs"
 DEFAULT_TATOEBA = ROOT.parent / "shared" / "data" / "lid-tatoeba-cld2" / "tatoeba_long.txt"
@@ -85,7 +85,7 @@ def translate(config: dict) -> dict:
 def lid176_scores(scores: dict[str, float], lid176: dict[str, list[str]], tatoeba: Path) -> dict:
     """lid.176 thresholds: English keeps FineWeb's; the rest are calibrated from
     FineWeb-2's GlotLID scores (the lowest of a language's scripts)."""
-    from thresher.langid.fasttext_lid import FastTextLanguageIdentifier
+    from thresher.stages.langid.fasttext_lid import FastTextLanguageIdentifier
 
     reference = {code: min(scores[label] for label in labels) for code, labels in lid176.items() if code != "en"}
     out = calibrate_thresholds(FastTextLanguageIdentifier(), read_tatoeba(tatoeba), reference)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import threading
 
-from thresher.extract.trafilatura_extractor import TrafilaturaExtractor
+from thresher.stages.extract.trafilatura_extractor import TrafilaturaExtractor
 
 #: A page holding this never finishes extracting.
 STALL = "<!-- stall: this page never finishes -->"

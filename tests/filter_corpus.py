@@ -98,7 +98,7 @@ def _html_pages(data: Path) -> Iterator[tuple[str, bytes]]:
 
 def extracted(data: Path = SHARED_DATA) -> Iterator[tuple[str, str]]:
     """Thresher's trafilatura extraction of every benchmark page (in-process)."""
-    from thresher.extract.trafilatura_extractor import TrafilaturaExtractor
+    from thresher.stages.extract.trafilatura_extractor import TrafilaturaExtractor
     from thresher.io.charset import decode_html
 
     extractor = TrafilaturaExtractor()
@@ -263,7 +263,7 @@ def agreement(fixture: dict, texts: dict[str, str], preset: str = "fineweb", lan
     rebuilt SHA-1 differs from the recorded one are counted as ``stale`` and
     left out.
     """
-    from thresher.filters.registry import PRESETS, build_filter
+    from thresher.stages.filters.registry import PRESETS, build_filter
     from thresher.record import Document
 
     params = dict(PRESETS[preset])

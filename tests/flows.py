@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable
 import pyarrow.parquet as pq
 import pytest
 
-from thresher.dedup.params import MinHashParams
+from thresher.stages.dedup.params import MinHashParams
 from thresher.engines.base import Step, StepContext
 from thresher.io import storage
 from thresher.io.documents import DOCUMENT_SCHEMA, document_to_row, row_to_document

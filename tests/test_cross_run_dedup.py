@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from thresher.config import config_from_dict
 from thresher.run.driver import run_pipeline
-from thresher.sample.generator import write_sample_crawl
+from thresher.tools.sample.generator import write_sample_crawl
 
 
 def test_second_run_drops_documents_the_first_run_indexed(tmp_path):

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from thresher.dedup.components import (
+from thresher.stages.dedup.components import (
     ConvergenceError,
     candidate_edge_bound,
     connected_components,
@@ -16,11 +16,11 @@ from thresher.dedup.components import (
     small_star,
     star_contraction_components,
 )
-from thresher.dedup.keep import apply_keep_rule, choose_kept, keep_sort_key
-from thresher.dedup.lsh import batch_band_keys, collision_probability, star_edges
-from thresher.dedup.minhash import minhash_signatures
-from thresher.dedup.shingles import word_shingles
-from thresher.dedup.synthetic import measured_similarity, near_duplicate_pair
+from thresher.stages.dedup.keep import apply_keep_rule, choose_kept, keep_sort_key
+from thresher.stages.dedup.lsh import batch_band_keys, collision_probability, star_edges
+from thresher.stages.dedup.minhash import minhash_signatures
+from thresher.stages.dedup.shingles import word_shingles
+from thresher.stages.dedup.synthetic import measured_similarity, near_duplicate_pair
 from thresher.errors import ThresherError
 from thresher.record import Document
 

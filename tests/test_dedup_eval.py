@@ -11,9 +11,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from thresher.dedup import cli as dedup_cli
-from thresher.dedup import evaluate
-from thresher.dedup.evaluate import (
+from thresher.stages.dedup import cli as dedup_cli
+from thresher.stages.dedup import evaluate
+from thresher.tools.dedup_eval.evaluate import (
     Prepared,
     candidate_pairs,
     evaluate_corpus,
@@ -24,10 +24,10 @@ from thresher.dedup.evaluate import (
     shingle_fingerprints,
     wilson_interval,
 )
-from thresher.dedup.lsh import collision_probability
-from thresher.dedup.params import MinHashParams
-from thresher.dedup.shingles import word_shingles
-from thresher.dedup.synthetic import jaccard, near_duplicate_pair
+from thresher.stages.dedup.lsh import collision_probability
+from thresher.stages.dedup.params import MinHashParams
+from thresher.stages.dedup.shingles import word_shingles
+from thresher.stages.dedup.synthetic import jaccard, near_duplicate_pair
 from thresher.errors import ThresherError
 from thresher.io.documents import DOCUMENT_SCHEMA, document_to_row
 from thresher.record import Document

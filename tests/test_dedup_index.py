@@ -8,7 +8,7 @@ import random
 import pyarrow.parquet as pq
 import pytest
 
-from thresher.dedup.index import (
+from thresher.stages.dedup.index import (
     BANDS,
     META_FILE,
     TEXTS,
@@ -20,8 +20,8 @@ from thresher.dedup.index import (
     read_meta,
     write_index,
 )
-from thresher.dedup.params import MinHashParams
-from thresher.dedup.synthetic import near_duplicate_pair
+from thresher.stages.dedup.params import MinHashParams
+from thresher.stages.dedup.synthetic import near_duplicate_pair
 from thresher.run.dedup.index import index_files
 from thresher.errors import ThresherError
 from flows import ENGINES, dedup_plan, doc, run_dedup

@@ -1,4 +1,4 @@
-"""The index rule as a join (thresher.dedup.index_join) against the in-memory reference (match_index)."""
+"""The index rule as a join (thresher.stages.dedup.index_join) against the in-memory reference (match_index)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from collections import defaultdict
 
 import pytest
 
-from thresher.dedup.index import MATCHES, REASONS, document_keys, load_index, match_index, read_meta, write_index
-from thresher.dedup.index_join import (
+from thresher.stages.dedup.index import MATCHES, REASONS, document_keys, load_index, match_index, read_meta, write_index
+from thresher.stages.dedup.index_join import (
     TABLE_OF,
     batch_match_keys,
     best_hit,

@@ -7,13 +7,13 @@ import random
 import pytest
 
 from flows import ENGINES, assert_balanced, dedup_plan, doc, run_and_collect, run_dedup
-from thresher.dedup.components import SINGLE_WORKER_EDGES, connected_components
-from thresher.dedup.keep import apply_keep_rule
-from thresher.dedup.lsh import batch_band_keys, star_edges
-from thresher.dedup.minhash import minhash_signatures
-from thresher.dedup.params import MinHashParams
-from thresher.dedup.shingles import word_shingles
-from thresher.dedup.synthetic import near_duplicate_pair
+from thresher.stages.dedup.components import SINGLE_WORKER_EDGES, connected_components
+from thresher.stages.dedup.keep import apply_keep_rule
+from thresher.stages.dedup.lsh import batch_band_keys, star_edges
+from thresher.stages.dedup.minhash import minhash_signatures
+from thresher.stages.dedup.params import MinHashParams
+from thresher.stages.dedup.shingles import word_shingles
+from thresher.stages.dedup.synthetic import near_duplicate_pair
 from thresher.record import Document
 from thresher.run.dedup.components import connected_components as components_job
 
@@ -186,7 +186,7 @@ def test_too_few_rounds_fail_loudly(engine, tmp_path):
 
 def test_settings_are_checked():
     with pytest.raises(ValueError, match="keep rule"):
-        from thresher.dedup.keep import resolve_rule
+        from thresher.stages.dedup.keep import resolve_rule
 
         resolve_rule("newest")
     with pytest.raises(ValueError, match="max_rounds"):

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from datasketch import MinHash, MinHashLSH
 
-import thresher.dedup.minhash as mh
-from thresher.dedup.lsh import (
+import thresher.stages.dedup.minhash as mh
+from thresher.stages.dedup.lsh import (
     band_bytes,
     band_keys,
     batch_band_keys,
@@ -17,7 +17,7 @@ from thresher.dedup.lsh import (
     s_curve_threshold,
     star_edges,
 )
-from thresher.dedup.minhash import (
+from thresher.stages.dedup.minhash import (
     HASHES,
     SCHEMES,
     minhash_signature,
@@ -26,8 +26,8 @@ from thresher.dedup.minhash import (
     xxh3_hash32,
     xxh3_hash64,
 )
-from thresher.dedup.params import MinHashParams, preset
-from thresher.dedup.shingles import word_shingles
+from thresher.stages.dedup.params import MinHashParams, preset
+from thresher.stages.dedup.shingles import word_shingles
 
 VOCAB = "the of and a to in is was he for it with as his on be at by i this had not are but from".split()
 

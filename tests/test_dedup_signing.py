@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from thresher.dedup.lsh import band_keys
-from thresher.dedup.minhash import minhash_signatures
-from thresher.dedup.params import MinHashParams
-from thresher.dedup.shingles import word_shingles
-from thresher.dedup.signing import document_band_keys
+from thresher.stages.dedup.lsh import band_keys
+from thresher.stages.dedup.minhash import minhash_signatures
+from thresher.stages.dedup.params import MinHashParams
+from thresher.stages.dedup.shingles import word_shingles
+from thresher.stages.dedup.signing import document_band_keys
 
 
 def test_batch_keys_equal_each_text_signed_alone_and_wordless_texts_get_none() -> None:

@@ -21,12 +21,12 @@ import random
 
 import pytest
 
-from thresher.dedup.lsh import batch_band_keys, collision_probability
-from thresher.dedup.minhash import minhash_signatures
-from thresher.dedup.params import MinHashParams
-from thresher.dedup.shingles import word_shingles
-from thresher.dedup.synthetic import near_duplicate_pair
-from thresher.dedup.verify import default_threshold, keep_edge, shingle_set
+from thresher.stages.dedup.lsh import batch_band_keys, collision_probability
+from thresher.stages.dedup.minhash import minhash_signatures
+from thresher.stages.dedup.params import MinHashParams
+from thresher.stages.dedup.shingles import word_shingles
+from thresher.stages.dedup.synthetic import near_duplicate_pair
+from thresher.stages.dedup.verify import default_threshold, keep_edge, shingle_set
 from thresher.config import config_from_dict
 from thresher.run.plan import minhash_params
 

@@ -8,7 +8,7 @@ import pytest
 
 from flows import ENGINES, dedup_plan, doc, run_dedup
 from test_dedup_job import near_duplicate_corpus
-from thresher.dedup.params import MinHashParams
+from thresher.stages.dedup.params import MinHashParams
 
 PARAMS = MinHashParams(hash="xxh3", max_rounds=4)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from thresher.dedup.normalize import exact_text_key, normalize_default, normalize_refinedweb, normalize_text
-from thresher.dedup.shingles import word_shingles
-from thresher.dedup.urls import normalize_url, url_key
+from thresher.stages.dedup.normalize import exact_text_key, normalize_default, normalize_refinedweb, normalize_text
+from thresher.stages.dedup.shingles import word_shingles
+from thresher.stages.dedup.urls import normalize_url, url_key
 
 
 def test_default_normalization_folds_case_whitespace_and_composition():
@@ -87,8 +87,8 @@ def test_engine_neutral_modules_import_no_engine():
     import sys
 
     code = (
-        "import sys, pkgutil, importlib, thresher.dedup as d\n"
-        "for m in pkgutil.iter_modules(d.__path__): importlib.import_module('thresher.dedup.' + m.name)\n"
+        "import sys, pkgutil, importlib, thresher.stages.dedup as d\n"
+        "for m in pkgutil.iter_modules(d.__path__): importlib.import_module('thresher.stages.dedup.' + m.name)\n"
         "bad = [m for m in sys.modules if m.startswith(('apache_beam', 'pyspark'))]\n"
         "assert not bad, bad\n"
     )

@@ -6,12 +6,12 @@ import random
 
 import pytest
 
-from thresher.dedup.lsh import band_keys, s_curve_threshold
-from thresher.dedup.minhash import minhash_signature
-from thresher.dedup.params import MinHashParams
-from thresher.dedup.shingles import word_shingles
-from thresher.dedup.synthetic import near_duplicate_pair
-from thresher.dedup.verify import check_threshold, default_threshold, jaccard, keep_edge, shingle_set, verify_edge
+from thresher.stages.dedup.lsh import band_keys, s_curve_threshold
+from thresher.stages.dedup.minhash import minhash_signature
+from thresher.stages.dedup.params import MinHashParams
+from thresher.stages.dedup.shingles import word_shingles
+from thresher.stages.dedup.synthetic import near_duplicate_pair
+from thresher.stages.dedup.verify import check_threshold, default_threshold, jaccard, keep_edge, shingle_set, verify_edge
 from flows import ENGINES, assert_balanced, dedup_plan, doc, run_dedup
 
 # One band per permutation: a pair at Jaccard s shares a band with probability

@@ -87,7 +87,7 @@ def test_sample_run_records_tokens_per_document_and_the_token_estimate(sample_ru
 
 
 def test_report_shows_each_stage_length_distribution_as_stats_json_has_it(sample_run, tmp_path) -> None:
-    from thresher.report.html import write_report
+    from thresher.tools.report.html import write_report
 
     _result, out = sample_run
     stats = json.loads((out / "stats.json").read_text())

@@ -15,8 +15,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from thresher.config import bundled_sample_path
-from thresher.sample.truth import EXACT_DUPLICATE, GOOD, LOW_QUALITY, NEAR_DUPLICATE, SPAM_URL, SampleTruth, truth_path_for
-from thresher.tokenize.encoder import DocumentTokenizer
+from thresher.tools.sample.truth import EXACT_DUPLICATE, GOOD, LOW_QUALITY, NEAR_DUPLICATE, SPAM_URL, SampleTruth, truth_path_for
+from thresher.stages.tokenize.encoder import DocumentTokenizer
 
 
 @pytest.fixture(scope="module")

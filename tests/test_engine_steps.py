@@ -10,7 +10,7 @@ import pytest
 
 from flows import ENGINES, dedup_plan, run_and_collect, run_dedup
 from test_dedup_job import near_duplicate_corpus
-from thresher.dedup.params import MinHashParams
+from thresher.stages.dedup.params import MinHashParams
 from thresher.engines.base import (
     DEFAULT_BATCH,
     Batcher,

@@ -12,8 +12,8 @@ import pytest
 
 from test_inspect_fixture import make_rows, make_run, sample_documents, train_tokenizer, write_run
 from thresher.errors import ThresherError
-from thresher.export import FlatTokens, MegatronDataset, export_flat, export_megatron
-from thresher.export.cli import add_export_parser
+from thresher.tools.export import FlatTokens, MegatronDataset, export_flat, export_megatron
+from thresher.tools.export.cli import add_export_parser
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +108,6 @@ def test_export_cli(run, tmp_path, capsys):
 
 
 def test_cli_dtype_choices_match_the_exporters():
-    from thresher.export import cli, flat, megatron
+    from thresher.tools.export import cli, flat, megatron
 
     assert cli.FLAT_DTYPES == flat.TOKEN_DTYPES and cli.MEGATRON_DTYPES == megatron.TOKEN_DTYPES

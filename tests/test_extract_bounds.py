@@ -11,15 +11,15 @@ import time
 import pytest
 
 from thresher.errors import ConfigError
-from thresher.extract import (
+from thresher.stages.extract import (
     ExtractionBoundHit,
     ExtractionTimeout,
     ExtractionTooLarge,
     build_extractor,
 )
-from thresher.extract import worker
-from thresher.extract.base import BoundedExtractor
-from thresher.extract.worker import ExtractorError
+from thresher.stages.extract import worker
+from thresher.stages.extract.base import BoundedExtractor
+from thresher.stages.extract.worker import ExtractorError
 
 from extract_doubles import STALL, StallingTrafilatura
 

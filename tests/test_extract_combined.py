@@ -7,8 +7,8 @@ import pickle
 import pytest
 
 from thresher.errors import ConfigError
-from thresher.extract import build_extractor
-from thresher.extract.combined import CombinedExtractor, _attempt, short_line_share, surplus_short_words
+from thresher.stages.extract import build_extractor
+from thresher.stages.extract.combined import CombinedExtractor, _attempt, short_line_share, surplus_short_words
 
 SENTENCE = "The rowing club met on Tuesday evening to plan the spring regatta, and the boat house will open soon."
 

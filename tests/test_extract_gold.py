@@ -1,5 +1,5 @@
 """Extraction on every page of the dev gold sets: nothing bare trafilatura finds is lost, and the combined
-extractor scores above both libraries (issue 16's targets), with the F1 of thresher.extract.scoring.
+extractor scores above both libraries (issue 16's targets), with the F1 of thresher.stages.extract.scoring.
 
 All 311 pages, each library once per page: about 30 s on a quiet 2-core machine. The thresholds of the
 combined rule were fitted on one set and are reported on the other (bench/fit_extract_rule.py); these
@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from thresher.extract import build_extractor
-from thresher.extract.gold import GOLD_SETS, available, load_gold_set
-from thresher.extract.scoring import oracle_f1, page_f1, words
+from thresher.stages.extract import build_extractor
+from thresher.stages.extract.gold import GOLD_SETS, available, load_gold_set
+from thresher.stages.extract.scoring import oracle_f1, page_f1, words
 from thresher.io.charset import decode_html
 from thresher.io.inputs import iter_input
 from thresher.io.pages import HtmlPage

@@ -1,4 +1,4 @@
-"""The bag-of-words F1 the extraction benchmark and tests share (thresher.extract.scoring)."""
+"""The bag-of-words F1 the extraction benchmark and tests share (thresher.stages.extract.scoring)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from thresher.extract.scoring import oracle_f1, page_f1, page_score, set_score, words
+from thresher.stages.extract.scoring import oracle_f1, page_f1, page_score, set_score, words
 
 
 def test_words_are_lower_cased_unicode_word_runs():

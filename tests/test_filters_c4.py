@@ -1,6 +1,6 @@
 import pytest
 
-from thresher.filters.c4_quality import C4QualityFilter
+from thresher.stages.filters.c4_quality import C4QualityFilter
 from thresher.record import Document
 
 from test_text_samples import CHINESE, ENGLISH, JAPANESE

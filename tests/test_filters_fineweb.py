@@ -1,6 +1,6 @@
 import pytest
 
-from thresher.filters.fineweb_quality import FineWebQualityFilter
+from thresher.stages.filters.fineweb_quality import FineWebQualityFilter
 from thresher.record import Document
 
 from test_text_samples import CHINESE, ENGLISH, JAPANESE, THAI

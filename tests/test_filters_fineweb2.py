@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 
 from thresher.errors import ConfigError
-from thresher.filters import GopherQualityFilter, GopherRepetitionFilter
-from thresher.filters.fineweb2 import TABLE_PATH, dominant_script, load_table
-from thresher.filters.registry import PRESETS, apply_filters, build_filter, build_preset
+from thresher.stages.filters import GopherQualityFilter, GopherRepetitionFilter
+from thresher.stages.filters.fineweb2 import TABLE_PATH, dominant_script, load_table
+from thresher.stages.filters.registry import PRESETS, apply_filters, build_filter, build_preset
 from thresher.record import Document
 from thresher.stats import DictStats
 
@@ -147,7 +147,7 @@ _DECIDE = r"""
 import hashlib, json, sys
 sys.path.insert(0, sys.argv[1])
 from filter_corpus import generated
-from thresher.filters.registry import PRESETS, apply_filters, build_preset
+from thresher.stages.filters.registry import PRESETS, apply_filters, build_preset
 from thresher.record import Document
 from thresher.stats import DictStats
 labels = ["en", "de", "fr", "sr", "zh", "ja", "deu_Latn", "xx", None]

@@ -1,6 +1,6 @@
 import pytest
 
-from thresher.filters.gopher_quality import GopherQualityFilter
+from thresher.stages.filters.gopher_quality import GopherQualityFilter
 from thresher.record import Document
 
 from test_text_samples import CHINESE, ENGLISH, GERMAN, JAPANESE, THAI

@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from thresher.filters.gopher_repetition import (
+from thresher.stages.filters.gopher_repetition import (
     DEFAULT_DUP_N_GRAMS,
     DEFAULT_TOP_N_GRAMS,
     GopherRepetitionFilter,
@@ -12,7 +12,7 @@ from thresher.filters.gopher_repetition import (
     split_paragraphs,
 )
 from thresher.record import Document
-from thresher.text.words import split_words
+from thresher.stages.text.words import split_words
 
 from test_text_samples import CHINESE, ENGLISH, JAPANESE
 

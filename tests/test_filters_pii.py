@@ -1,4 +1,4 @@
-from thresher.filters.pii import PIIMasker
+from thresher.stages.filters.pii import PIIMasker
 from thresher.record import Document
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from thresher.filters.refinedweb_lines import RefinedWebLineFilter, is_mostly_upper
+from thresher.stages.filters.refinedweb_lines import RefinedWebLineFilter, is_mostly_upper
 from thresher.record import Document
 
 from test_text_samples import CHINESE, ENGLISH, JAPANESE

@@ -5,7 +5,7 @@ import sys
 import pytest
 
 from thresher.errors import ConfigError
-from thresher.filters import (
+from thresher.stages.filters import (
     C4QualityFilter,
     FineWebQualityFilter,
     GopherQualityFilter,
@@ -14,7 +14,7 @@ from thresher.filters import (
     RefinedWebLineFilter,
     URLFilter,
 )
-from thresher.filters.registry import FILTERS, PRESETS, apply_filters, build_filter, build_filters, build_preset
+from thresher.stages.filters.registry import FILTERS, PRESETS, apply_filters, build_filter, build_filters, build_preset
 from thresher.record import Document
 from thresher.stats import DictStats
 
@@ -120,7 +120,7 @@ def test_presets_keep_real_prose():
 
 def test_no_engine_imports():
     code = (
-        "import sys, thresher.filters, thresher.filters.registry, thresher.text, thresher.text.view\n"
+        "import sys, thresher.stages.filters, thresher.stages.filters.registry, thresher.stages.text, thresher.stages.text.view\n"
         "bad = [m for m in sys.modules if m.split('.')[0] in ('apache_beam', 'pyspark')]\n"
         "assert not bad, bad\n"
     )
@@ -132,7 +132,7 @@ def test_fineweb_presets_run_without_spacy():
     # datatrove) are never imported, even when installed.
     code = (
         "import sys\n"
-        "from thresher.filters.registry import apply_filters, build_preset\n"
+        "from thresher.stages.filters.registry import apply_filters, build_preset\n"
         "from thresher.record import Document\n"
         "from thresher.stats import DictStats\n"
         "text = 'The keeper\\'s logs, e.g. of storms (and wrecks), survive. ' * 20\n"
@@ -155,7 +155,7 @@ def test_filters_pickle_for_workers():
 
 
 def test_drops_counted_per_language_outside_the_funnel_prefix():
-    from thresher.filters.registry import language_counter, per_language_drops
+    from thresher.stages.filters.registry import language_counter, per_language_drops
 
     filters = build_filters([("gopher_quality", {}), ("fineweb_quality", {})])
     stats = DictStats()

@@ -5,7 +5,7 @@ import time
 
 import pytest
 
-from thresher.filters.registry import FILTERS, PRESETS, apply_filters, build_filter, build_preset
+from thresher.stages.filters.registry import FILTERS, PRESETS, apply_filters, build_filter, build_preset
 from thresher.record import Document
 from thresher.stats import DictStats
 

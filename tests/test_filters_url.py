@@ -1,7 +1,7 @@
 import pytest
 
 from thresher.errors import ConfigError
-from thresher.filters.url import URLFilter, url_host
+from thresher.stages.filters.url import URLFilter, url_host
 from thresher.record import Document
 
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 
-from thresher.extract.base import ExtractionBoundHit, Extractor
+from thresher.stages.extract.base import ExtractionBoundHit, Extractor
 from thresher.io.charset import decode_html
 from thresher.io.http import PayloadError, decode_content, decode_payload, dechunk
 from thresher.io.inputs import InputOptions, iter_input

@@ -3,7 +3,7 @@
 The pages are the real HTML of ``shared/data/warc-*``, cut, nested thousands
 deep, flooded with entities, NULs, lone surrogates and unclosed comments
 (``test_fuzz_cases.mutate_html``). Whatever the page, ``extract()`` returns
-text or None, or raises an :class:`~thresher.extract.base.ExtractionBoundHit`
+text or None, or raises an :class:`~thresher.stages.extract.base.ExtractionBoundHit`
 the pipeline counts; nothing else may escape, and a page that hits a bound
 must not cost the pages after it.
 """
@@ -18,8 +18,8 @@ import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from thresher.extract import build_extractor
-from thresher.extract.base import ExtractionBoundHit, ExtractionTimeout
+from thresher.stages.extract import build_extractor
+from thresher.stages.extract.base import ExtractionBoundHit, ExtractionTimeout
 
 from extract_doubles import STALL, StallingTrafilatura
 from test_fuzz_cases import FuzzMaterial, gen_extract, load_material, mutate_html

@@ -31,7 +31,7 @@ def _case(name: str) -> FuzzCase:
 def context(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FuzzContext]:
     ctx = FuzzContext(tmp_path_factory.mktemp("fuzz-regressions"))
     if any(case.target == "extract" for _, case in CASES):
-        from thresher.extract import build_extractor
+        from thresher.stages.extract import build_extractor
 
         ctx.extractor = build_extractor("trafilatura", {"timeout_s": 5.0})
     yield ctx

@@ -10,7 +10,7 @@ import pytest
 
 from test_inspect_fixture import cli, make_run
 from thresher.errors import ThresherError
-from thresher.inspect.cli import add_inspect_parser
+from thresher.tools.inspect.cli import add_inspect_parser
 
 
 @pytest.fixture(scope="module")

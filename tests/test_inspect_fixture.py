@@ -22,8 +22,8 @@ from thresher.io.manifest import build_manifest
 from thresher.io.storage import write_json as write_json_atomic
 from thresher.io.shards import ShardInfo, _sha256, shard_index, shard_name, shard_schema, write_shard, row_order_key
 from thresher.record import document_id
-from thresher.tokenize.bpe_trainer import train_byte_level_bpe
-from thresher.tokenize.encoder import DocumentTokenizer, file_sha256
+from thresher.stages.tokenize.bpe_trainer import train_byte_level_bpe
+from thresher.stages.tokenize.encoder import DocumentTokenizer, file_sha256
 
 _SENTENCES = {
     "en": [
@@ -180,7 +180,7 @@ def cli(capsys, *argv: str) -> tuple[int, str]:
     """Run ``thresher inspect ARGV`` through a parser built like the top-level one: (exit code, stdout)."""
     import argparse
 
-    from thresher.inspect.cli import add_inspect_parser
+    from thresher.tools.inspect.cli import add_inspect_parser
 
     parser = argparse.ArgumentParser(prog="thresher")
     add_inspect_parser(parser.add_subparsers(dest="command", required=True))

@@ -17,7 +17,7 @@ from rich.cells import cell_len
 from rich.console import Console
 
 from test_inspect_fixture import make_rows, sample_documents, train_tokenizer, write_run
-from thresher.inspect.head_table import (
+from thresher.tools.inspect.head_table import (
     ELLIPSIS,
     ID_PREFIX,
     elide_middle,

@@ -13,8 +13,8 @@ import pytest
 
 from test_inspect_fixture import cli, make_rows, make_run, sample_documents, train_tokenizer, write_run
 from thresher.io.shards import _sha256, shard_index, shard_schema
-from thresher.loader import open_run
-from thresher.inspect import validate_run
+from thresher.tools.loader import open_run
+from thresher.tools.inspect import validate_run
 
 
 @pytest.fixture(scope="module")
@@ -205,7 +205,7 @@ def _resync_manifest(run, index: int) -> None:
 
 def test_contract_schema_is_what_write_shard_writes():
     # Guards the comparison itself: a shard written by the pipeline conforms.
-    from thresher.inspect.schema import schema_differences
+    from thresher.tools.inspect.schema import schema_differences
 
     assert schema_differences(shard_schema(True), shard_schema(True)) == []
     assert schema_differences(shard_schema(False), shard_schema(True)) == ["missing column text (string)"]

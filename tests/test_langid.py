@@ -6,8 +6,8 @@ import csv
 
 import pytest
 
-from thresher.langid.fasttext_lid import FastTextLanguageIdentifier
-from thresher.langid.language_filter import LanguageFilter
+from thresher.stages.langid.fasttext_lid import FastTextLanguageIdentifier
+from thresher.stages.langid.language_filter import LanguageFilter
 from thresher.record import Document
 
 
@@ -56,7 +56,7 @@ def test_filter_records_language_and_applies_threshold():
 
 
 def test_model_by_path_and_missing_path(tmp_path):
-    from thresher.langid.fasttext_lid import bundled_lid176_path
+    from thresher.stages.langid.fasttext_lid import bundled_lid176_path
 
     by_path = FastTextLanguageIdentifier(bundled_lid176_path())
     assert by_path.predict("Bonjour tout le monde, comment allez-vous ?").language == "fr"

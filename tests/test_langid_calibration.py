@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import pytest
 
-from thresher.filters.fineweb2 import load_table
-from thresher.langid.calibration import calibrate_thresholds, clean_scores, read_tatoeba
-from thresher.langid.fasttext_lid import FastTextLanguageIdentifier
-from thresher.text.languages import ISO639_3_TO_LID176
-from thresher.text.words import normalize_language
+from thresher.stages.filters.fineweb2 import load_table
+from thresher.stages.langid.calibration import calibrate_thresholds, clean_scores, read_tatoeba
+from thresher.stages.langid.fasttext_lid import FastTextLanguageIdentifier
+from thresher.stages.text.languages import ISO639_3_TO_LID176
+from thresher.stages.text.words import normalize_language
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ import pytest
 
 from test_inspect_fixture import make_run
 from thresher.errors import ThresherError
-from thresher.loader import (
+from thresher.tools.loader import (
     SequenceLoader,
     full_sequences,
     mix_key,
@@ -200,7 +200,7 @@ def test_permutation_is_stable_across_calls_and_keys():
 
 
 def test_splitmix64_matches_the_reference_generator():
-    from thresher.loader.order import splitmix64
+    from thresher.tools.loader.order import splitmix64
 
     # The first output of Vigna's SplitMix64 seeded with 0.
     assert splitmix64(0) == 0xE220A8397B1DCDAF

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 
 torch = pytest.importorskip(
-    "torch", reason="PyTorch is not installed here; thresher.loader.torch_dataset is only importable with it"
+    "torch", reason="PyTorch is not installed here; thresher.tools.loader.torch_dataset is only importable with it"
 )
 
 from test_inspect_fixture import make_run  # noqa: E402
-from thresher.loader import SequenceLoader  # noqa: E402
-from thresher.loader.torch_dataset import ShardSequenceDataset  # noqa: E402
+from thresher.tools.loader import SequenceLoader  # noqa: E402
+from thresher.tools.loader.torch_dataset import ShardSequenceDataset  # noqa: E402
 
 
 def test_dataset_matches_the_loader_and_resumes(tmp_path):

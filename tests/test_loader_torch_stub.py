@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from test_inspect_fixture import make_run
-from thresher.loader import SequenceLoader
+from thresher.tools.loader import SequenceLoader
 
 
 @pytest.fixture
@@ -37,10 +37,10 @@ def adapter(monkeypatch):
     for name, module in {"torch": torch, "torch.utils": utils, "torch.utils.data": data,
                          "torch.distributed": distributed}.items():
         monkeypatch.setitem(sys.modules, name, module)
-    monkeypatch.delitem(sys.modules, "thresher.loader.torch_dataset", raising=False)
-    module = importlib.import_module("thresher.loader.torch_dataset")
+    monkeypatch.delitem(sys.modules, "thresher.tools.loader.torch_dataset", raising=False)
+    module = importlib.import_module("thresher.tools.loader.torch_dataset")
     yield module, worker
-    sys.modules.pop("thresher.loader.torch_dataset", None)
+    sys.modules.pop("thresher.tools.loader.torch_dataset", None)
 
 
 def test_workers_split_a_rank_and_resume(adapter, tmp_path):

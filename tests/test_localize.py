@@ -5,9 +5,9 @@ from __future__ import annotations
 import fsspec
 
 from thresher.io.localize import local_path
-from thresher.langid.fasttext_lid import FastTextLanguageIdentifier, bundled_lid176_path
-from thresher.tokenize.bpe_trainer import train_byte_level_bpe
-from thresher.tokenize.encoder import DocumentTokenizer
+from thresher.stages.langid.fasttext_lid import FastTextLanguageIdentifier, bundled_lid176_path
+from thresher.stages.tokenize.bpe_trainer import train_byte_level_bpe
+from thresher.stages.tokenize.encoder import DocumentTokenizer
 
 
 def _upload(local: str, url: str) -> None:

@@ -20,7 +20,7 @@ def test_wheel_has_one_top_level_package_and_its_resources(tmp_path):
     names = zipfile.ZipFile(wheel).namelist()
     top_level = {name.split("/")[0] for name in names if not name.split("/")[0].endswith(".dist-info")}
     assert top_level == {"thresher"}
-    assert "thresher/tokenize/encoder.py" in names
+    assert "thresher/stages/tokenize/encoder.py" in names
     for resource in ("sample.warc.gz", "sample.truth.json", "url_filter/blocklist_domains.txt"):
         assert f"thresher/resources/{resource}" in names
-    assert "thresher/filters/fineweb2/thresholds.json" in names  # FineWeb-2's per-language table
+    assert "thresher/stages/filters/fineweb2/thresholds.json" in names  # FineWeb-2's per-language table

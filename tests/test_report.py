@@ -18,7 +18,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from thresher.errors import ThresherError
-from thresher.report.charts import (
+from thresher.tools.report.charts import (
     Bar,
     format_number,
     histogram_bins,
@@ -28,9 +28,9 @@ from thresher.report.charts import (
     value_ticks,
     vertical_bar_chart,
 )
-from thresher.report.cli import add_report_parser
+from thresher.tools.report.cli import add_report_parser
 from thresher.bookkeeping.funnel import build_stats
-from thresher.report.html import write_report
+from thresher.tools.report.html import write_report
 
 # --- a minimal DOM reader (stdlib only), shared with the browser test -------------------------
 

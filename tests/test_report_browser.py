@@ -51,7 +51,7 @@ BAR_BLUE = (0x3B, 0x6E, 0xA8)  # charts.BAR_FILL: seen in the screenshot only if
 
 @pytest.fixture(scope="module")
 def sample_report(sample_run, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    from thresher.report.html import write_report
+    from thresher.tools.report.html import write_report
 
     _result, run_dir = sample_run  # the session's shared run of the bundled sample
     report = tmp_path_factory.mktemp("report") / "report.html"
@@ -129,7 +129,7 @@ def test_rendered_dom_has_every_chart_and_the_exact_funnel(sample_report, tmp_pa
 
 
 def test_rendered_dom_shows_kept_documents_domains_and_duplicate_pairs(sample_report, tmp_path: Path):
-    from thresher.report.domains import domain_of
+    from thresher.tools.report.domains import domain_of
 
     run_dir, report = sample_report
     elements = parse_page(_chromium(tmp_path, "--dump-dom", report.as_uri()).stdout)

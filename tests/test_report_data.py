@@ -19,12 +19,12 @@ import pytest
 from datasketch import MinHash
 
 from test_report import parse_page
-from thresher.dedup.minhash import xxh3_hash32
-from thresher.dedup.params import MinHashParams
-from thresher.dedup.shingles import word_shingles
-from thresher.report.domains import domain_of
+from thresher.stages.dedup.minhash import xxh3_hash32
+from thresher.stages.dedup.params import MinHashParams
+from thresher.stages.dedup.shingles import word_shingles
+from thresher.tools.report.domains import domain_of
 from thresher.bookkeeping.funnel import build_stats
-from thresher.report.html import write_report
+from thresher.tools.report.html import write_report
 
 PARAMS = MinHashParams(bands=14, rows=8, ngram=5, seed=1, hash="xxh3")
 CONFIG = {

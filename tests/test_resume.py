@@ -14,7 +14,7 @@ import pytest
 
 from thresher.config import config_from_dict
 from thresher.run.driver import run_pipeline
-from thresher.sample.generator import write_sample_crawl
+from thresher.tools.sample.generator import write_sample_crawl
 
 
 @pytest.fixture(scope="module")

@@ -11,10 +11,10 @@ from fastwarc.warc import ArchiveIterator
 
 from thresher.io.charset import decode_html
 from thresher.config import bundled_sample_path
-from thresher.sample import SampleTruth, truth_path_for, write_sample_crawl
-from thresher.sample.shingles import text_similarity
-from thresher.sample.sites import BLOCKLISTED_DOMAINS
-from thresher.sample.truth import EXACT_DUPLICATE, GOOD, NEAR_DUPLICATE
+from thresher.tools.sample import SampleTruth, truth_path_for, write_sample_crawl
+from thresher.tools.sample.shingles import text_similarity
+from thresher.tools.sample.sites import BLOCKLISTED_DOMAINS
+from thresher.tools.sample.truth import EXACT_DUPLICATE, GOOD, NEAR_DUPLICATE
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,8 @@ from thresher.io.shards import pack_token_ids, row_payload_bytes, shard_count
 from thresher.record import Document, document_id
 from thresher.run.plan import OutputPlan
 from thresher.run.shards import shards
-from thresher.tokenize.bpe_trainer import train_byte_level_bpe
-from thresher.tokenize.encoder import DocumentTokenizer
+from thresher.stages.tokenize.bpe_trainer import train_byte_level_bpe
+from thresher.stages.tokenize.encoder import DocumentTokenizer
 
 
 def _row(i: int) -> dict:

@@ -142,8 +142,8 @@ def test_peak_memory_does_not_grow_with_the_input(tmp_path):
 
 
 def test_packed_encoding_is_the_ids_with_eos(tmp_path):
-    from thresher.tokenize.bpe_trainer import train_byte_level_bpe
-    from thresher.tokenize.encoder import DocumentTokenizer
+    from thresher.stages.tokenize.bpe_trainer import train_byte_level_bpe
+    from thresher.stages.tokenize.encoder import DocumentTokenizer
 
     texts = ["Größe und Maß", "plain ascii text", "", "東京の天気"] * 5
     train_byte_level_bpe(texts, vocab_size=300).save(str(tmp_path / "tok.json"))

@@ -21,13 +21,13 @@ import pyarrow.parquet as pq
 import pytest
 
 from thresher.config import bundled_sample_path, config_from_dict
-from thresher.dedup.index import load_index, read_meta
+from thresher.stages.dedup.index import load_index, read_meta
 from thresher.engines import open_engine
 from thresher.errors import ThresherError
 from thresher.run.driver import run_documents
 from thresher.run.layout import dataset_files
 from thresher.run.plan import build_plan, minhash_params
-from thresher.sample.generator import write_sample_crawl
+from thresher.tools.sample.generator import write_sample_crawl
 
 pytest.importorskip("pyspark", reason="the Spark engine needs the spark extra (pyspark)")
 

@@ -16,14 +16,14 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from thresher.inspect import validate_run
+from thresher.tools.inspect import validate_run
 from thresher.io.inputs import iter_input
-from thresher.loader import open_run
+from thresher.tools.loader import open_run
 from thresher.config import bundled_sample_path, config_from_dict
 from thresher.run.driver import run_pipeline
-from thresher.sample.truth import SampleTruth, truth_path_for
+from thresher.tools.sample.truth import SampleTruth, truth_path_for
 from thresher.stats import NullStats
-from thresher.tokenize.bpe_trainer import train_byte_level_bpe
+from thresher.stages.tokenize.bpe_trainer import train_byte_level_bpe
 
 pytest.importorskip("pyspark", reason="the Spark engine needs the spark extra (pyspark)")
 pytest_plugins = ["spark_cluster"]

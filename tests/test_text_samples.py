@@ -26,7 +26,7 @@ THAI = """กรุงเทพมหานครเป็นเมืองห�
 
 # The samples are real prose in their scripts (other test modules import them).
 def test_samples_are_in_their_scripts():
-    from thresher.text.words import has_unspaced_script
+    from thresher.stages.text.words import has_unspaced_script
 
     assert ENGLISH.isascii() and not has_unspaced_script(GERMAN)
     assert all(has_unspaced_script(t) for t in (JAPANESE, CHINESE, THAI))

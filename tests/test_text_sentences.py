@@ -1,4 +1,4 @@
-from thresher.text.sentences import count_sentences, split_sentences
+from thresher.stages.text.sentences import count_sentences, split_sentences
 
 from test_text_samples import CHINESE, JAPANESE, THAI
 

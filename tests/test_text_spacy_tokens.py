@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from thresher.text.spacy_tokens import count_spacy_sentences, is_word_token, spacy_tokens
+from thresher.stages.text.spacy_tokens import count_spacy_sentences, is_word_token, spacy_tokens
 
 
 @pytest.mark.parametrize("text,tokens", [

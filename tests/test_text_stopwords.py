@@ -1,4 +1,4 @@
-from thresher.text.stopwords import GOPHER_STOP_WORDS, STOP_WORDS, stop_words_for
+from thresher.stages.text.stopwords import GOPHER_STOP_WORDS, STOP_WORDS, stop_words_for
 
 
 def test_gopher_english_list():

@@ -1,6 +1,6 @@
 import threading
 
-from thresher.text.view import text_view
+from thresher.stages.text.view import text_view
 
 from test_text_samples import ENGLISH, JAPANESE
 

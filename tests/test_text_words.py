@@ -2,7 +2,7 @@ import random
 
 import pytest
 
-from thresher.text.words import (
+from thresher.stages.text.words import (
     count_tokens_without_letters,
     count_unspaced_units,
     fold_punctuation,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from thresher.errors import ConfigError
-from thresher.tokenize.bpe_trainer import train_byte_level_bpe
-from thresher.tokenize.encoder import DocumentTokenizer, file_sha256
+from thresher.stages.tokenize.bpe_trainer import train_byte_level_bpe
+from thresher.stages.tokenize.encoder import DocumentTokenizer, file_sha256
 
 TEXTS = [
     "The quick brown fox jumps over the lazy dog.\n\nA second paragraph, with  double  spaces.",

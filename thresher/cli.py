@@ -39,7 +39,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     print(format_funnel(result.stats))
     print(f"\nshards, manifest.json and stats.json in {result.layout.root}")
     if args.report:
-        from thresher.report.html import write_report
+        from thresher.tools.report.html import write_report
 
         print(f"report: {write_report(result.layout.root)}")
     say(f"done in {time.monotonic() - started:.1f} s")
@@ -47,7 +47,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
-    from thresher.sample.generator import write_sample_crawl
+    from thresher.tools.sample.generator import write_sample_crawl
 
     truth = write_sample_crawl(args.output, pages=args.pages, seed=args.seed)
     print(f"wrote {args.output} ({len(truth.planted_pages)} HTML pages, seed {args.seed}) and its truth file")
@@ -57,7 +57,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 def _cmd_train_tokenizer(args: argparse.Namespace) -> int:
     from thresher.run.layout import RunLayout
     from thresher.run.tokenizer import iter_kept_texts
-    from thresher.tokenize.bpe_trainer import train_byte_level_bpe
+    from thresher.stages.tokenize.bpe_trainer import train_byte_level_bpe
 
     layout = RunLayout.of(args.run_dir)
     tokenizer = train_byte_level_bpe(
@@ -119,10 +119,10 @@ def build_parser() -> argparse.ArgumentParser:
     train.add_argument("--output", required=True, metavar="tokenizer.json")
     train.set_defaults(func=_cmd_train_tokenizer)
 
-    from thresher.dedup.cli import add_dedup_eval_parser
-    from thresher.export.cli import add_export_parser
-    from thresher.inspect.cli import add_inspect_parser
-    from thresher.report.cli import add_report_parser
+    from thresher.tools.dedup_eval.cli import add_dedup_eval_parser
+    from thresher.tools.export.cli import add_export_parser
+    from thresher.tools.inspect.cli import add_inspect_parser
+    from thresher.tools.report.cli import add_report_parser
 
     add_inspect_parser(sub)
     add_export_parser(sub)

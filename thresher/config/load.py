@@ -184,8 +184,8 @@ def _validate_semantics(config: PipelineConfig) -> None:
                 f"filters[{i}]: each entry names exactly one filter, like '- gopher_quality: {{}}'"
             )
     # Building the stages checks every filter name and parameter now, before any work.
-    from thresher.extract import build_extractor
-    from thresher.filters.registry import build_filter
+    from thresher.stages.extract import build_extractor
+    from thresher.stages.filters.registry import build_filter
 
     for entry in config.filters:
         ((name, params),) = entry.items()

@@ -1,7 +1,7 @@
 """Whole-pipeline presets: the RefinedWeb, FineWeb and FineWeb-2 recipes as config overlays.
 
 A preset is a partial config; keys the user's YAML sets win over it. The
-quality filters come from :data:`thresher.filters.registry.PRESETS`; the URL
+quality filters come from :data:`thresher.stages.filters.registry.PRESETS`; the URL
 filter entry there becomes this pipeline's separate, earlier ``url_filter``
 stage.
 """
@@ -12,7 +12,7 @@ import copy
 from typing import Any
 
 from thresher.errors import ConfigError
-from thresher.filters.registry import PRESETS as FILTER_PRESETS
+from thresher.stages.filters.registry import PRESETS as FILTER_PRESETS
 
 # What differs from the defaults besides the filter list. Both papers kept
 # English only (fastText score >= 0.65).
@@ -35,7 +35,7 @@ def _fineweb2_overlay() -> dict[str, Any]:
     docs/FILTERS.md), and deduplicates with MinHash 14x8 over 5-grams within
     each language, keeping each kept document's duplicate-cluster size (it
     upsamples by it)."""
-    from thresher.filters.fineweb2 import load_table
+    from thresher.stages.filters.fineweb2 import load_table
 
     return {
         "langid": {"languages": None, "threshold": None, "thresholds": load_table().langid_thresholds()},

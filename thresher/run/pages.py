@@ -7,13 +7,13 @@ which engine runs it. Every page that enters leaves exactly one trace:
 
 from __future__ import annotations
 
-from thresher.extract import build_extractor
-from thresher.extract.base import Extraction, ExtractionBoundHit
-from thresher.filters.base import DocumentFilter
-from thresher.filters.registry import apply_filters, build_filter
+from thresher.stages.extract import build_extractor
+from thresher.stages.extract.base import Extraction, ExtractionBoundHit
+from thresher.stages.filters.base import DocumentFilter
+from thresher.stages.filters.registry import apply_filters, build_filter
 from thresher.io.charset import decode_html
 from thresher.io.pages import HtmlPage, TextPage
-from thresher.langid.language_filter import LanguageFilter
+from thresher.stages.langid.language_filter import LanguageFilter
 from thresher.run.plan import PagePlan
 from thresher.record import Document, DroppedDocument, document_id
 from thresher.stats import StatsSink, dropped, stage_timer

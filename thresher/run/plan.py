@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from thresher.config import PipelineConfig
-from thresher.dedup.keep import EARLIEST
-from thresher.dedup.normalize import DEFAULT
-from thresher.dedup.params import MinHashParams
-from thresher.dedup.verify import default_threshold
+from thresher.stages.dedup.keep import EARLIEST
+from thresher.stages.dedup.normalize import DEFAULT
+from thresher.stages.dedup.params import MinHashParams
+from thresher.stages.dedup.verify import default_threshold
 from thresher.io.inputs import InputOptions
 from thresher.run.layout import RunLayout
 

@@ -29,8 +29,8 @@ from thresher.io.shards import (
 )
 from thresher.run.plan import OutputPlan
 from thresher.stats import stage_timer
-from thresher.tokenize.counting import count_tokenized
-from thresher.tokenize.encoder import DocumentTokenizer
+from thresher.stages.tokenize.counting import count_tokenized
+from thresher.stages.tokenize.encoder import DocumentTokenizer
 
 #: What a shard keeps of a document file's columns (tokens are added).
 DOCUMENT_COLUMNS = [f.name for f in shard_schema(keep_text=True) if f.name not in ("token_ids", "token_count")]

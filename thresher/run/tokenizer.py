@@ -16,8 +16,8 @@ from thresher.io import storage
 from thresher.io.localize import is_remote, local_path
 from thresher.run.layout import RunLayout, dataset_files
 from thresher.run.plan import TokenizePlan
-from thresher.tokenize.bpe_trainer import train_byte_level_bpe
-from thresher.tokenize.encoder import DocumentTokenizer, file_sha256
+from thresher.stages.tokenize.bpe_trainer import train_byte_level_bpe
+from thresher.stages.tokenize.encoder import DocumentTokenizer, file_sha256
 
 
 def iter_kept_texts(layout: RunLayout, limit: int) -> Iterator[str]:

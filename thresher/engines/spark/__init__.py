@@ -1,7 +1,7 @@
 """The pipeline on Apache Spark, natively (RDDs over PySpark, no Beam runner in between).
 
 The stages are the engine-neutral ones of :mod:`thresher.run.pages` and
-:mod:`thresher.dedup`; this package only wires them into Spark jobs:
+:mod:`thresher.stages.dedup`; this package only wires them into Spark jobs:
 
 * :mod:`.session`: the SparkContext from ``runner`` options and ``--master``/``--conf`` arguments;
 * :mod:`.phase_a`: read, URL filter, spread, extract/langid/filters -> one result per input file;

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from thresher.dedup import index as dedup_index
-from thresher.dedup.components import candidate_edge_bound
-from thresher.dedup.stages import (
+from thresher.stages.dedup import index as dedup_index
+from thresher.stages.dedup.components import candidate_edge_bound
+from thresher.stages.dedup.stages import (
     EXACT_REASON,
     EXACT_STAGE,
     INDEX_STAGE,

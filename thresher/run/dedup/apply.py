@@ -18,9 +18,9 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import pyarrow as pa
 
-from thresher.dedup import index as dedup_index
-from thresher.dedup.keep import mark_duplicate
-from thresher.dedup.stages import INDEX_STAGE
+from thresher.stages.dedup import index as dedup_index
+from thresher.stages.dedup.keep import mark_duplicate
+from thresher.stages.dedup.stages import INDEX_STAGE
 from thresher.io import storage
 from thresher.io.documents import DOCUMENT_SCHEMA, document_to_row
 from thresher.engines.base import Step, StepContext

@@ -1,9 +1,9 @@
 """Connected components of the candidate graph over the Flow primitives.
 
 Small graphs (an upper bound on their edges, known when the job is built, is at most
-:data:`~thresher.dedup.components.SINGLE_WORKER_EDGES`) are gathered on one worker and
+:data:`~thresher.stages.dedup.components.SINGLE_WORKER_EDGES`) are gathered on one worker and
 labelled by union-find: one shuffle. Others run star contraction
-(:mod:`thresher.dedup.components`): rounds of a large-star and a small-star step, each
+(:mod:`thresher.stages.dedup.components`): rounds of a large-star and a small-star step, each
 followed by regrouping every node's neighbours, until every node is settled in a star
 around its component's smallest id. Either way a node's label is that smallest id.
 """
@@ -13,7 +13,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, Iterable, Iterator
 
-from thresher.dedup.components import (
+from thresher.stages.dedup.components import (
     SINGLE_WORKER_EDGES,
     ConvergenceError,
     adjacency_records,
@@ -79,7 +79,7 @@ def connected_components(
 ) -> Any:
     """Edges ``(a, b)`` -> ``(node, label)`` for every node on an edge.
 
-    Raises :class:`~thresher.dedup.components.ConvergenceError` (naming
+    Raises :class:`~thresher.stages.dedup.components.ConvergenceError` (naming
     ``dedup.minhash.max_rounds``) when star contraction has not settled in ``max_rounds`` rounds.
     """
     if max_rounds < 1:

@@ -1,7 +1,7 @@
-"""Cross-run dedup over the Flow: drop what earlier runs' indexes hold (format: :mod:`thresher.dedup.index`).
+"""Cross-run dedup over the Flow: drop what earlier runs' indexes hold (format: :mod:`thresher.stages.dedup.index`).
 
 As joins, never a broadcast, since an index can outgrow any worker (the rule:
-:mod:`thresher.dedup.index_join`): light records' keys meet index rows on the key, and
+:mod:`thresher.stages.dedup.index_join`): light records' keys meet index rows on the key, and
 the few hits meet the light records on id. Writing this run's index happens where the
 documents are written (:mod:`thresher.run.dedup.apply`), from the same light records.
 """
@@ -11,9 +11,9 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, Iterable, Iterator, Sequence
 
-from thresher.dedup import index as dedup_index
-from thresher.dedup.index_join import NEAR_TAG, TABLE_OF, TEXT_TAG, URL_TAG, best_hit, hit_outcome, index_row_key, iter_index_rows, key_hits
-from thresher.dedup.stages import INDEX_STAGE
+from thresher.stages.dedup import index as dedup_index
+from thresher.stages.dedup.index_join import NEAR_TAG, TABLE_OF, TEXT_TAG, URL_TAG, best_hit, hit_outcome, index_row_key, iter_index_rows, key_hits
+from thresher.stages.dedup.stages import INDEX_STAGE
 from thresher.engines.base import Flow, MapStep, Step, StepContext, Tagged
 from thresher.run.dedup.light import Light
 from thresher.run.dedup.stages import REMOVED, by_id

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 from typing import Any, Iterator, NamedTuple
 
-from thresher.dedup.keep import resolve_rule
-from thresher.dedup.lsh import BandKey
-from thresher.dedup.minhash import permutations
-from thresher.dedup.normalize import exact_text_key
-from thresher.dedup.signing import document_band_keys
-from thresher.dedup.urls import url_key
+from thresher.stages.dedup.keep import resolve_rule
+from thresher.stages.dedup.lsh import BandKey
+from thresher.stages.dedup.minhash import permutations
+from thresher.stages.dedup.normalize import exact_text_key
+from thresher.stages.dedup.signing import document_band_keys
+from thresher.stages.dedup.urls import url_key
 from thresher.engines.base import DOCUMENT_BATCH, DOCUMENT_BATCH_CHARS, Step, StepContext
 from thresher.record import Document
-from thresher.dedup.stages import EXACT_STAGE, INDEX_STAGE, MINHASH_STAGE, URL_STAGE
+from thresher.stages.dedup.stages import EXACT_STAGE, INDEX_STAGE, MINHASH_STAGE, URL_STAGE
 from thresher.run.plan import DedupPlan
 from thresher.stats import stage_timer
 

@@ -1,6 +1,6 @@
 """The dedup stages' steps over light records: keep one per URL or text, MinHash candidates, verification.
 
-Every rule is the engine-neutral one of :mod:`thresher.dedup` (keep rule: smallest
+Every rule is the engine-neutral one of :mod:`thresher.stages.dedup` (keep rule: smallest
 ``(rule key, id)``; star edges per LSH bucket; exact-Jaccard verification); these steps
 only shape records for the groupings. A stage's removals leave as decisions
 ``(removed id, (rank, reason, kept id))``, applied to the documents at the end.
@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Iterator
 
-from thresher.dedup.params import MinHashParams
-from thresher.dedup.stages import MINHASH_REASON
-from thresher.dedup.verify import first_halves, verify_halves
+from thresher.stages.dedup.params import MinHashParams
+from thresher.stages.dedup.stages import MINHASH_REASON
+from thresher.stages.dedup.verify import first_halves, verify_halves
 from thresher.engines.base import Step, StepContext, Tagged
 from thresher.record import Document
 from thresher.run.dedup.light import Light

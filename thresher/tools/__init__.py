@@ -1,0 +1,1 @@
+"""Tools that read finished runs (report, inspect, loader, export, dedup-eval) and make sample crawls."""

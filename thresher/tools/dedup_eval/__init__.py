@@ -1,0 +1,1 @@
+"""``thresher dedup-eval``: how well a finished run's MinHash settings find its near-duplicates."""

@@ -1,0 +1,73 @@
+"""The shard schema a run actually has, compared column by column with the contract."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pyarrow as pa
+
+from thresher.io.shards import SCHEMA_VERSION, shard_schema
+from thresher.tools.loader.run import Run
+
+VERSION_KEY = b"thresher.schema_version"
+
+
+def schema_differences(actual: pa.Schema, expected: pa.Schema) -> list[str]:
+    """Each way ``actual`` breaks ``expected``, as a sentence; empty when it conforms."""
+    problems = []
+    have = {f.name: f for f in actual}
+    want = {f.name: f for f in expected}
+    for name, field in want.items():
+        if name not in have:
+            problems.append(f"missing column {name} ({field.type})")
+    for name, field in have.items():
+        if name not in want:
+            problems.append(f"unexpected column {name} ({field.type})")
+            continue
+        contract = want[name]
+        # ListType equality ignores the element's name ("item" vs Parquet's "element").
+        if field.type != contract.type:
+            problems.append(f"column {name}: type {field.type}, the contract says {contract.type}")
+        elif field.nullable != contract.nullable:
+            problems.append(
+                f"column {name}: {'nullable' if field.nullable else 'not nullable'}, "
+                f"the contract says {'nullable' if contract.nullable else 'not nullable'}"
+            )
+    common_actual = [n for n in actual.names if n in want]
+    common_expected = [n for n in expected.names if n in have]
+    if common_actual != common_expected:
+        problems.append(f"columns in the order {common_actual}, the contract's order is {common_expected}")
+    version = (actual.metadata or {}).get(VERSION_KEY)
+    if version != str(SCHEMA_VERSION).encode():
+        shown = version.decode(errors="replace") if version is not None else "absent"
+        problems.append(f"schema metadata thresher.schema_version is {shown}, expected {SCHEMA_VERSION}")
+    return problems
+
+
+def describe_schema(run: Run) -> dict[str, Any]:
+    """The first shard's schema (its footer only is read) beside the contract's."""
+    expected = shard_schema(run.keeps_text)
+    if run.shards:
+        source = run.shards[0].name
+        actual = run.open_shard(source).schema_arrow
+    else:
+        source, actual = None, expected
+    want = {f.name: f for f in expected}
+    columns = []
+    for field in actual:
+        contract = want.get(field.name)
+        columns.append({
+            "name": field.name,
+            "type": str(field.type),
+            "nullable": field.nullable,
+            "contract_type": str(contract.type) if contract else None,
+            "conforms": bool(contract and field.type == contract.type and field.nullable == contract.nullable),
+        })
+    version = (actual.metadata or {}).get(VERSION_KEY)
+    return {
+        "source": source,
+        "schema_version": version.decode(errors="replace") if version else None,
+        "contract_version": SCHEMA_VERSION,
+        "columns": columns,
+        "differences": schema_differences(actual, expected),
+    }
