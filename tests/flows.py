@@ -20,7 +20,8 @@ from thresher.io import storage
 from thresher.io.documents import DOCUMENT_SCHEMA, document_to_row, row_to_document
 from thresher.record import Document
 from thresher.run.layout import dataset_files
-from thresher.run.plan import DedupPlan, RunnerPlan
+from thresher.engines.base import RunnerPlan
+from thresher.run.plan import DedupPlan
 
 #: Engines every engine-neutral test runs on.
 ENGINES = ("beam", "spark")

@@ -11,8 +11,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from thresher.stages.dedup import cli as dedup_cli
-from thresher.stages.dedup import evaluate
+from thresher.tools.dedup_eval import cli as dedup_cli
+from thresher.tools.dedup_eval import evaluate
 from thresher.tools.dedup_eval.evaluate import (
     Prepared,
     candidate_pairs,

@@ -56,5 +56,5 @@ def test_single_library_and_pre_extracted_text_are_labelled_too():
 def test_signals_go_unless_the_config_keeps_them():
     config = config_from_dict({"extract": {"params": {"timeout_s": None}}, "langid": {"enabled": False},
                                "filters": []})
-    doc = PageProcessor(config).process(_html_pages(1)[0], DictStats())
+    doc = PageProcessor(page_plan(config)).process(_html_pages(1)[0], DictStats())
     assert isinstance(doc, Document) and doc.signals == {}

@@ -20,10 +20,12 @@ import pyarrow.parquet as pq
 
 from thresher.io.manifest import build_manifest
 from thresher.io.storage import write_json as write_json_atomic
-from thresher.io.shards import ShardInfo, _sha256, shard_index, shard_name, shard_schema, write_shard, row_order_key
+from thresher.io.shards import ShardInfo, shard_index, shard_name, shard_schema, write_shard, row_order_key
 from thresher.record import document_id
 from thresher.stages.tokenize.bpe_trainer import train_byte_level_bpe
 from thresher.stages.tokenize.encoder import DocumentTokenizer, file_sha256
+
+_sha256 = file_sha256
 
 _SENTENCES = {
     "en": [

@@ -12,7 +12,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from test_inspect_fixture import cli, make_rows, make_run, sample_documents, train_tokenizer, write_run
-from thresher.io.shards import _sha256, shard_index, shard_schema
+from thresher.io.shards import shard_index, shard_schema
+from thresher.stages.tokenize.encoder import file_sha256 as _sha256
 from thresher.tools.loader import open_run
 from thresher.tools.inspect import validate_run
 

@@ -16,7 +16,7 @@ from thresher.errors import ThresherError
 
 if TYPE_CHECKING:  # pragma: no cover
     from thresher.engines.base import Engine
-    from thresher.run.plan import RunnerPlan
+    from thresher.engines.base import RunnerPlan
 
 
 @dataclass(frozen=True)

@@ -257,6 +257,18 @@ class Engine(Protocol):
     def close(self) -> None: ...
 
 
+@dataclass(frozen=True)
+class RunnerPlan:
+    """What an engine is given: the runner section of the run plan (:mod:`thresher.run.plan`)."""
+
+    name: str
+    workers: int | None
+    files_per_pass: int | None
+    options: Mapping[str, Any] = field(default_factory=dict)
+    #: Arguments after ``--`` on the command line, handed to the engine as they are.
+    engine_args: tuple[str, ...] = ()
+
+
 # -- combiners every engine can use -------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 from thresher.config import PipelineConfig
@@ -18,6 +18,7 @@ from thresher.stages.dedup.keep import EARLIEST
 from thresher.stages.dedup.normalize import DEFAULT
 from thresher.stages.dedup.params import MinHashParams
 from thresher.stages.dedup.verify import default_threshold
+from thresher.engines.base import RunnerPlan
 from thresher.io.inputs import InputOptions
 from thresher.run.layout import RunLayout
 
@@ -81,16 +82,6 @@ class TokenizePlan:
     vocab_size: int
     eos_token: str
     train_max_documents: int
-
-
-@dataclass(frozen=True)
-class RunnerPlan:
-    name: str
-    workers: int | None
-    files_per_pass: int | None
-    options: Mapping[str, Any] = field(default_factory=dict)
-    #: Arguments after ``--`` on the command line, handed to the engine as they are.
-    engine_args: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

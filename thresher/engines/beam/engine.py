@@ -16,7 +16,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from thresher.engines.beam.flow import BeamFlow
 from thresher.engines.beam.metrics import metric_counters
-from thresher.run.plan import RunnerPlan
+from thresher.engines.base import RunnerPlan
 
 _BEAM_RUNNERS = {"direct": None, "portable": "PortableRunner", "dataflow": "DataflowRunner"}
 

@@ -8,7 +8,7 @@ from typing import Callable
 from thresher.engines.spark.flow import SparkFlow
 from thresher.engines.spark.session import default_partitions, spark_context, spark_settings
 from thresher.engines.spark.stats import SparkStats
-from thresher.run.plan import RunnerPlan
+from thresher.engines.base import RunnerPlan
 
 
 class SparkEngine:

@@ -26,7 +26,7 @@ from typing import Any
 from pyspark import SparkConf, SparkContext
 
 from thresher.errors import ConfigError
-from thresher.run.plan import RunnerPlan
+from thresher.engines.base import RunnerPlan
 
 APP_NAME = "thresher"
 _OPTION_KEYS = ("master", "partitions")
