@@ -4,7 +4,7 @@
                                         [--profile] [--breakdown] [--workdir /tmp/thresher-bench]
                                         [--out bench/results/e2e.json]
 
-Every run is a fresh interpreter (``python bench/common.py pipeline ...``)
+Every run is a fresh interpreter (``python bench/child_runs.py pipeline ...``)
 on the generated crawl (``write_sample_crawl(pages=--pages)``; above 2,000
 pages, 2,000-page crawls concatenated, see ``common.generated_crawl``) with
 the default recipe. For each run:
@@ -25,8 +25,8 @@ The floor is ``bench_bare.py``'s run of the same work with bare library
 calls in one process, same input. Target: pipeline CPU <= 1.3 x bare CPU.
 
 Where the time goes: a run on a --tiny-pages crawl gives each configuration's
-fixed cost (interpreter, Beam import, building and running two pipelines with
-the MinHash dedup's unrolled rounds, worker start-up); the rest is per page,
+fixed cost (interpreter, Beam import, building and running the run's jobs:
+phase A, dedup, shards; worker start-up); the rest is per page,
 and ``marginal overhead = (CPU(N) - CPU(tiny)) / (bare(N) - bare(tiny))``.
 ``--breakdown`` splits the 1-worker fixed cost with three more tiny runs:
 MinHash ``max_rounds: 2`` (instead of 20 unrolled rounds), MinHash dedup off,
@@ -34,9 +34,10 @@ and extraction inline (no extraction worker process). ``--profile`` adds a
 cProfile run of the 1-worker pipeline summarised by package (profiling slows
 it down; its times are not the headline).
 
-Spark runs only if ``pyspark`` is importable and
-``thresher.engines.spark.driver`` exists, with ``runner: {name: spark,
-options: {master: "local[2]"}}``; otherwise it is recorded as skipped.
+Spark runs only if the engine registry (``thresher.engines.ENGINES``) has a
+``spark`` engine whose module (``thresher.engines.spark.engine``) and
+requirements (``pyspark``) import, with ``runner: {name: spark, options:
+{master: "local[2]"}}``; otherwise it is recorded as skipped.
 """
 
 from __future__ import annotations
@@ -59,15 +60,22 @@ TARGET_RATIO = 1.3
 
 
 def spark_unavailable() -> str | None:
-    """Why the Spark engine cannot run here, or None when it can."""
-    if importlib.util.find_spec("pyspark") is None:
-        return "pyspark is not importable"
+    """Why the Spark engine cannot run here, or None when it can (asks the engine registry)."""
+    from thresher.engines import ENGINES
+
+    entry = ENGINES.get("spark")
+    if entry is None:
+        return "the engine registry has no spark engine"
+    for module in entry.requires:
+        if importlib.util.find_spec(module) is None:
+            return f"{module} is not importable"
+    module = entry.factory.partition(":")[0]
     try:
-        spec = importlib.util.find_spec("thresher.engines.spark.driver")
+        spec = importlib.util.find_spec(module)
     except ModuleNotFoundError:
         spec = None
     if spec is None:
-        return "thresher.engines.spark.driver does not exist"
+        return f"{module} does not exist"
     return None
 
 
@@ -106,11 +114,11 @@ def run_bare(path: Path, workdir: Path) -> dict[str, Any]:
 
 
 def import_costs() -> dict[str, float]:
-    """CPU of a bare interpreter, and of one that imports thresher's run module / apache_beam (best of 2)."""
+    """CPU of a bare interpreter, and of one that imports thresher's run driver / the Beam engine (best of 2)."""
     out = {}
     for label, code in (("python -c pass", "pass"),
                         ("import thresher.run.driver", "import thresher.run.driver"),
-                        ("import apache_beam + beam driver", "import thresher.engines.beam.driver")):
+                        ("import apache_beam + beam engine", "import thresher.engines.beam.engine")):
         best = float("inf")
         for _ in range(2):
             import resource
