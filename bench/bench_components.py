@@ -16,7 +16,7 @@ computed once and cached as Parquet.
 
 Measured, each in a fresh interpreter (peak RSS is the process's own):
 
-* ``in-memory``: :func:`thresher.dedup.components.star_contraction_components`
+* ``in-memory``: :func:`thresher.stages.dedup.components.star_contraction_components`
   (rounds used, time, peak RSS);
 * ``beam in_memory``: :func:`thresher.run.dedup.components.connected_components`
   (the dedup job's components over the Flow primitives) run by ``BeamEngine``
@@ -104,9 +104,9 @@ def unit_corpus(seed: int, docs: int) -> list[str]:
 
 def candidate_edges(texts: list[str], prefix: str) -> list[tuple[str, str]]:
     """Star edges of every LSH bucket, as the pipeline makes them (distinct)."""
-    from thresher.dedup.lsh import batch_band_keys, star_edges
-    from thresher.dedup.minhash import minhash_signatures
-    from thresher.dedup.shingles import word_shingles
+    from thresher.stages.dedup.lsh import batch_band_keys, star_edges
+    from thresher.stages.dedup.minhash import minhash_signatures
+    from thresher.stages.dedup.shingles import word_shingles
 
     buckets: dict = defaultdict(list)
     for start in range(0, len(texts), 512):
@@ -157,7 +157,13 @@ def graph_profile(edges: list[tuple[str, str]]) -> dict[str, Any]:
     """Nodes, components, the largest component, and the largest neighbour group of any round."""
     from collections import Counter
 
-    from thresher.dedup.components import adjacency_records, connected_components, is_settled, large_star, small_star
+    from thresher.stages.dedup.components import (
+        adjacency_records,
+        connected_components,
+        is_settled,
+        large_star,
+        small_star,
+    )
 
     labels = connected_components(edges)
     sizes = Counter(labels.values())
@@ -252,7 +258,7 @@ class _WorkerPeaks:
 
 
 def _child_memory(edges_path: Path, _rounds: int, _workers: int) -> dict[str, Any]:
-    from thresher.dedup.components import star_contraction_components
+    from thresher.stages.dedup.components import star_contraction_components
 
     edges = read_edges(edges_path)
     rss_loaded = _proc_status_mb("self", "VmRSS")

@@ -122,8 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     from thresher.io.shards import shard_schema
     from thresher.run.plan import OutputPlan
     from thresher.run.shards import TOKENIZE_BATCH, TokenizeFiles, WriteShard
-    from thresher.tokenize.bpe_trainer import train_byte_level_bpe
-    from thresher.tokenize.encoder import DocumentTokenizer
+    from thresher.stages.tokenize.bpe_trainer import train_byte_level_bpe
+    from thresher.stages.tokenize.encoder import DocumentTokenizer
 
     crawl = common.generated_crawl(args.pages, args.seed, args.workdir)
     cache = args.workdir / f"shards-docs-{args.pages}p-s{args.seed}"

@@ -131,13 +131,13 @@ def bench_input(name: str, read_files: list[Path], extra_pages: list, args, toke
     from datasketch import MinHash
 
     import bench_bare
-    from thresher.dedup.components import star_contraction_components
-    from thresher.dedup.minhash import xxh3_hash32
-    from thresher.dedup.params import MinHashParams
-    from thresher.dedup.shingles import word_shingles
+    from thresher.stages.dedup.components import star_contraction_components
+    from thresher.stages.dedup.minhash import xxh3_hash32
+    from thresher.stages.dedup.params import MinHashParams
+    from thresher.stages.dedup.shingles import word_shingles
     from thresher.io.inputs import iter_input
     from thresher.io.pages import TextPage
-    from thresher.langid.fasttext_lid import bundled_lid176_path
+    from thresher.stages.langid.fasttext_lid import bundled_lid176_path
     from thresher.config.load import config_from_dict
     from thresher.run.pages import PageProcessor
     from thresher.run.plan import page_plan
@@ -217,7 +217,7 @@ def bench_input(name: str, read_files: list[Path], extra_pages: list, args, toke
     rows.append(_row("langid", "LanguageFilter via PageProcessor", "fastText f.predict", len(docs), text_mb, t, b))
 
     # -- quality filters -----------------------------------------------------------
-    from thresher.filters.registry import build_filter
+    from thresher.stages.filters.registry import build_filter
 
     plain = [build_filter("gopher_repetition", {}), build_filter("gopher_quality", {})]
 
@@ -297,14 +297,14 @@ def bench_input(name: str, read_files: list[Path], extra_pages: list, args, toke
 
     # -- tokenize ----------------------------------------------------------------------
     if not tokenizer_path.exists():
-        from thresher.tokenize.bpe_trainer import train_byte_level_bpe
+        from thresher.stages.tokenize.bpe_trainer import train_byte_level_bpe
 
         train_byte_level_bpe(sorted(texts), vocab_size=8192).save(str(tokenizer_path))
     from tokenizers import Tokenizer
 
     from thresher.io.documents import DOCUMENT_SCHEMA, document_to_row
     from thresher.run.shards import TOKENIZE_BATCH, TokenizeFiles
-    from thresher.tokenize.encoder import DocumentTokenizer
+    from thresher.stages.tokenize.encoder import DocumentTokenizer
 
     # The step reads a documents file, as the shards job hands it one: written here, outside the timing.
     documents_file = workdir / f"stage-documents-{name}.parquet"

@@ -234,7 +234,7 @@ def role_of(cmd: str, pid: int, root: int) -> str:
         return "driver"
     if cmd.split(" ", 1)[0].rsplit("/", 1)[-1] in ("sh", "bash", "dash"):
         return "shell wrapper"
-    if "thresher.extract.worker" in cmd:
+    if "thresher.stages.extract.worker" in cmd:
         return "extraction worker"
     if "sdk_worker_main" in cmd or "apache_beam.runners.worker" in cmd:
         return "beam sdk worker"
@@ -374,7 +374,7 @@ def generated_crawl(pages: int, seed: int = 0, workdir: Path = DEFAULT_WORKDIR) 
     path = workdir / f"crawl-{pages}p-s{seed}.warc.gz"
     if path.exists():
         return path
-    from thresher.sample.generator import write_sample_crawl
+    from thresher.tools.sample.generator import write_sample_crawl
 
     tmp = workdir / f".tmp-{os.getpid()}-{path.name}"
     if pages <= CHUNK_PAGES:
