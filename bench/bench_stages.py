@@ -177,11 +177,12 @@ def bench_input(name: str, read_files: list[Path], extra_pages: list, args, toke
     bare_traf = lambda: [trafilatura.extract(p.body, url=p.url or None, **bench_bare.TRAFILATURA_OPTIONS)  # noqa: E731
                          for p in pages]
     b, bare_out = common.timed(bare_traf, erep, min_cpu)
-    t, out = run_processor({}, pages)
+    # The extractor is named: the config's default is now the combined extractor (trafilatura and resiliparse).
+    t, out = run_processor({"extract": {"extractor": "trafilatura"}}, pages)
     docs = docs_of(out)
     rows.append(_row("extract", "trafilatura bounded (default)", "trafilatura.extract", len(pages), html_mb, t, b,
                      kept=len(docs), bare_kept=sum(1 for x in bare_out if x and x.strip())))
-    t, out = run_processor({"extract": {"params": {"timeout_s": None}}}, pages)
+    t, out = run_processor({"extract": {"extractor": "trafilatura", "params": {"timeout_s": None}}}, pages)
     rows.append(_row("extract", "trafilatura inline", "trafilatura.extract", len(pages), html_mb, t, b,
                      kept=len(docs_of(out))))
 
