@@ -95,18 +95,18 @@ def bare_pipeline(inputs: list[Path], out_dir: Path, extractor: str = "trafilatu
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from thresher.dedup.components import connected_components
-    from thresher.dedup.keep import keep_sort_key
-    from thresher.dedup.lsh import batch_band_keys
-    from thresher.dedup.minhash import minhash_signatures
-    from thresher.dedup.normalize import exact_text_key
-    from thresher.dedup.shingles import word_shingles
-    from thresher.dedup.urls import url_key
-    from thresher.filters.registry import build_filter
+    from thresher.stages.dedup.components import connected_components
+    from thresher.stages.dedup.keep import keep_sort_key
+    from thresher.stages.dedup.lsh import batch_band_keys
+    from thresher.stages.dedup.minhash import minhash_signatures
+    from thresher.stages.dedup.normalize import exact_text_key
+    from thresher.stages.dedup.shingles import word_shingles
+    from thresher.stages.dedup.urls import url_key
+    from thresher.stages.filters.registry import build_filter
     from thresher.io.shards import shard_schema
-    from thresher.langid.fasttext_lid import bundled_lid176_path
+    from thresher.stages.langid.fasttext_lid import bundled_lid176_path
     from thresher.record import Document, document_id
-    from thresher.tokenize.bpe_trainer import train_byte_level_bpe
+    from thresher.stages.tokenize.bpe_trainer import train_byte_level_bpe
 
     steps = Steps()
     pages = steps.run("read (fastwarc)", lambda: read_pages(inputs), mb=common.file_mb(inputs))

@@ -16,27 +16,29 @@ computed once and cached as Parquet.
 
 Measured, each in a fresh interpreter (peak RSS is the process's own):
 
-* ``in-memory``: :func:`thresher.dedup.components.star_contraction_components`
+* ``in-memory``: :func:`thresher.stages.dedup.components.star_contraction_components`
   (rounds used, time, peak RSS);
-* ``beam in_memory``: the :class:`~thresher.engines.beam.dedup.ConnectedComponents`
-  transform on the DirectRunner in one process, reading the edges from
-  Parquet, unrolled to the rounds the in-memory run needed (its convergence
-  check proves that was enough);
-* ``beam one worker, union-find``: the same transform on its small-graph
-  path (``edge_bound`` under ``SINGLE_WORKER_EDGES``, as ``MinHashDedup``
-  takes it when the document count bounds the graph): every edge under one
-  key, union-find, no rounds;
+* ``beam in_memory``: :func:`thresher.run.dedup.components.connected_components`
+  (the dedup job's components over the Flow primitives) run by ``BeamEngine``
+  on Beam's local runner with one worker in memory, reading the edges from
+  Parquet (:class:`engine_jobs.ReadEdges`), unrolled to the rounds the
+  in-memory run needed (its convergence check proves that was enough);
+* ``beam one worker, union-find``: the same function on its small-graph
+  path (``edge_bound`` under ``SINGLE_WORKER_EDGES``, as the dedup job's
+  MinHash stage takes it when the document count bounds the graph): every
+  edge under one key, union-find, no rounds;
 * ``beam multi_processing``: the same with ``--workers`` SDK worker
-  processes; peak RSS of the runner process and of the largest worker
-  (VmHWM, sampled from /proc while the workers live).
+  processes (``BeamEngine`` with ``runner.workers``); peak RSS of the
+  runner process and of the largest worker (VmHWM, sampled from /proc
+  while the workers live).
 
 Every Beam run's labels are checked against union-find (count and an
 order-free digest). Scaling is judged on CPU time (the process and its
 workers): on a shared machine wall time mostly measures the neighbours.
-"net" Beam CPU subtracts the same pipeline run on zero edges (start-up and
+"net" Beam CPU subtracts the same job run on zero edges (start-up and
 the fixed cost of the unrolled stages). The largest
 neighbour group of any round is reported too: it is the biggest value list a
-worker holds in the Beam transform, so it, not the corpus size, bounds
+worker holds in the Beam job, so it, not the corpus size, bounds
 per-worker memory on a distributed runner. (The DirectRunner keeps every
 PCollection in its runner process: that process's RSS grows with the data
 by design, so it is no evidence either way.)
@@ -61,10 +63,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-# Beam worker processes are separate interpreters: they must import this tree too.
-_paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p != str(ROOT)]
-os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), *_paths])
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+# Beam worker processes are separate interpreters: they must import this tree (and bench/engine_jobs) too.
+_paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p and p not in (str(ROOT), str(ROOT / "bench"))]
+os.environ["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "bench"), *_paths])
 
 RESULTS = ROOT / "bench" / "results" / "components.json"
 DEFAULT_WORKDIR = Path(tempfile.gettempdir()) / "thresher-bench" / "components"
@@ -102,9 +104,9 @@ def unit_corpus(seed: int, docs: int) -> list[str]:
 
 def candidate_edges(texts: list[str], prefix: str) -> list[tuple[str, str]]:
     """Star edges of every LSH bucket, as the pipeline makes them (distinct)."""
-    from thresher.dedup.lsh import batch_band_keys, star_edges
-    from thresher.dedup.minhash import minhash_signatures
-    from thresher.dedup.shingles import word_shingles
+    from thresher.stages.dedup.lsh import batch_band_keys, star_edges
+    from thresher.stages.dedup.minhash import minhash_signatures
+    from thresher.stages.dedup.shingles import word_shingles
 
     buckets: dict = defaultdict(list)
     for start in range(0, len(texts), 512):
@@ -155,7 +157,13 @@ def graph_profile(edges: list[tuple[str, str]]) -> dict[str, Any]:
     """Nodes, components, the largest component, and the largest neighbour group of any round."""
     from collections import Counter
 
-    from thresher.dedup.components import adjacency_records, connected_components, is_settled, large_star, small_star
+    from thresher.stages.dedup.components import (
+        adjacency_records,
+        connected_components,
+        is_settled,
+        large_star,
+        small_star,
+    )
 
     labels = connected_components(edges)
     sizes = Counter(labels.values())
@@ -250,7 +258,7 @@ class _WorkerPeaks:
 
 
 def _child_memory(edges_path: Path, _rounds: int, _workers: int) -> dict[str, Any]:
-    from thresher.dedup.components import star_contraction_components
+    from thresher.stages.dedup.components import star_contraction_components
 
     edges = read_edges(edges_path)
     rss_loaded = _proc_status_mb("self", "VmRSS")
@@ -267,47 +275,21 @@ def _child_memory(edges_path: Path, _rounds: int, _workers: int) -> dict[str, An
 def _beam(edges_path: Path, rounds: int, workers: int, out: Path, single_worker: bool = False) -> dict[str, Any]:
     import logging
 
-    import apache_beam as beam
-    import xxhash
-    from apache_beam.options.pipeline_options import PipelineOptions
-
-    from thresher.engines.beam.dedup import ConnectedComponents
+    from engine_jobs import beam_engine, components_job, parquet_edges, read_label_summary
 
     logging.getLogger().setLevel(logging.ERROR)
-    mode = ["--direct_running_mode=in_memory"] if workers <= 1 else [
-        "--direct_running_mode=multi_processing", f"--direct_num_workers={workers}",
-        "--default_sdk_harness_log_level=ERROR"]
-
-    def one(label: tuple[str, str]) -> tuple[int, int]:
-        return 1, xxhash.xxh3_64_intdigest(f"{label[0]}\t{label[1]}".encode())
-
-    def add(values) -> tuple[int, int]:
-        count = total = 0
-        for c, t in values:
-            count, total = count + c, total + t
-        return count, total
-
-    def write(result: tuple[int, int]) -> None:
-        out.write_text(json.dumps({"labels": result[0], "label_digest": result[1] % (1 << 64)}))
-
+    # single_worker: the path the dedup job takes when the document count bounds the graph below
+    # SINGLE_WORKER_EDGES (edge_bound=0 forces it): union-find on one worker, no rounds.
+    job = components_job(parquet_edges(edges_path), max_rounds=rounds, edge_bound=0 if single_worker else None,
+                         summary_path=str(out))
     c0, k0, w0 = time.process_time(), resource.getrusage(resource.RUSAGE_CHILDREN), time.perf_counter()
-    options = PipelineOptions(["--runner=DirectRunner", *mode])
-    with _WorkerPeaks() as workers_seen, beam.Pipeline(options=options) as pipeline:
-        _ = (
-            pipeline
-            | beam.io.ReadFromParquet(str(edges_path))
-            | "Edge" >> beam.Map(lambda row: (row["a"], row["b"]))
-            # single_worker: the path MinHashDedup takes when the document count bounds the graph
-            # below SINGLE_WORKER_EDGES (edge_bound=0 forces it): union-find on one worker, no rounds.
-            | ConnectedComponents(rounds, edge_bound=0 if single_worker else None)
-            | "Digest" >> beam.Map(one)
-            | beam.CombineGlobally(add)
-            | beam.Map(write)
-        )
+    with _WorkerPeaks() as workers_seen:
+        beam_engine(workers).run("components", job)
     wall = time.perf_counter() - w0
     k1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = time.process_time() - c0 + (k1.ru_utime + k1.ru_stime) - (k0.ru_utime + k0.ru_stime)
-    labels = json.loads(out.read_text()) if out.exists() else {"labels": 0, "label_digest": 0}
+    summary = read_label_summary(out)
+    labels = {"labels": summary["labels"], "label_digest": summary["label_digest"]}
     return {"rounds": 0 if single_worker else rounds, "wall_s": wall, "cpu_s": cpu, **labels,
             "peak_rss_mb": _proc_status_mb("self", "VmHWM"),
             "worker_processes": len(workers_seen.peaks),

@@ -8,9 +8,9 @@ not grow with the corpus") is about a distributed engine, where a worker
 holds one partition's share of a step at a time. The DirectRunner cannot show
 it (it keeps every PCollection in its runner process, see
 ``bench_components.py``); Spark's executors can. This runs
-:meth:`thresher.engines.spark.dedup.Deduplicator.components` (the star
-contraction the pipeline runs) on ``local[--cores]``, with real Python worker
-processes, in two partitionings:
+:func:`thresher.run.dedup.components.connected_components` (the star
+contraction the dedup job runs) through ``SparkEngine`` on ``local[--cores]``,
+with real Python worker processes, in two partitionings:
 
 * ``scaled``: partitions grow with the input (``ceil(nodes / --nodes-per-partition)``,
   at least 2 x cores), as ``runner.options.partitions`` is meant to be set;
@@ -21,7 +21,8 @@ clusters of power-law size (2 to 400; each member linked to a random earlier
 member, the shape MinHash candidate graphs have, see ``bench_components.py``),
 and 2x / 4x of 2 / 4 units: more of the same web. Edges are generated, not
 signed, so the graph can be large enough for partition memory to show. Every
-run's labels are checked against scipy's connected components.
+run's labels are checked against scipy's connected components (the job
+folds them into a count of nodes and of components, ``engine_jobs.summarize_labels``).
 
 Peak RSS is VmHWM per process, sampled every 0.2 s from /proc over the whole
 tree (the driver, the Spark JVM, each pyspark Python worker). CPU time is the
@@ -31,7 +32,6 @@ tree's. Writes bench/results/components-spark.json.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import random
@@ -41,8 +41,9 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-from bench.common import (  # noqa: E402
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+from common import (  # noqa: E402
+    DEFAULT_WORKDIR,
     TreeMonitor,
     command_line,
     cpu_now,
@@ -87,34 +88,33 @@ def reference_labels(edges: list[tuple[str, str]]) -> tuple[int, int]:
     return int(count), n
 
 
-def run_once(edges: list[tuple[str, str]], partitions: int, cores: int) -> dict[str, Any]:
-    from pyspark import SparkConf, SparkContext
+def run_once(edges: list[tuple[str, str]], partitions: int, cores: int, workdir: Path) -> dict[str, Any]:
+    from engine_jobs import components_job, read_label_summary, spark_engine
 
-    from thresher.engines.spark.dedup import Deduplicator
-    from thresher.engines.spark.stats import SparkStats
+    from thresher.engines.spark.session import stop_spark_context
 
-    # Executors' Python workers run $PYSPARK_PYTHON: this interpreter, which has thresher's dependencies.
-    os.environ["PYSPARK_PYTHON"] = sys.executable
-    conf = SparkConf().setMaster(f"local[{cores}]").setAppName("bench-components")
-    conf.set("spark.ui.enabled", "false").set("spark.ui.showConsoleProgress", "false").set("spark.driver.memory", "2g")
-    sc = SparkContext(conf=conf)
+    conf = {"spark.ui.enabled": False, "spark.ui.showConsoleProgress": False, "spark.driver.memory": "2g"}
+    engine = spark_engine(cores, partitions, conf)
+    summary = workdir / f"labels-{os.getpid()}.json"
+    summary.unlink(missing_ok=True)
     try:
-        rdd = sc.parallelize(edges, partitions)
-        dedup = Deduplicator(SparkStats(sc), "/tmp/thresher-bench-components-spark/removed", partitions)
+        # Outside the measured part: the context starts (JVM, settings) and the edges, made on the
+        # driver, are handed to Spark in --partitions partitions (an RDD is the Spark flow's collection).
+        rdd = engine.sc.parallelize(edges, partitions)
+        job = components_job(lambda flow: rdd, max_rounds=30, edge_bound=None, summary_path=str(summary))
         started, cpu0 = time.perf_counter(), cpu_now()
         with TreeMonitor(root=os.getpid()) as monitor:
-            labels = dedup.components(rdd, max_rounds=30)
-            components = labels.values().distinct().count()
-            nodes = labels.count()
-            dedup.release_all()
+            engine.run("components", job)
         wall, cpu = time.perf_counter() - started, cpu_now() - cpu0
     finally:
-        sc.stop()
+        engine.close()
+        stop_spark_context()  # a fresh context per run, as each run has its own partitions
+    labels = read_label_summary(summary)
     roles = monitor.by_role()
     workers = roles.get("spark python worker", {})
     return {
-        "components": components,
-        "nodes": nodes,
+        "components": labels["components"],
+        "nodes": labels["labels"],
         "wall_s": round(wall, 2),
         "cpu_s": round(cpu, 2),
         "python_workers": workers.get("processes", 0),
@@ -130,8 +130,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cores", type=int, default=2)
     ap.add_argument("--nodes-per-partition", type=int, default=50_000)
     ap.add_argument("--layouts", default="scaled,fixed")
+    ap.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR / "components-spark")
     ap.add_argument("--out", type=Path, default=ROOT / "bench/results/components-spark.json")
     args = ap.parse_args(argv)
+    args.workdir.mkdir(parents=True, exist_ok=True)
     scales = [int(s) for s in args.scales.split(",")]
     rows: list[dict[str, Any]] = []
     for layout in args.layouts.split(","):
@@ -145,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
                 else 2 * args.cores
             )
             print(f"  {layout} {scale}x: {len(edges):,} edges, {partitions} partitions ...", flush=True)
-            result = run_once(edges, partitions, args.cores)
+            result = run_once(edges, partitions, args.cores, args.workdir)
             if (result["components"], result["nodes"]) != (expected_components, expected_nodes):
                 raise SystemExit(f"labels differ from scipy: {result} vs {expected_components} components")
             rows.append({"layout": layout, "scale": scale, "edges": len(edges), "partitions": partitions,

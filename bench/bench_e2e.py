@@ -1,10 +1,11 @@
 """End to end: ``run_pipeline`` on DirectRunner with 1 and 2 workers (and Spark when present) vs the bare floor.
 
     .venv/bin/python bench/bench_e2e.py [--pages 2000] [--workers 1,2] [--tiny-pages 20] [--no-spark]
-                                        [--profile] [--breakdown] [--workdir /tmp/thresher-bench]
+                                        [--extractor trafilatura] [--profile] [--breakdown]
+                                        [--workdir /tmp/thresher-bench]
                                         [--out bench/results/e2e.json]
 
-Every run is a fresh interpreter (``python bench/common.py pipeline ...``)
+Every run is a fresh interpreter (``python bench/child_runs.py pipeline ...``)
 on the generated crawl (``write_sample_crawl(pages=--pages)``; above 2,000
 pages, 2,000-page crawls concatenated, see ``common.generated_crawl``) with
 the default recipe. For each run:
@@ -23,10 +24,14 @@ the default recipe. For each run:
 
 The floor is ``bench_bare.py``'s run of the same work with bare library
 calls in one process, same input. Target: pipeline CPU <= 1.3 x bare CPU.
+The same work: the pipeline runs the floor's extractor (``--extractor``,
+trafilatura unless told otherwise, as when the recorded figures were taken),
+not the config's default ``combined`` extractor, which runs both libraries
+and has no one-library floor.
 
 Where the time goes: a run on a --tiny-pages crawl gives each configuration's
-fixed cost (interpreter, Beam import, building and running two pipelines with
-the MinHash dedup's unrolled rounds, worker start-up); the rest is per page,
+fixed cost (interpreter, Beam import, building and running the run's jobs:
+phase A, dedup, shards; worker start-up); the rest is per page,
 and ``marginal overhead = (CPU(N) - CPU(tiny)) / (bare(N) - bare(tiny))``.
 ``--breakdown`` splits the 1-worker fixed cost with three more tiny runs:
 MinHash ``max_rounds: 2`` (instead of 20 unrolled rounds), MinHash dedup off,
@@ -34,9 +39,10 @@ and extraction inline (no extraction worker process). ``--profile`` adds a
 cProfile run of the 1-worker pipeline summarised by package (profiling slows
 it down; its times are not the headline).
 
-Spark runs only if ``pyspark`` is importable and
-``thresher.engines.spark.driver`` exists, with ``runner: {name: spark,
-options: {master: "local[2]"}}``; otherwise it is recorded as skipped.
+Spark runs only if the engine registry (``thresher.engines.ENGINES``) has a
+``spark`` engine whose module (``thresher.engines.spark.engine``) and
+requirements (``pyspark``) import, with ``runner: {name: spark, options:
+{master: "local[2]"}}``; otherwise it is recorded as skipped.
 """
 
 from __future__ import annotations
@@ -45,6 +51,7 @@ import argparse
 import importlib.util
 import os
 import pstats
+from functools import partial
 import subprocess
 import sys
 from collections import Counter
@@ -59,23 +66,33 @@ TARGET_RATIO = 1.3
 
 
 def spark_unavailable() -> str | None:
-    """Why the Spark engine cannot run here, or None when it can."""
-    if importlib.util.find_spec("pyspark") is None:
-        return "pyspark is not importable"
+    """Why the Spark engine cannot run here, or None when it can (asks the engine registry)."""
+    from thresher.engines import ENGINES
+
+    entry = ENGINES.get("spark")
+    if entry is None:
+        return "the engine registry has no spark engine"
+    for module in entry.requires:
+        if importlib.util.find_spec(module) is None:
+            return f"{module} is not importable"
+    module = entry.factory.partition(":")[0]
     try:
-        spec = importlib.util.find_spec("thresher.engines.spark.driver")
+        spec = importlib.util.find_spec(module)
     except ModuleNotFoundError:
         spec = None
     if spec is None:
-        return "thresher.engines.spark.driver does not exist"
+        return f"{module} does not exist"
     return None
 
 
 def pipeline_config(path: Path | list[Path], out: Path, workers: int | None = None, runner: str = "direct",
-                    options: dict | None = None, **overrides: Any) -> dict[str, Any]:
+                    options: dict | None = None, extractor: str | None = None, **overrides: Any) -> dict[str, Any]:
+    """A run's config: the default recipe, with ``extractor`` (None: the config's default) and dotted overrides."""
     paths = [str(p) for p in path] if isinstance(path, list) else [str(path)]
     config: dict[str, Any] = {"input": {"paths": paths}, "output": {"path": str(out)},
                               "runner": {"name": runner, "workers": workers, "options": options or {}}}
+    if extractor is not None:
+        config["extract"] = {"extractor": extractor}
     for dotted, value in overrides.items():
         target = config
         *parents, leaf = dotted.split(".")
@@ -97,20 +114,21 @@ def run_variant(label: str, config: dict[str, Any], workdir: Path, profile: Path
     return report
 
 
-def run_bare(path: Path, workdir: Path) -> dict[str, Any]:
+def run_bare(path: Path, workdir: Path, extractor: str = "trafilatura") -> dict[str, Any]:
     print(f"  running bare floor on {path.name} ...", flush=True)
-    report = common.run_child("bare", {"inputs": [str(path)], "out": str(workdir / "bare-out")}, workdir)
+    report = common.run_child("bare", {"inputs": [str(path)], "out": str(workdir / "bare-out"),
+                                       "extractor": extractor}, workdir)
     if not report["ok"]:
         raise SystemExit(f"bare run failed:\n{report['error']}")
     return report
 
 
 def import_costs() -> dict[str, float]:
-    """CPU of a bare interpreter, and of one that imports thresher's run module / apache_beam (best of 2)."""
+    """CPU of a bare interpreter, and of one that imports thresher's run driver / the Beam engine (best of 2)."""
     out = {}
     for label, code in (("python -c pass", "pass"),
                         ("import thresher.run.driver", "import thresher.run.driver"),
-                        ("import apache_beam + beam driver", "import thresher.engines.beam.driver")):
+                        ("import apache_beam + beam engine", "import thresher.engines.beam.engine")):
         best = float("inf")
         for _ in range(2):
             import resource
@@ -181,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tiny-pages", type=int, default=20, help="crawl size of the fixed-cost runs (0: skip them)")
     ap.add_argument("--no-spark", action="store_true", help="do not try the Spark engine")
     ap.add_argument("--spark-master", default="local[2]")
+    ap.add_argument("--extractor", choices=("trafilatura", "resiliparse"), default="trafilatura",
+                    help="extractor of the pipeline runs and the bare floor alike (default trafilatura)")
     ap.add_argument("--profile", action="store_true", help="also run the 1-worker pipeline under cProfile")
     ap.add_argument("--breakdown", action="store_true",
                     help="fixed cost by part: 1-worker tiny runs with 2 MinHash rounds, MinHash off, inline extraction")
@@ -188,24 +208,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=common.RESULTS / "e2e.json")
     args = ap.parse_args(argv)
     workers = [int(w) for w in args.workers.split(",") if w.strip()]
+    # Every pipeline run extracts with the floor's extractor (see the module docstring).
+    config_of = partial(pipeline_config, extractor=args.extractor)
 
     crawl = common.generated_crawl(args.pages, args.seed, args.workdir)
     input_mb = common.file_mb([crawl])
     print(f"input: {crawl} ({input_mb:.1f} MB), load {common.load_average()}")
-    bare = run_bare(crawl, args.workdir)
+    bare = run_bare(crawl, args.workdir, args.extractor)
     bare_cpu = bare["bare_cpu_s"]
 
     runs = []
     for w in workers:
         runs.append(run_variant(f"direct, {w} worker{'s' if w > 1 else ''}",
-                                pipeline_config(crawl, args.workdir / f"e2e-out-w{w}", w), args.workdir))
+                                config_of(crawl, args.workdir / f"e2e-out-w{w}", w), args.workdir))
     spark: dict[str, Any]
     reason = "disabled with --no-spark" if args.no_spark else spark_unavailable()
     if reason:
         print(f"skipped: spark engine not available ({reason})")
         spark = {"skipped": f"spark engine not available: {reason}"}
     else:
-        report = run_variant(f"spark, master {args.spark_master}", pipeline_config(
+        report = run_variant(f"spark, master {args.spark_master}", config_of(
             crawl, args.workdir / "e2e-out-spark", runner="spark", options={"master": args.spark_master}),
             args.workdir)
         spark = {"report": report}
@@ -215,13 +237,13 @@ def main(argv: list[str] | None = None) -> int:
     fixed: dict[str, Any] = {}
     if args.tiny_pages:
         tiny = common.generated_crawl(args.tiny_pages, args.seed, args.workdir)
-        tiny_bare = run_bare(tiny, args.workdir)
+        tiny_bare = run_bare(tiny, args.workdir, args.extractor)
         fixed["tiny_pages"] = args.tiny_pages
         fixed["bare"] = {"cpu_s": tiny_bare["bare_cpu_s"], "process_cpu_s": tiny_bare["process_cpu_s"]}
         tiny_runs = [(f"direct_{w}", f"direct, {w} worker{'s' if w > 1 else ''}, {args.tiny_pages} pages",
-                      pipeline_config(tiny, args.workdir / f"e2e-tiny-w{w}", w)) for w in workers]
+                      config_of(tiny, args.workdir / f"e2e-tiny-w{w}", w)) for w in workers]
         if "report" in spark and spark["report"]["ok"]:
-            tiny_runs.append(("spark", f"spark, master {args.spark_master}, {args.tiny_pages} pages", pipeline_config(
+            tiny_runs.append(("spark", f"spark, master {args.spark_master}, {args.tiny_pages} pages", config_of(
                 tiny, args.workdir / "e2e-tiny-spark", runner="spark", options={"master": args.spark_master})))
         for key, label, config in tiny_runs:
             r = run_variant(label, config, args.workdir)
@@ -236,7 +258,7 @@ def main(argv: list[str] | None = None) -> int:
                  {"extract.params": {"timeout_s": None}}),
             ):
                 r = run_variant(f"direct, 1 worker, {args.tiny_pages} pages, {label}",
-                                pipeline_config(tiny, args.workdir / f"e2e-tiny-{key}", 1, **overrides), args.workdir)
+                                config_of(tiny, args.workdir / f"e2e-tiny-{key}", 1, **overrides), args.workdir)
                 if r["ok"]:
                     fixed[key] = {"label": label, "cpu_s": r["cpu_s"], "wall_s": r["wall_s"],
                                   "process_cpu_s": r["process_cpu_s"]}
@@ -245,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     profile: dict[str, Any] | None = None
     if args.profile:
         prof_path = args.workdir / "e2e-profile.pstats"
-        r = run_variant("direct, 1 worker, cProfile", pipeline_config(crawl, args.workdir / "e2e-out-prof", 1),
+        r = run_variant("direct, 1 worker, cProfile", config_of(crawl, args.workdir / "e2e-out-prof", 1),
                         args.workdir, profile=prof_path)
         if r["ok"]:
             profile = {"by_package": profile_summary(prof_path), "top_cumulative": top_functions(prof_path, 40)}
@@ -306,6 +328,7 @@ def main(argv: list[str] | None = None) -> int:
                            title="cProfile: most cumulative time")
     common.write_results(args.out, "e2e", common.command_line("bench_e2e.py", argv), {
         "input": {"path": str(crawl), "pages_generated": args.pages, "seed": args.seed, "mb": round(input_mb, 3)},
+        "extractor": args.extractor,
         "target": f"pipeline CPU <= {TARGET_RATIO} x bare CPU",
         "cpu_definition": "run_pipeline call: process_time + RUSAGE_CHILDREN delta (+ live children from /proc)",
         "bare": bare,

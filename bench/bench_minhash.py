@@ -1,6 +1,6 @@
 """MinHash signatures per second on one core: Thresher's batched numpy vs datasketch per document.
 
-    .venv/bin/python bench/bench_minhash.py [--docs 2000] [--quick]
+    .venv/bin/python bench/bench_minhash.py [--docs 2000] [--quick] [--out bench/results/minhash.json]
 
 Every variant signs the same documents from the same precomputed shingles
 (shingling is timed separately: it is common to both), and the outputs are
@@ -34,8 +34,8 @@ from datasketch import MinHash
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from thresher.dedup.minhash import minhash_signatures, xxh3_hash32  # noqa: E402
-from thresher.dedup.shingles import word_shingles  # noqa: E402
+from thresher.stages.dedup.minhash import minhash_signatures, xxh3_hash32  # noqa: E402
+from thresher.stages.dedup.shingles import word_shingles  # noqa: E402
 
 RESULTS = Path(__file__).resolve().parent / "results" / "minhash.json"
 BATCH = 512
@@ -137,6 +137,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=2000)
     parser.add_argument("--quick", action="store_true", help="fewer documents and one repeat")
+    parser.add_argument("--out", type=Path, default=RESULTS, help="results file (default bench/results/minhash.json)")
     args = parser.parse_args()
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
@@ -172,7 +173,7 @@ def main() -> None:
         f"\nshingling (common to all; only in the 'from text' columns): "
         f"{shingling / n_docs * 1e6:.0f} us/doc, {shingling / shingles * 1e9:.0f} ns/shingle"
     )
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
     report = {
         "machine": {"python": platform.python_version(), "processor": platform.processor() or platform.machine(),
                     "numpy": np.__version__, "cores_used": 1},
@@ -181,8 +182,8 @@ def main() -> None:
         "batch_size": BATCH,
         "results": rows,
     }
-    RESULTS.write_text(json.dumps(report, indent=2) + "\n")
-    print(f"wrote {RESULTS}")
+    args.out.write_text(json.dumps(report, indent=2) + "\n")
+    print(f"wrote {args.out}")
 
 
 if __name__ == "__main__":

@@ -13,13 +13,17 @@ Measured on the same texts:
 
 * bare: ``Tokenizer.encode_batch(all texts)``, and bare encode plus
   ``pa.Table.from_pydict`` + ``pq.write_table`` (zstd);
-* stage code, in process: ``_TokenizeBatchFn`` over batches of 256 (the
-  fixed ``BatchElements`` size) then ``_WriteShardFn`` (a ``ShardWriter``:
-  buffer, sort, Arrow columns from the packed token ids, sha256);
-* the Beam shards pipeline (``run_shards_pipeline``: read the intermediate
-  Parquet, tokenize, shard count, group by shard, write, manifest) in a fresh
-  interpreter on DirectRunner with each --workers count: CPU of the call,
-  self + children; and the same on --tiny-docs documents (its fixed cost).
+* stage code, in process: the shards job's steps run as an engine runs
+  them, without one (``engine_jobs.run_step``): ``TokenizeFiles`` over the
+  documents file (Parquet batches of 256 rows, ``encode_batch_packed`` per
+  batch; reading the file is part of the step) then ``WriteShard`` (a
+  ``ShardWriter``: buffer, sort, Arrow columns from the packed token ids,
+  sha256) on all rows as one shard;
+* the shards job (:func:`thresher.run.shards.shards`: read the documents
+  dataset, tokenize, shard count, group by shard, write, manifest) through
+  ``BeamEngine`` (Beam's local runner) in a fresh interpreter with each
+  --workers count: CPU of the call, self + children; and the same on
+  --tiny-docs documents (its fixed cost).
 
 Time is CPU time (tokenizers encodes in Rust threads: all counted), best of
 --repeat for the in-process figures. Ratio = CPU / bare ``encode_batch`` CPU.
@@ -39,11 +43,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 
 TARGET_RATIO = 1.2
-BATCH = 256
 
 
 def build_documents(crawl: Path, root: Path) -> Path:
-    """``root/_work/documents/part-00000-of-00001.parquet`` from the crawl's extracted pages (cached)."""
+    """``root/_work/documents/part-00000-of-00001.parquet`` from the crawl's extracted pages (cached).
+
+    The directory is a committed dataset (its ``_manifest.json`` names the file), as the dedup job leaves it.
+    """
     target = root / "_work" / "documents" / "part-00000-of-00001.parquet"
     if target.exists():
         return target
@@ -66,7 +72,17 @@ def build_documents(crawl: Path, root: Path) -> Path:
     tmp = target.with_suffix(".tmp")
     pq.write_table(pa.Table.from_pylist(rows, schema=DOCUMENT_SCHEMA), tmp)
     os.replace(tmp, target)
+    commit_documents(target)
     return target
+
+
+def commit_documents(path: Path) -> None:
+    """Write the ``_manifest.json`` that makes ``path``'s directory a dataset the shards job reads."""
+    import pyarrow.parquet as pq
+
+    from thresher.run.layout import write_dataset_manifest
+
+    write_dataset_manifest(str(path.parent), [(path.name, pq.ParquetFile(path).metadata.num_rows)], "documents")
 
 
 def copy_run_root(documents: Path, root: Path, limit: int | None = None) -> Path:
@@ -80,6 +96,7 @@ def copy_run_root(documents: Path, root: Path, limit: int | None = None) -> Path
         shutil.copyfile(documents, dest)
     else:
         pq.write_table(pq.read_table(documents).slice(0, limit), dest)
+    commit_documents(dest)
     return root
 
 
@@ -101,14 +118,18 @@ def main(argv: list[str] | None = None) -> int:
     import pyarrow.parquet as pq
     from tokenizers import Tokenizer
 
+    from engine_jobs import run_step
     from thresher.io.shards import shard_schema
-    from thresher.engines.beam.shards import _TokenizeBatchFn
-    from thresher.tokenize.bpe_trainer import train_byte_level_bpe
-    from thresher.tokenize.encoder import DocumentTokenizer
+    from thresher.run.plan import OutputPlan
+    from thresher.run.shards import TOKENIZE_BATCH, TokenizeFiles, WriteShard
+    from thresher.stages.tokenize.bpe_trainer import train_byte_level_bpe
+    from thresher.stages.tokenize.encoder import DocumentTokenizer
 
     crawl = common.generated_crawl(args.pages, args.seed, args.workdir)
     cache = args.workdir / f"shards-docs-{args.pages}p-s{args.seed}"
     documents = build_documents(crawl, cache)
+    if not (documents.parent / "_manifest.json").exists():  # cached by a version that wrote none
+        commit_documents(documents)
     table = pq.read_table(documents)
     doc_rows = table.to_pylist()
     texts = [r["text"] for r in doc_rows]
@@ -147,17 +168,15 @@ def main(argv: list[str] | None = None) -> int:
     add("bare encode_batch + from_pydict + pq.write_table", t, "bare")
 
     def stage_code():
-        fn = _TokenizeBatchFn(DocumentTokenizer(str(tok_path)))
-        fn.setup()
-        tokenized = []
-        for i in range(0, len(doc_rows), BATCH):
-            tokenized.extend(fn.process(doc_rows[i : i + BATCH]))
-        writer = common.write_shard_fn(str(out_dir), True, "zstd")
-        writer.setup()
-        return list(writer.process((0, tokenized), 1))
+        tokenized = run_step(TokenizeFiles(DocumentTokenizer(str(tok_path))), [str(documents)])
+        sizes = (sum(r["token_count"] for r in tokenized), 0)
+        # One shard of every row, as the shard count of a job whose target is the whole input.
+        output = OutputPlan(keep_text=True, shard_target_tokens=max(1, sizes[0]), shard_target_bytes=None,
+                            shuffle_seed=None, compression="zstd")
+        return run_step(WriteShard(str(out_dir), output), [(0, tokenized)], sides={"sizes": sizes})
 
     t, _ = common.timed(stage_code, args.repeat)
-    add(f"stage code in process (_TokenizeBatchFn x{BATCH} + _WriteShardFn)", t, "pipeline")
+    add(f"stage code in process (TokenizeFiles x{TOKENIZE_BATCH} + WriteShard)", t, "pipeline")
 
     fixed: dict[str, Any] = {}
     for w in workers:
@@ -168,8 +187,8 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             root = copy_run_root(documents, args.workdir / f"shards-run-w{w}{label}", limit)
             config["output"]["path"] = str(root)
-            print(f"  running Beam shards pipeline, {w} worker(s){', ' + str(limit) + ' docs' if limit else ''} ...",
-                  flush=True)
+            print(f"  running the shards job on BeamEngine, {w} worker(s)"
+                  f"{', ' + str(limit) + ' docs' if limit else ''} ...", flush=True)
             rep = common.run_child("shards", {"config": config}, args.workdir)
             if not rep["ok"]:
                 print(rep["error"][-1500:])
@@ -178,7 +197,7 @@ def main(argv: list[str] | None = None) -> int:
             if label == "tiny":
                 fixed[f"direct_{w}"] = {"docs": limit, "cpu_s": rep["cpu_s"], "wall_s": rep["wall_s"]}
             else:
-                add(f"Beam shards pipeline, DirectRunner {w} worker{'s' if w > 1 else ''}", t, "pipeline",
+                add(f"shards job on BeamEngine, DirectRunner {w} worker{'s' if w > 1 else ''}", t, "pipeline",
                     shards=rep.get("shards"), tokens=rep.get("tokens"), roles=rep["roles"])
 
     profile = None
@@ -189,7 +208,7 @@ def main(argv: list[str] | None = None) -> int:
         prof_path = args.workdir / "shards-profile.pstats"
         config = {"output": {"path": str(root)}, "tokenize": {"tokenizer": str(tok_path)},
                   "runner": {"name": "direct", "workers": 1}}
-        print("  running Beam shards pipeline, 1 worker, under cProfile ...", flush=True)
+        print("  running the shards job on BeamEngine, 1 worker, under cProfile ...", flush=True)
         rep = common.run_child("shards", {"config": config, "profile": str(prof_path)}, args.workdir)
         if rep["ok"]:
             profile = {"by_package": profile_summary(prof_path), "top_cumulative": top_functions(prof_path, 40)}
@@ -213,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     if profile:
         common.print_table(profile["by_package"], [("where", "where (own time)"), ("seconds", "s"),
                                                    ("share", "share")],
-                           title="cProfile of the 1-worker Beam shards pipeline, by package")
+                           title="cProfile of the 1-worker shards job on BeamEngine, by package")
         common.print_table(profile["top_cumulative"][:25], [("function", "function"), ("calls", "calls"),
                                                             ("own_s", "own s"), ("cumulative_s", "cumulative s")],
                            title="cProfile: most cumulative time")

@@ -28,15 +28,22 @@ langid         ``PageProcessor.process`` with filters off     ``model.f.predict(
 filters        ``PageProcessor.process`` with langid off      no library: the same filters called directly,
                (gopher_repetition + gopher_quality, signals   signals off (reference, not a library)
                recorded as the pipeline does)
-minhash        ``_BandKeysDoFn`` (shingles, batched numpy     datasketch ``MinHash(112, hashfunc=xxh3)``
-               signatures, band keys), called directly        ``.update_batch`` per document
+minhash        ``LightRecords`` with only MinHash on          datasketch ``MinHash(112, hashfunc=xxh3)``
+               (shingles, batched numpy signatures, band      ``.update_batch`` per document
+               keys) + ``band_records``, run in process
 clustering     ``star_contraction_components`` in memory,     scipy ``csgraph.connected_components``
-               and the Beam ``ConnectedComponents`` transform (id mapping included)
-               on DirectRunner (20 unrolled rounds)
-tokenize       ``_TokenizeBatchFn`` over batches of 256       ``Tokenizer.encode_batch`` on all texts
-shards         ``_WriteShardFn`` (sort, rows to columns,      ``pq.write_table`` of the prebuilt table
+               and ``connected_components`` of                (id mapping included)
+               ``thresher.run.dedup.components`` through
+               ``BeamEngine``, 1 worker (20 unrolled rounds)
+tokenize       ``TokenizeFiles`` over the documents file      ``Tokenizer.encode_batch`` on all texts
+               (Parquet batches of 256, reading included)
+shards         ``WriteShard`` (sort, rows to columns,         ``pq.write_table`` of the prebuilt table
                ``write_shard``, sha256, language counts)      (zstd)
 =============  ============================================  ==========================================
+
+The minhash, tokenize and shards steps run as an engine runs a step (setup, the
+step's batches, its stage timer, finish) but in this process, with no engine
+(``engine_jobs.run_step``).
 
 Time is CPU time (this process, every thread, plus the bounded extractor's
 worker process), best of --repeat runs (--extract-repeat for extraction);
@@ -60,7 +67,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # noqa: E402
 
-TOKENIZE_BATCH = 256
 
 
 def _pages_from_warcs(files: list[Path]):
@@ -125,15 +131,16 @@ def bench_input(name: str, read_files: list[Path], extra_pages: list, args, toke
     from datasketch import MinHash
 
     import bench_bare
-    from thresher.dedup.components import star_contraction_components
-    from thresher.dedup.minhash import xxh3_hash32
-    from thresher.dedup.params import MinHashParams
-    from thresher.dedup.shingles import word_shingles
+    from thresher.stages.dedup.components import star_contraction_components
+    from thresher.stages.dedup.minhash import xxh3_hash32
+    from thresher.stages.dedup.params import MinHashParams
+    from thresher.stages.dedup.shingles import word_shingles
     from thresher.io.inputs import iter_input
     from thresher.io.pages import TextPage
-    from thresher.langid.fasttext_lid import bundled_lid176_path
+    from thresher.stages.langid.fasttext_lid import bundled_lid176_path
     from thresher.config.load import config_from_dict
     from thresher.run.pages import PageProcessor
+    from thresher.run.plan import page_plan
     from thresher.record import Document
     from thresher.stats import DictStats
 
@@ -154,7 +161,7 @@ def bench_input(name: str, read_files: list[Path], extra_pages: list, args, toke
 
     # -- extract -----------------------------------------------------------------
     def run_processor(config: dict, items: list, method: str = "_extract"):
-        processor = PageProcessor(config_from_dict(config))
+        processor = PageProcessor(page_plan(config_from_dict(config)))
         processor.setup()
         call = getattr(processor, method)
         call(items[0], DictStats())  # warm up: the worker process starts, lazy imports, the model loads
@@ -170,11 +177,12 @@ def bench_input(name: str, read_files: list[Path], extra_pages: list, args, toke
     bare_traf = lambda: [trafilatura.extract(p.body, url=p.url or None, **bench_bare.TRAFILATURA_OPTIONS)  # noqa: E731
                          for p in pages]
     b, bare_out = common.timed(bare_traf, erep, min_cpu)
-    t, out = run_processor({}, pages)
+    # The extractor is named: the config's default is now the combined extractor (trafilatura and resiliparse).
+    t, out = run_processor({"extract": {"extractor": "trafilatura"}}, pages)
     docs = docs_of(out)
     rows.append(_row("extract", "trafilatura bounded (default)", "trafilatura.extract", len(pages), html_mb, t, b,
                      kept=len(docs), bare_kept=sum(1 for x in bare_out if x and x.strip())))
-    t, out = run_processor({"extract": {"params": {"timeout_s": None}}}, pages)
+    t, out = run_processor({"extract": {"extractor": "trafilatura", "params": {"timeout_s": None}}}, pages)
     rows.append(_row("extract", "trafilatura inline", "trafilatura.extract", len(pages), html_mb, t, b,
                      kept=len(docs_of(out))))
 
@@ -210,7 +218,7 @@ def bench_input(name: str, read_files: list[Path], extra_pages: list, args, toke
     rows.append(_row("langid", "LanguageFilter via PageProcessor", "fastText f.predict", len(docs), text_mb, t, b))
 
     # -- quality filters -----------------------------------------------------------
-    from thresher.filters.registry import build_filter
+    from thresher.stages.filters.registry import build_filter
 
     plain = [build_filter("gopher_repetition", {}), build_filter("gopher_quality", {})]
 
@@ -231,23 +239,19 @@ def bench_input(name: str, read_files: list[Path], extra_pages: list, args, toke
                      len(docs), text_mb, t, b, kept=len(docs_of(out))))
 
     # -- MinHash signatures --------------------------------------------------------
-    from apache_beam.transforms.window import GlobalWindow
-    from apache_beam.utils.timestamp import MIN_TIMESTAMP
-
-    from thresher.engines.beam.dedup import _BandKeysDoFn
+    from engine_jobs import run_step
+    from thresher.run.dedup.light import LightRecords
+    from thresher.run.dedup.stages import band_records
+    from thresher.run.plan import DedupPlan
 
     params = MinHashParams(hash="xxh3")  # the config's default hash
-    window = GlobalWindow()
+    # The dedup job's light records with only MinHash on: batched signatures and band keys.
+    minhash_only = DedupPlan(url_keep=None, exact_normalization=None, minhash=True, verify_threshold=None,
+                             params=params)
 
     def pipeline_minhash():
-        fn = _BandKeysDoFn(params, 512, 8_000_000)
-        fn.setup()
-        fn.start_bundle()
-        out = []
-        for d in docs:
-            out.extend(wv.value for wv in fn.process(d, window, MIN_TIMESTAMP))
-        out.extend(wv.value for wv in fn.finish_bundle())
-        return out
+        lights = run_step(LightRecords(minhash_only), docs)
+        return [pair for light in lights for pair in band_records(light)]
 
     def bare_minhash():
         sigs = []
@@ -259,8 +263,8 @@ def bench_input(name: str, read_files: list[Path], extra_pages: list, args, toke
 
     t, band_keys = common.timed(pipeline_minhash, rep, min_cpu)
     b, _ = common.timed(bare_minhash, rep, min_cpu)
-    rows.append(_row("minhash", "_BandKeysDoFn (xxh3, 14x8)", "datasketch MinHash.update_batch", len(docs), text_mb,
-                     t, b))
+    rows.append(_row("minhash", "LightRecords + band_records (xxh3, 14x8)", "datasketch MinHash.update_batch",
+                     len(docs), text_mb, t, b))
 
     # -- clustering ------------------------------------------------------------------
     buckets: dict[Any, list[str]] = {}
@@ -285,40 +289,38 @@ def bench_input(name: str, read_files: list[Path], extra_pages: list, args, toke
     rows.append(_row("clustering", "star contraction, in memory", "scipy csgraph.connected_components", len(docs),
                      text_mb, t, b, edges=len(edges), nodes=nodes, rounds=rounds))
     if not args.skip_beam_components:
-        t = _beam_components(edges)
-        rows.append(_row("clustering", "Beam ConnectedComponents, DirectRunner 1 worker", "scipy "
+        t, labelled = _beam_components(edges)
+        if edges and labelled != nodes:
+            raise SystemExit(f"clustering on BeamEngine labelled {labelled} nodes, in memory {nodes}")
+        rows.append(_row("clustering", "connected_components on BeamEngine, DirectRunner 1 worker", "scipy "
                          "csgraph.connected_components", len(docs), text_mb, t, b, edges=len(edges), nodes=nodes,
                          note="includes building and running a 20-round Beam pipeline (fixed cost)"))
 
     # -- tokenize ----------------------------------------------------------------------
     if not tokenizer_path.exists():
-        from thresher.tokenize.bpe_trainer import train_byte_level_bpe
+        from thresher.stages.tokenize.bpe_trainer import train_byte_level_bpe
 
         train_byte_level_bpe(sorted(texts), vocab_size=8192).save(str(tokenizer_path))
     from tokenizers import Tokenizer
 
-    from thresher.engines.beam.shards import _TokenizeBatchFn
-    from thresher.tokenize.encoder import DocumentTokenizer
+    from thresher.io.documents import DOCUMENT_SCHEMA, document_to_row
+    from thresher.run.shards import TOKENIZE_BATCH, TokenizeFiles
+    from thresher.stages.tokenize.encoder import DocumentTokenizer
 
-    doc_rows = [{"id": d.id, "url": d.url, "text": d.text, "crawl_date": d.crawl_date, "source": d.source,
-                 "offset": d.offset, "record_id": d.record_id, "language": d.language or "en",
-                 "language_score": d.language_score or 1.0, "signals": "{}", "duplicate_of": None}
-                for d in docs]
+    # The step reads a documents file, as the shards job hands it one: written here, outside the timing.
+    documents_file = workdir / f"stage-documents-{name}.parquet"
+    pq.write_table(pa.Table.from_pylist([document_to_row(_with_language(d)) for d in docs], schema=DOCUMENT_SCHEMA),
+                   documents_file)
     raw = Tokenizer.from_file(str(tokenizer_path))
     raw.encode_special_tokens = True
     b, _ = common.timed(lambda: raw.encode_batch(texts, add_special_tokens=False), rep, min_cpu)
 
     def pipeline_tokenize():
-        fn = _TokenizeBatchFn(DocumentTokenizer(str(tokenizer_path)))
-        fn.setup()
-        out = []
-        for i in range(0, len(doc_rows), TOKENIZE_BATCH):
-            out.extend(fn.process(doc_rows[i : i + TOKENIZE_BATCH]))
-        return out
+        return run_step(TokenizeFiles(DocumentTokenizer(str(tokenizer_path))), [str(documents_file)])
 
     t, tokenized = common.timed(pipeline_tokenize, rep, min_cpu)
     tokens = sum(r["token_count"] for r in tokenized)
-    rows.append(_row("tokenize", f"_TokenizeBatchFn (batches of {TOKENIZE_BATCH})", "tokenizers encode_batch",
+    rows.append(_row("tokenize", f"TokenizeFiles (Parquet batches of {TOKENIZE_BATCH})", "tokenizers encode_batch",
                      len(docs), text_mb, t, b, tokens=tokens))
 
     # -- shard writing -------------------------------------------------------------
@@ -335,34 +337,44 @@ def bench_input(name: str, read_files: list[Path], extra_pages: list, args, toke
     b, _ = common.timed(lambda: pq.write_table(table, shard_dir / "bare.parquet", compression="zstd",
                                                write_statistics=True, row_group_size=10_000), rep, min_cpu)
 
+    from thresher.run.plan import OutputPlan
+    from thresher.run.shards import WriteShard
+
+    # One shard of every row: the shard count of a job whose token target is the whole input.
+    one_shard = OutputPlan(keep_text=True, shard_target_tokens=max(1, tokens), shard_target_bytes=None,
+                           shuffle_seed=None, compression="zstd")
+
     def pipeline_shard():
-        fn = common.write_shard_fn(str(shard_dir), True, "zstd")
-        fn.setup()
-        return list(fn.process((0, tokenized), 1))
+        return run_step(WriteShard(str(shard_dir), one_shard), [(0, tokenized)], sides={"sizes": (tokens, 0)})
 
     t, _ = common.timed(pipeline_shard, rep, min_cpu)
-    rows.append(_row("shards", "_WriteShardFn (write_shard)", "pyarrow pq.write_table", len(docs), text_mb, t, b,
+    rows.append(_row("shards", "WriteShard (write_shard)", "pyarrow pq.write_table", len(docs), text_mb, t, b,
                      shard_mb=round(os.path.getsize(shard_dir / "shard-00000-of-00001.parquet") / 1e6, 3),
                      table_build_cpu_s=round(table_t.cpu_s, 4)))
     return rows
 
 
-def _beam_components(edges) -> common.Timing:
-    """The Beam transform the pipeline runs for clustering, on DirectRunner in memory, timed whole."""
-    import apache_beam as beam
-    from apache_beam.options.pipeline_options import PipelineOptions
+def _beam_components(edges) -> tuple[common.Timing, int]:
+    """The dedup job's clustering on BeamEngine (Beam's local runner, 1 worker in memory), timed whole.
 
-    from thresher.engines.beam.dedup import ConnectedComponents
+    :func:`thresher.run.dedup.components.connected_components` with 20 unrolled rounds
+    (``edge_bound=None``: the star-contraction path, not the small-graph one), its labels counted.
+    """
+    from engine_jobs import CountAs, beam_engine
 
-    def run():
-        options = PipelineOptions(["--runner=DirectRunner", "--direct_num_workers=1",
-                                   "--direct_running_mode=in_memory"])
-        with beam.Pipeline(options=options) as p:
-            _ = p | beam.Create(edges or [("a", "a")]) | ConnectedComponents(20) | beam.combiners.Count.Globally()
+    from thresher.run.dedup.components import connected_components
+
+    def job(flow) -> None:
+        labels = connected_components(flow, flow.create("Edges", edges or [("a", "a")]), max_rounds=20,
+                                      edge_bound=None, stage="minhash")
+        flow.apply("CountLabels", labels, CountAs("labels"))
+
+    def run() -> int:
+        return beam_engine(1).run("components", job).get("labels", 0)
 
     run()  # warm up (imports, first pipeline)
-    t, _ = common.timed(run, 1)
-    return t
+    t, labels = common.timed(run, 1)
+    return t, labels
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -376,7 +388,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--min-cpu", type=float, default=0.3, help="a timed run repeats the stage until this much CPU")
     ap.add_argument("--real-extra-pages", type=int, default=60,
                     help="article pages of extract-scrapinghub-aeb added to the real WARC pages (0: none)")
-    ap.add_argument("--skip-beam-components", action="store_true", help="skip the Beam ConnectedComponents run")
+    ap.add_argument("--skip-beam-components", action="store_true",
+                    help="skip the clustering run on BeamEngine (connected_components, 20 rounds)")
     ap.add_argument("--data", type=Path, default=common.DEFAULT_DATA)
     ap.add_argument("--workdir", type=Path, default=common.DEFAULT_WORKDIR)
     ap.add_argument("--out", type=Path, default=common.RESULTS / "stages.json")
@@ -440,10 +453,6 @@ def _print(rows: list[dict[str, Any]], name: str) -> None:
     ], title=f"{name}: per core (CPU time)")
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
-
-
 def _token_list(ids: Any) -> list[int]:
     """Token ids as a list of ints, whether the stage code packed them as uint32 bytes or not."""
     if isinstance(ids, (bytes, bytearray, memoryview)):
@@ -451,3 +460,13 @@ def _token_list(ids: Any) -> list[int]:
 
         return np.frombuffer(ids, dtype="<u4").tolist()
     return list(ids)
+
+
+def _with_language(doc):
+    """``doc`` with a language (a documents file's rows have one; langid-off extraction leaves none)."""
+    from dataclasses import replace
+
+    return replace(doc, language=doc.language or "en", language_score=doc.language_score or 1.0)
+
+if __name__ == "__main__":
+    raise SystemExit(main())

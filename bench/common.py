@@ -1,10 +1,11 @@
 """Shared helpers of the speed benchmarks: inputs, CPU time, RSS, load, tables, JSON.
 
-Not a benchmark itself. Imported by ``bench/bench_stages.py``, ``bench_e2e.py``,
-``bench_shards.py``, ``bench_scaling.py`` and ``bench_all.py``; also a tiny
-child-process runner (``python bench/common.py pipeline|bare|shards SPEC.json
-OUT.json``) so each measured run starts in a fresh interpreter and its CPU
-time (self + children) is its own.
+Not a benchmark itself, and it imports no other benchmark module (they import
+it). Imported by ``bench/bench_stages.py``, ``bench_e2e.py``, ``bench_shards.py``,
+``bench_scaling.py``, ``bench_bare.py``, ``bench_components_spark.py`` and
+``bench_all.py``. :func:`run_child` starts a measured run in a fresh
+interpreter (``python bench/child_runs.py pipeline|bare|shards SPEC.json
+OUT.json``, see ``child_runs.py``) so its CPU time (self + children) is its own.
 
 Conventions (the same in every script):
 
@@ -17,7 +18,8 @@ Conventions (the same in every script):
 * MB is 10**6 bytes.
 * The benchmarks run the code of the tree they sit in: this tree goes first
   on ``sys.path`` and on ``PYTHONPATH`` (Beam SDK workers and extraction
-  workers are separate interpreters and must import the same code).
+  workers are separate interpreters and must import the same code; engines
+  opened by ``bench/engine_jobs.py`` also put ``bench/`` there, for its steps).
 """
 
 from __future__ import annotations
@@ -215,7 +217,7 @@ def descendants(root: int) -> list[ProcInfo]:
     return out
 
 
-def _rusage_children_cpu() -> float:
+def reaped_children_cpu() -> float:
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
     return ru.ru_utime + ru.ru_stime
 
@@ -224,7 +226,7 @@ def cpu_now() -> float:
     """CPU seconds of this process (all threads) and all its children, live or reaped."""
     me = os.getpid()
     live = sum(p.cpu for p in descendants(me) if p.pid != me)
-    return time.process_time() + _rusage_children_cpu() + live
+    return time.process_time() + reaped_children_cpu() + live
 
 
 def role_of(cmd: str, pid: int, root: int) -> str:
@@ -232,7 +234,7 @@ def role_of(cmd: str, pid: int, root: int) -> str:
         return "driver"
     if cmd.split(" ", 1)[0].rsplit("/", 1)[-1] in ("sh", "bash", "dash"):
         return "shell wrapper"
-    if "thresher.extract.worker" in cmd:
+    if "thresher.stages.extract.worker" in cmd:
         return "extraction worker"
     if "sdk_worker_main" in cmd or "apache_beam.runners.worker" in cmd:
         return "beam sdk worker"
@@ -372,7 +374,7 @@ def generated_crawl(pages: int, seed: int = 0, workdir: Path = DEFAULT_WORKDIR) 
     path = workdir / f"crawl-{pages}p-s{seed}.warc.gz"
     if path.exists():
         return path
-    from thresher.sample.generator import write_sample_crawl
+    from thresher.tools.sample.generator import write_sample_crawl
 
     tmp = workdir / f".tmp-{os.getpid()}-{path.name}"
     if pages <= CHUNK_PAGES:
@@ -404,24 +406,6 @@ def real_warc_files(data: Path) -> list[Path]:
 
 def file_mb(paths: Iterable[Path | str]) -> float:
     return sum(os.path.getsize(p) for p in paths) / 1e6
-
-
-# -- pipeline internals called directly ------------------------------------------
-
-
-def write_shard_fn(directory: str, keep_text: bool = True, compression: str = "zstd"):
-    """The shards phase's ``_WriteShardFn`` with the config's defaults for any newer arguments.
-
-    (``shuffle_seed`` appeared after the first benchmark runs; ``None`` is the
-    config default: rows sorted by id.)
-    """
-    import inspect
-
-    from thresher.engines.beam.shards import _WriteShardFn
-
-    params = inspect.signature(_WriteShardFn.__init__).parameters
-    extra = {"shuffle_seed": None} if "shuffle_seed" in params else {}
-    return _WriteShardFn(directory, keep_text, compression, **extra)
 
 
 # -- tables and JSON -----------------------------------------------------------
@@ -506,7 +490,7 @@ def run_monitored(cmd: Sequence[str], log_path: Path, env: dict[str, str] | None
 
 
 def run_child(kind: str, spec: dict[str, Any], workdir: Path, timeout: float = 3600) -> dict[str, Any]:
-    """Run ``python bench/common.py KIND`` on ``spec`` in a fresh interpreter and measure it from outside.
+    """Run ``python bench/child_runs.py KIND`` on ``spec`` in a fresh interpreter and measure it from outside.
 
     Returns the child's own report (timed around the measured call) plus the
     outside view: wall time of the whole process, its CPU (self + all reaped
@@ -519,14 +503,14 @@ def run_child(kind: str, spec: dict[str, Any], workdir: Path, timeout: float = 3
     spec_path.write_text(json.dumps(spec))
     if out_path.exists():
         out_path.unlink()
-    before_cpu = _rusage_children_cpu()
+    before_cpu = reaped_children_cpu()
     load_before = load_average()
     started = time.perf_counter()
     log_path = workdir / f"child-{kind}.log"
-    code, monitor = run_monitored([PYTHON, str(Path(__file__).resolve()), kind, str(spec_path), str(out_path)],
+    code, monitor = run_monitored([PYTHON, str(BENCH / "child_runs.py"), kind, str(spec_path), str(out_path)],
                                   log_path, timeout=timeout)
     wall = time.perf_counter() - started
-    cpu = _rusage_children_cpu() - before_cpu
+    cpu = reaped_children_cpu() - before_cpu
     ru = resource.getrusage(resource.RUSAGE_CHILDREN)
     if code != 0 or not out_path.exists():
         tail = log_path.read_text(errors="replace")[-3000:]
@@ -547,127 +531,5 @@ def run_child(kind: str, spec: dict[str, Any], workdir: Path, timeout: float = 3
     return report
 
 
-def _child_measure(fn: Callable[[], dict[str, Any]]) -> dict[str, Any]:
-    load_before = load_average()
-    c_self, c_kids, w0 = time.process_time(), _rusage_children_cpu(), time.perf_counter()
-    extra = fn()
-    wall = time.perf_counter() - w0
-    cpu_self = time.process_time() - c_self
-    cpu_kids = _rusage_children_cpu() - c_kids
-    # Children still alive (none should be): their CPU so far.
-    live = sum(p.cpu for p in descendants(os.getpid()) if p.pid != os.getpid())
-    ru_self = resource.getrusage(resource.RUSAGE_SELF)
-    ru_kids = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return {
-        "wall_s": round(wall, 3),
-        "cpu_self_s": round(cpu_self, 3),
-        "cpu_children_s": round(cpu_kids, 3),
-        "cpu_children_live_s": round(live, 3),
-        "cpu_s": round(cpu_self + cpu_kids + live, 3),
-        "ru_maxrss_self_mb": round(ru_self.ru_maxrss * 1024 / 1e6, 1),
-        "ru_maxrss_children_mb": round(ru_kids.ru_maxrss * 1024 / 1e6, 1),
-        "load_1m_before": load_before[:1],
-        "load_1m_after": load_average()[:1],
-        **extra,
-    }
-
-
-def _child_pipeline(spec: dict[str, Any]) -> dict[str, Any]:
-    """``run_pipeline`` on a config dict; reports the funnel and per-stage figures of stats.json."""
-    import logging
-
-    logging.basicConfig(level=logging.ERROR)
-    from thresher.config.load import config_from_dict
-    from thresher.run.driver import run_pipeline
-
-    import inspect
-    import shutil
-
-    config = config_from_dict(spec["config"])
-    profile = spec.get("profile")
-    # A fresh output directory: a finished or half-finished earlier run would be skipped or resumed.
-    shutil.rmtree(config.output.path, ignore_errors=True)
-    kwargs: dict[str, Any] = {"progress": False}
-    if "overwrite" in inspect.signature(run_pipeline).parameters:
-        kwargs["overwrite"] = True
-
-    def go() -> dict[str, Any]:
-        if profile:
-            import cProfile
-
-            prof = cProfile.Profile()
-            prof.enable()
-            result = run_pipeline(config, **kwargs)
-            prof.disable()
-            prof.dump_stats(profile)
-        else:
-            result = run_pipeline(config, **kwargs)
-        s = result.stats
-        return {
-            "records_read": s["records_read"],
-            "pages": s["read"]["forwarded"],
-            "kept_documents": s["kept_documents"],
-            "tokens": s["tokens"],
-            "identity_holds": s["identity"]["holds"],
-            "stages": [{k: st.get(k) for k in ("stage", "in", "kept", "cpu_seconds")} for st in s["stages"]],
-        }
-
-    return _child_measure(go)
-
-
-def _child_bare(spec: dict[str, Any]) -> dict[str, Any]:
-    from bench_bare import bare_pipeline  # noqa: E402
-
-    # Imports are not the bare work: load the libraries before timing.
-    import fastwarc.warc, pyarrow.parquet, tokenizers, trafilatura  # noqa: F401, E401
-
-    return _child_measure(lambda: bare_pipeline([Path(p) for p in spec["inputs"]], Path(spec["out"]),
-                                                extractor=spec.get("extractor", "trafilatura")))
-
-
-def _child_shards(spec: dict[str, Any]) -> dict[str, Any]:
-    """The shards pipeline alone (tokenize + write shards + manifest) over an existing ``_work/documents``."""
-    import logging
-
-    logging.basicConfig(level=logging.ERROR)
-    from thresher.config.load import config_from_dict
-    from thresher.run.layout import RunLayout
-    from thresher.run.driver import _engine, prepare_tokenizer
-
-    config = config_from_dict(spec["config"])
-    layout = RunLayout(root=os.path.abspath(config.output.path), input_files=())
-    engine = _engine(config)
-    tokenizer, info = prepare_tokenizer(config, layout, lambda _m: None)
-
-    def go() -> dict[str, Any]:
-        if spec.get("profile"):
-            import cProfile
-
-            prof = cProfile.Profile()
-            prof.enable()
-            counters = engine.run_shards_pipeline(config, layout, tokenizer, info, None)
-            prof.disable()
-            prof.dump_stats(spec["profile"])
-        else:
-            counters = engine.run_shards_pipeline(config, layout, tokenizer, info, None)
-        return {"documents": counters.get("shards/documents", 0), "tokens": counters.get("shards/tokens", 0),
-                "shards": counters.get("shards/written", 0)}
-
-    return _child_measure(go)
-
-
-def _child_main(argv: list[str]) -> int:
-    kind, spec_path, out_path = argv
-    spec = json.loads(Path(spec_path).read_text())
-    sys.path.insert(0, str(BENCH))
-    handler = {"pipeline": _child_pipeline, "bare": _child_bare, "shards": _child_shards}[kind]
-    report = handler(spec)
-    Path(out_path).write_text(json.dumps(report, indent=2))
-    return 0
-
-
 if __name__ == "__main__":
-    if len(sys.argv) == 4 and sys.argv[1] in ("pipeline", "bare", "shards"):
-        raise SystemExit(_child_main(sys.argv[1:]))
     print(__doc__)
-    print("usage: python bench/common.py pipeline|bare|shards SPEC.json OUT.json  (used by the benchmarks)")

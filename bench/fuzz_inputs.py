@@ -175,7 +175,7 @@ def replay(paths: list[Path], save_dir: Path, *, save: bool) -> int:
         for path in paths:
             case = FuzzCase.from_json(path.read_text())
             if case.target == "extract" and ctx.extractor is None:
-                from thresher.extract import build_extractor
+                from thresher.stages.extract import build_extractor
 
                 ctx.extractor = extractor = build_extractor("trafilatura", {"timeout_s": 5.0})
             exc = try_case(case, ctx)
@@ -217,7 +217,7 @@ def main(argv: list[str] | None = None) -> int:
     material = load_material(args.data)
     extractor = None
     if "extract" in targets:
-        from thresher.extract import build_extractor
+        from thresher.stages.extract import build_extractor
 
         extractor = build_extractor("trafilatura", {"timeout_s": 5.0})
     started = time.monotonic()
