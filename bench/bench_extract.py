@@ -11,7 +11,7 @@ Data (skipped when absent, never copied into the package):
   output (a silver standard: an algorithm's output, not human annotation).
 
 Quality: bag-of-words precision, recall and F1 per page, averaged per page
-(``thresher.extract.scoring``, the definition bench_extract_quality.py and
+(``thresher.stages.extract.scoring``, the definition bench_extract_quality.py and
 the tests share), and AEB's own metric (sets of 4-token shingles, precision
 and recall averaged over pages, F1 from the two averages; the AEB README
 reports trafilatura 2.0.0 at F1 0.958 with it). A page with no output scores
@@ -36,9 +36,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from thresher.extract import build_extractor  # noqa: E402
-from thresher.extract.gold import available, load_gold_set  # noqa: E402
-from thresher.extract.scoring import set_score, words  # noqa: E402
+from thresher.stages.extract import build_extractor  # noqa: E402
+from thresher.stages.extract.gold import available, load_gold_set  # noqa: E402
+from thresher.stages.extract.scoring import set_score, words  # noqa: E402
 from thresher.io.charset import decode_html  # noqa: E402
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -114,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     results: dict = {
         "machine": {"python": platform.python_version(), "cpu": platform.processor() or platform.machine(),
                     "cores": os.cpu_count()},
-        "metric": "bag_of_words: per-page F1 averaged (thresher.extract.scoring); shingles_4: precision/recall "
+        "metric": "bag_of_words: per-page F1 averaged (thresher.stages.extract.scoring); shingles_4: precision/recall "
                   "averaged over pages, F1 from the averages",
         "datasets": {k: len(v) for k, v in datasets.items()},
         "extractors": {},

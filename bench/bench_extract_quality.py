@@ -6,7 +6,7 @@
 For each dev gold set (``shared/data``: scrapinghub AEB, 181 pages with
 hand-made gold; Readability's test pages, 130 pages with reviewed expected
 output) and each method, bag-of-words precision, recall and F1 per page,
-averaged per page (:mod:`thresher.extract.scoring` defines them), the pages
+averaged per page (:mod:`thresher.stages.extract.scoring` defines them), the pages
 with no output, the pages *lost* (empty where bare trafilatura has text),
 and the CPU cost: pages per CPU-second on one core, from raw page bytes to
 text (Thresher's charset decoding included), best of ``--repeat`` passes.
@@ -45,9 +45,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # noqa: E402  (puts this tree first on sys.path)
 
-from thresher.extract import build_extractor  # noqa: E402
-from thresher.extract.gold import GOLD_SETS, GoldPage, available, load_gold_set  # noqa: E402
-from thresher.extract.scoring import oracle_f1, page_f1, set_score, words  # noqa: E402
+from thresher.stages.extract import build_extractor  # noqa: E402
+from thresher.stages.extract.gold import GOLD_SETS, GoldPage, available, load_gold_set  # noqa: E402
+from thresher.stages.extract.scoring import oracle_f1, page_f1, set_score, words  # noqa: E402
 from thresher.io.charset import decode_html  # noqa: E402
 
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
@@ -207,7 +207,7 @@ def main(argv: list[str] | None = None) -> int:
                        title="Bag-of-words P/R/F1 per page, averaged; speed from bytes to text on one core")
     common.write_results(args.out, "extract_quality", common.command_line("bench_extract_quality.py", argv), {
         "metric": "bag-of-words precision/recall/F1 per page (lower-cased \\w+ multisets), averaged per page; "
-                  "no output scores 0; see thresher/extract/scoring.py",
+                  "no output scores 0; see thresher/stages/extract/scoring.py",
         "speed": "pages per CPU-second (this process + extraction worker), best of --repeat passes, "
                  "raw bytes to text",
         "sets": results,

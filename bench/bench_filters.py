@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from thresher.filters.registry import FILTERS, PRESETS, apply_filters, build_filter  # noqa: E402
+from thresher.stages.filters.registry import FILTERS, PRESETS, apply_filters, build_filter  # noqa: E402
 from thresher.record import Document  # noqa: E402
 from thresher.stats import DictStats  # noqa: E402
 

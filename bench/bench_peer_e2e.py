@@ -89,7 +89,7 @@ def train_tokenizer(files: list[Path], out: Path) -> Path:
     from thresher.io.inputs import iter_input
     from thresher.io.pages import HtmlPage
     from thresher.stats import NullStats
-    from thresher.tokenize.bpe_trainer import train_byte_level_bpe
+    from thresher.stages.tokenize.bpe_trainer import train_byte_level_bpe
 
     texts = []
     for path in files:

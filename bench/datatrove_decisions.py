@@ -108,7 +108,7 @@ def main() -> None:
         print(f"wrote spaCy tokens of {len(rows)} texts to {args.tokens}")
         return
 
-    from thresher.langid.fasttext_lid import FastTextLanguageIdentifier
+    from thresher.stages.langid.fasttext_lid import FastTextLanguageIdentifier
 
     lid = FastTextLanguageIdentifier()
     rows = run_child(_CHILD, docs)

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/fit_extract_rule.py [--data ../shared/data] [--out bench/results/extract-fit.json]
 
-The rule (thresher/extract/combined.py) has these numbers:
+The rule (thresher/stages/extract/combined.py) has these numbers:
 
 * default profile: ``min_share``, ``min_share_clean`` and
   ``max_surplus_short`` (keep trafilatura's text unless it holds fewer than
@@ -38,10 +38,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # noqa: E402
 
-from thresher.extract import build_extractor  # noqa: E402
-from thresher.extract.combined import CombinedExtractor, short_line_share  # noqa: E402
-from thresher.extract.gold import GOLD_SETS, available, load_gold_set  # noqa: E402
-from thresher.extract.scoring import page_f1  # noqa: E402
+from thresher.stages.extract import build_extractor  # noqa: E402
+from thresher.stages.extract.combined import CombinedExtractor, short_line_share  # noqa: E402
+from thresher.stages.extract.gold import GOLD_SETS, available, load_gold_set  # noqa: E402
+from thresher.stages.extract.scoring import page_f1  # noqa: E402
 from thresher.io.charset import decode_html  # noqa: E402
 
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
