@@ -40,6 +40,7 @@ _POSITIVE = {
     "langid.top_k",
     "runner.workers",
     "runner.files_per_pass",
+    "runner.unit_bytes",
 }
 
 

@@ -152,6 +152,10 @@ class RunnerConfig:
     #: Phase A processes input files in passes of this many, each committed when it
     #: ends: a crash loses at most one pass. Null: one pass over every file.
     files_per_pass: int | None = None
+    #: Phase A reads input files in ranges of about this many bytes, one per task (per-record gzip
+    #: WARC/WET and Parquet files split; others are read whole); small inputs are cut finer so
+    #: every worker has work.
+    unit_bytes: int = 64 * 1024 * 1024
     #: Extra engine options passed through (Beam pipeline options or Spark conf).
     options: dict[str, Any] = field(default_factory=dict)
 

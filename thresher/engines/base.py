@@ -265,6 +265,8 @@ class RunnerPlan:
     workers: int | None
     files_per_pass: int | None
     options: Mapping[str, Any] = field(default_factory=dict)
+    #: Phase A's work units: ranges of input files of about this many bytes.
+    unit_bytes: int = 64 * 1024 * 1024
     #: Arguments after ``--`` on the command line, handed to the engine as they are.
     engine_args: tuple[str, ...] = ()
 

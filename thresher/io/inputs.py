@@ -22,7 +22,7 @@ from thresher.io.fs import PARQUET_MAGIC, OpenedInput, open_input
 from thresher.io.pages import HtmlPage, Page, TextPage
 from thresher.io.rejects import NullRejects, ReadAccount, RejectSink
 from thresher.io.rows import RowFields, read_jsonl, read_parquet
-from thresher.io.warc import WARC_PAGE_RECORDS, open_error_reason, read_warc
+from thresher.io.warc import WARC_PAGE_RECORDS, ByteRange, open_error_reason, read_warc
 from thresher.stats import StatsSink
 
 __all__ = ["FORMATS", "InputOptions", "HtmlPage", "TextPage", "Page", "detect_format", "iter_input"]
@@ -75,43 +75,60 @@ def iter_input(
     stats: StatsSink,
     options: InputOptions = InputOptions(),
     rejects: RejectSink | None = None,
+    byte_range: ByteRange | None = None,
 ) -> Iterator[Page]:
-    """Yield the pages of one input file (local path or any fsspec URL)."""
+    """Yield the pages of one input file (local path or any fsspec URL).
+
+    ``byte_range`` ``(start, end)``: only the records that start in that range of the file (a work
+    unit's share). Per-record gzip WARC/WET files split at any byte (each range starts at its first
+    intact gzip member) and Parquet files by row group; any other file is read whole by the range
+    that starts at 0, and later ranges give nothing. What concerns the whole file (it cannot be
+    opened, its format is unknown, it gave no record) is counted by the range that starts at 0 only.
+    """
     account = ReadAccount(stats, rejects or NullRejects(), path)
+    first = byte_range is None or byte_range[0] == 0
     try:
         opened = open_input(path, options.storage_options)
     except OSError as exc:
-        account.error(open_error_reason(exc), offset=0)
+        if first:
+            account.error(open_error_reason(exc), offset=0)
         return
     except Exception:  # noqa: BLE001 - unknown scheme, bad credentials: the run goes on
-        account.error("unreadable_file", offset=0)
+        if first:
+            account.error("unreadable_file", offset=0)
         return
     try:
         fmt = options.format if options.format != "auto" else detect_format(path, opened)
         if fmt is None:
-            account.error("unknown_format", offset=0)
+            if first:
+                account.error("unknown_format", offset=0)
             return
-        yield from _read(fmt, options.format == "auto", opened, account, options)
-        if account.records == 0 and opened.raw_head:
+        yield from _read(fmt, options.format == "auto", opened, account, options, byte_range)
+        if first and account.records == 0 and opened.raw_head:
             # A non-empty file that gave no record (an ARC read as WARC, a wrong format) must not vanish.
             account.error("no_records", offset=0)
     finally:
         opened.close()
 
 
-def _read(fmt: str, auto: bool, opened: OpenedInput, account: ReadAccount, options: InputOptions) -> Iterator[Page]:
+def _read(
+    fmt: str, auto: bool, opened: OpenedInput, account: ReadAccount, options: InputOptions,
+    byte_range: ByteRange | None,
+) -> Iterator[Page]:
     if fmt in ("warc", "wet"):
         # Auto-detected WARCs turn both responses and conversion records into pages.
         mode = "auto" if auto and fmt == "warc" else fmt
-        yield from read_warc(opened, account, options.max_payload_bytes, WARC_PAGE_RECORDS[mode])
+        yield from read_warc(opened, account, options.max_payload_bytes, WARC_PAGE_RECORDS[mode], byte_range)
+    elif fmt == "parquet":
+        yield from read_parquet(opened, account, options.row_fields, options.max_payload_bytes, byte_range)
+    elif byte_range is not None and byte_range[0] > 0:
+        return  # read whole by the file's first range
     elif fmt == "arc":
         from thresher.io.arc import read_arc
 
         yield from read_arc(opened, account, options.max_payload_bytes)
     elif fmt == "jsonl":
         yield from read_jsonl(opened, account, options.row_fields, options.max_payload_bytes)
-    elif fmt == "parquet":
-        yield from read_parquet(opened, account, options.row_fields, options.max_payload_bytes)
     else:  # pragma: no cover - InputOptions validates the format
         raise ValueError(fmt)
 

@@ -146,35 +146,58 @@ def _stream_error_reason(exc: BaseException) -> str:
 
 
 def read_parquet(
-    opened: OpenedInput, account: ReadAccount, fields: RowFields, max_payload_bytes: int
+    opened: OpenedInput,
+    account: ReadAccount,
+    fields: RowFields,
+    max_payload_bytes: int,
+    byte_range: tuple[int, int | None] | None = None,
 ) -> Iterator[TextPage]:
+    """The rows of a Parquet file as pages; with ``byte_range``, those of the row groups starting in it."""
     import pyarrow.parquet as pq
 
+    first = byte_range is None or byte_range[0] == 0
     try:
         parquet = pq.ParquetFile(opened.raw)
     except Exception:  # noqa: BLE001 - pyarrow raises ArrowInvalid, OSError... on a broken footer
-        account.error("malformed_parquet", offset=0)
+        if first:
+            account.error("malformed_parquet", offset=0)
         return
     available = set(parquet.schema_arrow.names)
     wanted = [f for f in (fields.text, fields.url, fields.id, fields.date) if f]
     columns = sorted({_column_of(name, available) for name in wanted} - {None})
     if _column_of(fields.text, available) is None:
         # A config/corpus mismatch, not a bad row: one errored record for the whole file.
-        account.error("missing_text_column", offset=0)
+        if first:
+            account.error("missing_text_column", offset=0)
         return
-    row_no = -1
-    try:
-        for batch in parquet.iter_batches(batch_size=1024, columns=columns):
-            for row in batch.to_pylist():
-                row_no += 1
-                outcome = row_to_page(row, fields, opened.path, row_no, max_payload_bytes, account)
-                if isinstance(outcome, str):
-                    account.outcome(outcome, _row_url(row, fields), row_no)
-                else:
-                    account.forwarded()
-                    yield outcome
-    except Exception:  # noqa: BLE001 - a corrupt row group: count the rest of the file once
-        account.error("malformed_parquet", offset=row_no + 1)
+    for group, first_row in _row_groups_in(parquet.metadata, byte_range):
+        row_no = first_row - 1
+        try:
+            for batch in parquet.iter_batches(batch_size=1024, columns=columns, row_groups=[group]):
+                for row in batch.to_pylist():
+                    row_no += 1
+                    outcome = row_to_page(row, fields, opened.path, row_no, max_payload_bytes, account)
+                    if isinstance(outcome, str):
+                        account.outcome(outcome, _row_url(row, fields), row_no)
+                    else:
+                        account.forwarded()
+                        yield outcome
+        except Exception:  # noqa: BLE001 - a corrupt row group: the rest of it counts once, the next one is read
+            account.error("malformed_parquet", offset=row_no + 1)
+
+
+def _row_groups_in(metadata: Any, byte_range: tuple[int, int | None] | None) -> list[tuple[int, int]]:
+    """``(row group, file row number of its first row)`` of the row groups whose first byte lies in ``byte_range``."""
+    chosen, rows_before = [], 0
+    for index in range(metadata.num_row_groups):
+        group = metadata.row_group(index)
+        starts = [group.column(c).dictionary_page_offset or group.column(c).data_page_offset
+                  for c in range(group.num_columns)]
+        start = min((s for s in starts if s is not None), default=0)
+        if byte_range is None or (start >= byte_range[0] and (byte_range[1] is None or start < byte_range[1])):
+            chosen.append((index, rows_before))
+        rows_before += group.num_rows
+    return chosen
 
 
 def _column_of(name: str, available: set[str]) -> str | None:

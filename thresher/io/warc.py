@@ -93,10 +93,23 @@ def open_error_reason(exc: BaseException) -> str:
 
 
 def read_warc(
-    opened: OpenedInput, account: ReadAccount, max_payload_bytes: int, page_records: frozenset[str]
+    opened: OpenedInput,
+    account: ReadAccount,
+    max_payload_bytes: int,
+    page_records: frozenset[str],
+    byte_range: ByteRange | None = None,
 ) -> Iterator[Page]:
-    """The pages of one opened WARC/WET input; every record is counted in ``account``."""
-    return _WarcScan(opened, account, _RecordReader(opened.path, account, max_payload_bytes, page_records)).pages()
+    """The pages of one opened WARC/WET input; every record is counted in ``account``.
+
+    ``byte_range`` ``(start, end)``: only the records that start in it (``end`` None: to the end of
+    the file), for a work unit that reads one range of a large file. See :func:`splits_by_member`.
+    """
+    reader = _RecordReader(opened.path, account, max_payload_bytes, page_records)
+    return _WarcScan(opened, account, reader, byte_range).pages()
+
+
+#: ``(start, end)`` of a work unit's share of a file; ``end`` None: to the end.
+ByteRange = tuple[int, "int | None"]
 
 
 class _WarcScan:
@@ -108,13 +121,21 @@ class _WarcScan:
     per-record gzip files resume at the next intact member.
     """
 
-    def __init__(self, opened: OpenedInput, account: ReadAccount, reader: "_RecordReader") -> None:
+    def __init__(
+        self, opened: OpenedInput, account: ReadAccount, reader: "_RecordReader", byte_range: ByteRange | None = None
+    ) -> None:
         self.opened = opened
         self.account = account
         self.reader = reader
         self.whole_file_gzip = first_gzip_member_holds_several_records(opened)
         self.per_record_gzip = opened.compression == "gzip" and not self.whole_file_gzip and _seekable(opened.raw)
         self.plain = opened.compression is None and _seekable(opened.raw)
+        self.start, self.end = byte_range if byte_range is not None else (0, None)
+        #: Where this scan begins (the first intact member at or after ``start``).
+        self.origin = 0
+        # A later range says nothing about what it cannot read before its first record: that
+        # belongs to the range before, which reads on past its end until a record starts.
+        self.silent = self.start > 0
         self.last_pos = -1
         self.last_length = 0  # the last record's WARC Content-Length
         # The last record was counted, but its own gzip member broke while reading it.
@@ -122,15 +143,45 @@ class _WarcScan:
         # Inside an unreadable stretch, which counts once however often reading fails in it.
         self.in_error = False
 
+    def _in_range(self, pos: int) -> bool:
+        return self.end is None or pos < self.end
+
+    def _starts_next_range(self, pos: int) -> bool:
+        """A record at ``pos`` past the end is the next range's when a member starts there (where the next
+        range looks for its first record); one inside a member that started before is still this range's."""
+        if self._in_range(pos):
+            return False
+        raw = self.opened.raw
+        here = raw.tell()  # FastWARC reads on from here: the position must be given back exactly
+        try:
+            return _starts_warc_member(raw, pos)
+        finally:
+            raw.seek(here)
+
     def pages(self) -> Iterator[Page]:
         raw = self.opened.raw
+        if self.start > 0:
+            # A later range of the file: only a per-record gzip file splits (each member can be
+            # read alone); the first range reads any other file whole.
+            first = _next_gzip_member(raw, self.start) if self.per_record_gzip else None
+            if first is None or not self._in_range(first):
+                return
+            self.origin = first
+            raw.seek(first)
+        # The boundary between ranges is the first record that starts at or after the end and can be
+        # read: this range stops there, and the next range's first record is that one.
         stream: BinaryIO = gzip.GzipFile(fileobj=raw, mode="rb") if self.whole_file_gzip else raw  # type: ignore[assignment]
         while True:
             failure: str | None = None
+            past_end = False
             try:
                 for record in ArchiveIterator(
                     stream, parse_http=False, quirks_mode=True, stream_detect=not self.whole_file_gzip
                 ):
+                    if self.per_record_gzip and self._starts_next_range(int(record.stream_pos)):
+                        past_end = True  # the next range's first record
+                        break
+                    self.silent = False
                     self.last_pos = int(record.stream_pos)
                     self.last_length = _declared_length(record)
                     page, self.last_broken = self.reader.handle(record)
@@ -139,6 +190,8 @@ class _WarcScan:
                         yield page
             except _STREAM_ERRORS as exc:
                 failure = _archive_error_reason(exc)
+            if past_end:
+                return
             resume = self._after_iteration(failure)
             if resume is None:
                 return
@@ -152,7 +205,7 @@ class _WarcScan:
                 broken: int | None = self.last_pos  # already counted with its record
             else:
                 # The member right after the last good record's is the first one not read.
-                broken = _gzip_member_end(self.opened.raw, self.last_pos) if self.last_pos >= 0 else 0
+                broken = _gzip_member_end(self.opened.raw, self.last_pos) if self.last_pos >= 0 else self.origin
                 if broken is None:
                     # The last record's own member cannot be delimited (its tail is corrupt, or the
                     # file ends inside it). Whatever intact member follows is where reading goes on.
@@ -173,9 +226,9 @@ class _WarcScan:
         return None
 
     def _count_once(self, reason: str, offset: int) -> None:
-        if not self.in_error:
+        if not self.in_error and not self.silent:
             self.account.error(reason, offset=offset)
-            self.in_error = True
+        self.in_error = True
 
     def _plain_tail_unread(self) -> bool:
         """True when an uncompressed file holds more than blank bytes after its last record."""

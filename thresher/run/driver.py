@@ -28,9 +28,10 @@ from thresher.run.dedup import dedup
 from thresher.run.layout import RunLayout
 from thresher.run.phase_a import phase_a
 from thresher.run.plan import RunPlan, build_plan
-from thresher.run.results import WorkUnit, completed_results, merged_audit, merged_counters
+from thresher.run.results import completed_results, merged_audit, merged_counters
 from thresher.run.shards import shards
 from thresher.run.tokenizer import prepare_tokenizer
+from thresher.run.units import file_sizes, plan_units
 from thresher.stats import merge
 
 
@@ -101,21 +102,18 @@ def _run(plan: RunPlan, engine: Engine, log: Callable[[str], None], progress: bo
     return RunResult(layout=layout, stats=stats)
 
 
-def work_units(files: list[str]) -> list[WorkUnit]:
-    """The units phase A reads: one per input file."""
-    return [WorkUnit(source=path, index=0, count=1) for path in files]
-
-
 def run_documents(plan: RunPlan, engine: Engine, progress_dir: str | None) -> dict[str, int]:
     """Phase A over the files without a committed result, in passes; then dedup over every file's documents."""
     layout = plan.layout
     done = completed_results(layout, plan.fingerprint)
     todo = [path for path in layout.input_files if path not in done]
     per_pass = plan.runner.files_per_pass or max(len(todo), 1)
+    sizes = file_sizes(todo, plan.inputs.storage_options) if todo else {}
+    parallelism = engine.parallelism() if todo else 1
     for start in range(0, len(todo), per_pass):
         # A pass's files are committed when its job ends: smaller passes lose less to a crash,
         # larger ones spend less on start-up.
-        units = work_units(todo[start : start + per_pass])
+        units = plan_units(todo[start : start + per_pass], sizes, plan.runner.unit_bytes, parallelism)
         engine.run("phase A", lambda flow: phase_a(flow, units, plan, progress_dir))
     if todo:
         done = completed_results(layout, plan.fingerprint)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Iterator
 
 from thresher.bookkeeping.progress import ProgressReporter
-from thresher.engines.base import Flow, Step, StepContext
+from thresher.engines.base import Flow, MapStep, Step, StepContext
 from thresher.io import storage
 from thresher.io.documents import DOCUMENT_SCHEMA, REJECT_SCHEMA, document_to_row
 from thresher.io.inputs import InputOptions, iter_input
@@ -100,7 +100,7 @@ class ProcessUnits(Step):
 
     def _results(self, unit: WorkUnit, stats: DictStats, rejects: _RejectRows) -> Iterator[Any]:
         position = unit.start
-        for page in iter_input(unit.source, stats, self.inputs, rejects):
+        for page in iter_input(unit.source, stats, self.inputs, rejects, byte_range=(unit.start, unit.end)):
             # Record offsets are positions in the file: bytes read so far.
             self.progress.add(records=1, bytes=max(page.offset - position, 0))
             position = max(position, page.offset)
@@ -135,8 +135,6 @@ class CommitFiles(Step):
 
 def phase_a(flow: Flow, units: list[WorkUnit], plan: RunPlan, progress_dir: str | None) -> None:
     """The job of one pass: process ``units``, commit every file whose pieces are all done."""
-    from thresher.engines.base import MapStep
-
     pieces = flow.apply("ProcessUnits", flow.create("Units", units), ProcessUnits(plan, progress_dir))
     by_file = flow.group("PiecesByFile", flow.apply("KeyByFile", pieces, MapStep(_by_source)))
     flow.apply("CommitFiles", by_file, CommitFiles(plan))

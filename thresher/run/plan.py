@@ -168,6 +168,7 @@ def runner_plan(config: PipelineConfig, engine_args: tuple[str, ...] | list[str]
         name=runner.name,
         workers=runner.workers,
         files_per_pass=runner.files_per_pass,
+        unit_bytes=runner.unit_bytes,
         options=dict(runner.options),
         engine_args=tuple(engine_args),
     )
