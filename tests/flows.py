@@ -126,7 +126,12 @@ def run_dedup(
     counters = engine.run("dedup", lambda flow: dedup(flow, plan, inputs, len(docs), documents_dir, duplicates_dir))
     kept = sorted((row_to_document(r) for f in dataset_files(documents_dir) for r in pq.read_table(f).to_pylist()),
                   key=lambda d: d.id)
-    removed = {r["id"]: r["duplicate_of"] for f in dataset_files(duplicates_dir) for r in pq.read_table(f).to_pylist()}
+    pairs: dict[str, list] = {}
+    for f in dataset_files(duplicates_dir):
+        for r in pq.read_table(f).to_pylist():
+            pairs.setdefault(r["id"], []).append(r["duplicate_of"])
+    # One record per id is the rule; a page read twice may be removed twice (both kept ids, sorted).
+    removed = {k: v[0] if len(v) == 1 else tuple(sorted(v, key=str)) for k, v in pairs.items()}
     return kept, removed, counters
 
 

@@ -14,8 +14,6 @@ import json
 import logging
 from typing import Any, Iterable, Iterator, Mapping
 
-import pyarrow.parquet as pq
-
 from thresher.io import storage
 
 logger = logging.getLogger("thresher.run")
@@ -62,9 +60,7 @@ def _seconds(stage: Mapping[str, Any]) -> dict[str, float]:
 
 
 def _read_rows(path: str) -> list[dict[str, Any]]:
-    fs, remote = storage.filesystem(path)
-    with fs.open(remote, "rb") as fh:
-        return pq.read_table(fh).to_pylist()
+    return storage.read_parquet(path).to_pylist()
 
 
 def write_run_log(path: str, stats: Mapping[str, Any], rejects_files: Iterable[str] = ()) -> int:

@@ -157,7 +157,8 @@ def read_parquet(
 
     first = byte_range is None or byte_range[0] == 0
     try:
-        parquet = pq.ParquetFile(opened.raw)
+        # No read-ahead threads into a Python file object (see thresher.io.storage.open_parquet).
+        parquet = pq.ParquetFile(opened.raw, pre_buffer=False)
     except Exception:  # noqa: BLE001 - pyarrow raises ArrowInvalid, OSError... on a broken footer
         if first:
             account.error("malformed_parquet", offset=0)

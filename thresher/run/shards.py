@@ -13,8 +13,6 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, Iterable, Iterator, Mapping
 
-import pyarrow.parquet as pq
-
 from thresher.engines.base import Flow, MapStep, Step, StepContext, SumTuples, ToList
 from thresher.io import storage
 from thresher.io.manifest import build_manifest, merge_languages, write_manifest
@@ -55,18 +53,16 @@ class TokenizeFiles(Step):
 
     def process(self, paths: list[str], ctx: StepContext) -> Iterator[dict[str, Any]]:
         for path in paths:
-            fs, local = storage.filesystem(path)
-            with fs.open(local, "rb") as fh:
-                for batch in pq.ParquetFile(fh).iter_batches(batch_size=TOKENIZE_BATCH, columns=DOCUMENT_COLUMNS):
-                    # Timed apart from the yields, which run the next steps' work.
-                    with stage_timer(ctx.stats, "tokenize", cpu="process"):
-                        rows = batch.to_pylist()
-                        texts = [row["text"] for row in rows]
-                        for row, packed in zip(rows, self.tokenizer.encode_batch_packed(texts)):
-                            row["token_ids"] = packed
-                            row["token_count"] = len(packed) // 4
-                    yield from rows
-                    count_tokenized(ctx.stats, texts, [row["token_count"] for row in rows])
+            for batch in storage.open_parquet(path).iter_batches(batch_size=TOKENIZE_BATCH, columns=DOCUMENT_COLUMNS):
+                # Timed apart from the yields, which run the next steps' work.
+                with stage_timer(ctx.stats, "tokenize", cpu="process"):
+                    rows = batch.to_pylist()
+                    texts = [row["text"] for row in rows]
+                    for row, packed in zip(rows, self.tokenizer.encode_batch_packed(texts)):
+                        row["token_ids"] = packed
+                        row["token_count"] = len(packed) // 4
+                yield from rows
+                count_tokenized(ctx.stats, texts, [row["token_count"] for row in rows])
 
 
 def _sizes(row: dict[str, Any], keep_text: bool) -> Iterator[tuple[int, int]]:

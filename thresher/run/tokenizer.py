@@ -9,8 +9,6 @@ from __future__ import annotations
 import os
 from typing import Any, Callable, Iterator
 
-import pyarrow.parquet as pq
-
 from thresher.errors import ConfigError
 from thresher.io import storage
 from thresher.io.localize import is_remote, local_path
@@ -25,13 +23,9 @@ def iter_kept_texts(layout: RunLayout, limit: int) -> Iterator[str]:
     files = dataset_files(layout.documents)
     if not files:
         return
-    tables = []
-    for path in files:
-        fs, remote = storage.filesystem(path)
-        with fs.open(remote, "rb") as fh:
-            tables.append(pq.read_table(fh, columns=["id", "text"]))
     import pyarrow as pa
 
+    tables = [storage.read_parquet(path, columns=["id", "text"]) for path in files]
     table = pa.concat_tables(tables).sort_by("id").slice(0, limit)
     yield from table.column("text").to_pylist()
 

@@ -1,11 +1,11 @@
 """Dedup as a job over the Flow primitives: cross-run index, URL, exact and MinHash, then the outputs.
 
-One plan for every engine. Documents are read once into light records
+One plan for every engine. Each phase-A document file is read into light records where it lies
 (:mod:`.light`); each stage groups light records and emits removal decisions
-``(id, (rank, reason, kept id))`` (:mod:`.stages`, :mod:`.index`,
-:mod:`.components`); the documents meet all decisions in one join on id, where they are
-counted, and are written with the removed ones and this run's index rows (:mod:`.apply`).
-The texts travel through a shuffle once (twice with verification, which reads texts by id).
+``(id, (rank, reason, kept id))`` (:mod:`.stages`, :mod:`.index`, :mod:`.components`); the
+decisions meet the light records' positions on id and go to the files their documents are in,
+and each file is read once more and written out, kept and removed apart (:mod:`.apply`). No
+document text travels through a shuffle (with verification, only the texts of candidate pairs do).
 
 Determinism: every key is built from content (never Python's ``hash``), every choice is a
 minimum over ``(rule key, id)``, signatures are per-document pure functions: results do not
@@ -14,6 +14,7 @@ depend on batching, worker count, bundle or partition boundaries, or the engine.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from thresher.stages.dedup import index as dedup_index
@@ -26,14 +27,15 @@ from thresher.stages.dedup.stages import (
     URL_REASON,
     URL_STAGE,
 )
-from thresher.engines.base import Flow, MapStep, Step, StepContext, ToList
-from thresher.io.documents import row_to_document
+from thresher.engines.base import Flow, MapStep, ToList
 from thresher.run.dedup.apply import (
-    ApplyDecisions,
+    INDEX_ROWS,
+    ApplyToFile,
     CommitOutputs,
+    RouteDecisions,
     WriteRecords,
-    document_record,
     output_sinks,
+    position,
 )
 from thresher.run.dedup.components import connected_components
 from thresher.run.dedup.index import drop_indexed
@@ -43,35 +45,19 @@ from thresher.run.dedup.stages import (
     ComponentDecisions,
     KeepOne,
     VerifyEdges,
+    ReadTexts,
     attach_first_text,
     band_records,
     bucket_star_edges,
-    by_id,
     by_text_key,
     by_url_key,
+    edge_ends,
+    file_by_number,
     member_of_component,
     sort_key_record,
-    text_record,
+    wanted_in_file,
 )
 from thresher.run.plan import DedupPlan
-
-
-class ReadDocuments(Step):
-    """Phase-A document files -> documents, a Parquet batch at a time."""
-
-    batch_size = 1
-
-    def process(self, paths: list[str], ctx: StepContext):
-        import pyarrow.parquet as pq
-
-        from thresher.io import storage
-
-        for path in paths:
-            fs, local = storage.filesystem(path)
-            with fs.open(local, "rb") as fh:
-                for batch in pq.ParquetFile(fh).iter_batches(batch_size=1_000):
-                    for row in batch.to_pylist():
-                        yield row_to_document(row)
 
 
 def stage_names(plan: DedupPlan) -> list[str]:
@@ -85,13 +71,23 @@ def stage_names(plan: DedupPlan) -> list[str]:
     return [stage for stage, enabled in on if enabled]
 
 
-def _minhash_decisions(flow: Flow, light: Any, docs: Any, plan: DedupPlan, rank: int, documents: int | None) -> Any:
+def _texts_of_candidates(flow: Flow, edges: Any, where: Any, files: Any, stage: str) -> Any:
+    """``(id, text)`` of the documents on candidate edges, each read from its own file (not every text)."""
+    ends = flow.apply("EdgeEnds", edges, MapStep(edge_ends, stage))
+    wanted = flow.apply("WantedTexts", flow.cogroup("JoinEnds", {"end": ends, "where": where}),
+                        MapStep(wanted_in_file, stage))
+    return flow.apply("ReadTexts", flow.cogroup("WantedByFile", {"path": files, "want": wanted}), ReadTexts(stage))
+
+
+def _minhash_decisions(flow: Flow, light: Any, where: Any, files: Any, plan: DedupPlan, rank: int,
+                       documents: int | None) -> Any:
     stage, params = MINHASH_STAGE, plan.params
     buckets = flow.group("GroupBuckets", flow.apply("BandKeys", light, MapStep(band_records, stage)))
     edges = flow.apply("StarEdges", buckets, MapStep(bucket_star_edges, stage))
     if plan.verify_threshold is not None:
         # Each edge meets one text by its first id, then the other by its second.
-        texts = flow.cache(flow.apply("TextById", docs, MapStep(text_record, stage)))
+        edges = flow.cache(edges)
+        texts = flow.cache(_texts_of_candidates(flow, edges, where, files, stage))
         halves = flow.apply(
             "AttachFirstText", flow.cogroup("JoinFirstText", {"edge": edges, "text": texts}),
             MapStep(attach_first_text, stage),
@@ -121,13 +117,15 @@ def dedup(flow: Flow, plan: DedupPlan, document_files: list[str], documents: int
         # Before any work: a stale index.json at the target must not pass for this run's.
         dedup_index.make_dirs(plan.index_write)
         dedup_index.remove_meta(plan.index_write)
-    docs = flow.apply("ReadDocuments", flow.create("DocumentFiles", document_files), ReadDocuments())
+    numbered = list(enumerate(document_files))
+    files = flow.apply("FileByNumber", flow.create("DocumentFiles", numbered), MapStep(file_by_number))
     stages = stage_names(plan)
     if not stages and not plan.index_write:
-        records = flow.apply("AsRecords", docs, MapStep(document_record))
+        removals = []
+        index_rows = []
     else:
-        docs = flow.cache(docs)
-        light = flow.cache(flow.apply("LightRecords", docs, LightRecords(plan)))
+        light = flow.cache(flow.apply("LightRecords", flow.create("FilesToSign", numbered), LightRecords(plan)))
+        where = flow.cache(flow.apply("Where", light, MapStep(partial(position, keep_keys=bool(plan.index_write)))))
         all_light, decisions = light, []
         for rank, stage in enumerate(stages):
             if stage == INDEX_STAGE:
@@ -140,15 +138,19 @@ def dedup(flow: Flow, plan: DedupPlan, document_files: list[str], documents: int
                 result = flow.apply(f"KeepOnePer{name}", grouped, keep)
                 light, removed = result.main, result[REMOVED]
             else:
-                removed = _minhash_decisions(flow, light, docs, plan, rank, documents)
+                removed = _minhash_decisions(flow, light, where, files, plan, rank, documents)
             decisions.append(removed)
-        joined = {"doc": flow.apply("DocById", docs, MapStep(by_id)), "decision": flow.flatten("AllDecisions", decisions)}
-        if plan.index_write:
-            joined["light"] = flow.apply("LightById", all_light, MapStep(by_id))
-        records = flow.apply(
-            "Apply", flow.cogroup("JoinDecisions", joined), ApplyDecisions(stages, bool(plan.index_write))
+        del all_light
+        routed = flow.apply(
+            "RouteDecisions",
+            flow.cogroup("JoinDecisions", {"where": where, "decision": flow.flatten("AllDecisions", decisions)}),
+            RouteDecisions(stages, bool(plan.index_write)),
         )
-    written = flow.apply("Write", records, WriteRecords(output_sinks(plan, documents_dir, duplicates_dir)))
+        removals, index_rows = [routed.main], [routed[INDEX_ROWS]]
+    by_file = flow.cogroup("RemovalsByFile", {"path": files, "removed": flow.flatten("Removals", removals)})
+    records = flow.apply("ApplyToFiles", by_file, ApplyToFile())
+    written = flow.apply("Write", flow.flatten("AllRecords", [records, *index_rows]),
+                         WriteRecords(output_sinks(plan, documents_dir, duplicates_dir)))
     flow.apply(
         "Commit", flow.create("Once", ["commit"]), CommitOutputs(plan, documents_dir, duplicates_dir),
         sides={"written": flow.singleton("WrittenFiles", written, ToList())},

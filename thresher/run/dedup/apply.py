@@ -1,15 +1,16 @@
-"""The end of dedup: documents meet every decision once, and what is kept, removed and indexed is written.
+"""The end of dedup: every decision routed to the file its document is in, and each file written once.
 
-Counting happens here, where the documents are: a document removed by the stage of rank
-``r`` passed every earlier stage (``<stage>/in``, ``<stage>/kept``) and was dropped by
-``r`` (``<stage>/dropped/<reason>``). Several records with one id (a page read twice) pair
-off with that id's decisions, smallest first.
+The documents never travel: decisions ``(id, (rank, reason, kept id))`` meet the light records'
+positions (file, offset) on id (:class:`RouteDecisions`), which is also where counting happens: a
+document removed by the stage of rank ``r`` passed every earlier stage (``<stage>/in``,
+``<stage>/kept``) and was dropped by ``r`` (``<stage>/dropped/<reason>``). Several records with one
+id (a page read twice) pair off with that id's decisions in file order, smallest decision first.
+Then each phase-A document file is read where it is, with its removals (:class:`ApplyToFile`).
 
-Outputs are records ``(sink, row)``: kept documents, removed ones (with the id each
-duplicated) and, when the run writes an index, its rows; :class:`WriteOutputs` streams each
-sink into a Parquet part file per worker, and :class:`CommitOutputs` writes the markers
-that make them visible (the datasets' manifests, the index's ``index.json``) once every
-part file is written.
+Outputs are records ``(sink, row)``: kept documents, removed ones (with the id each duplicated)
+and, when the run writes an index, its rows; :class:`WriteRecords` streams each sink into a Parquet
+part file per worker, and :class:`CommitOutputs` writes the markers that make them visible (the
+datasets' manifests, the index's ``index.json``) once every part file is written.
 """
 
 from __future__ import annotations
@@ -19,13 +20,11 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 import pyarrow as pa
 
 from thresher.stages.dedup import index as dedup_index
-from thresher.stages.dedup.keep import mark_duplicate
 from thresher.stages.dedup.stages import INDEX_STAGE
 from thresher.io import storage
-from thresher.io.documents import DOCUMENT_SCHEMA, document_to_row
-from thresher.engines.base import Step, StepContext
-from thresher.record import Document
-from thresher.run.dedup.light import Light
+from thresher.io.documents import DOCUMENT_SCHEMA
+from thresher.engines.base import Step, StepContext, Tagged
+from thresher.run.dedup.light import Light, location
 from thresher.run.layout import write_dataset_manifest
 from thresher.run.plan import DedupPlan
 from thresher.stats import dropped, stage_timer
@@ -39,60 +38,81 @@ def index_sink(table: str) -> str:
     return f"index/{table}"
 
 
-def removed_row(doc: Document) -> dict[str, Any]:
-    return {name: getattr(doc, name) for name in REMOVED_FIELDS}
+#: The extra output of :class:`RouteDecisions`: this run's index rows, ``(sink, row)``.
+INDEX_ROWS = "index_rows"
 
 
-def document_record(doc: Document) -> Iterator[tuple[str, dict[str, Any]]]:
-    """A document kept as it is (no dedup stage runs)."""
-    yield DOCUMENTS, document_to_row(doc)
+def position(light: Light, keep_keys: bool) -> Iterator[tuple[str, Any]]:
+    """``(id, where it is)``: the whole light record when its keys go into this run's index, else ``(file, offset)``."""
+    yield light.id, light if keep_keys else (light.file, light.offset)
 
 
-def _doc_order(doc: Document) -> tuple[str, int]:
-    return doc.source, doc.offset
+class RouteDecisions(Step):
+    """``(id, {where, decision})`` -> ``(file, (id, offset, duplicate_of))`` for each removed document.
 
-
-class ApplyDecisions(Step):
-    """``(id, {doc, decision[, light]})`` -> sink records, counting every stage a document went through.
-
-    Applying decisions is timed as the last stage's work; making this run's index rows as the index's.
+    Counts every stage each document went through. Applying decisions is timed as the last stage's
+    work; making this run's index rows (extra output ``index_rows``) as the index's.
     """
+
+    outputs = (INDEX_ROWS,)
 
     def __init__(self, stages: Sequence[str], write_index: bool) -> None:
         self.stages = tuple(stages)
+        # Timed as the last stage (or the index's, when the run only writes an index).
         self.timed_as = self.stages[-1] if self.stages else INDEX_STAGE
         self.write_index = write_index
 
-    def process(self, batch: list[tuple[str, Mapping[str, Iterable[Any]]]], ctx: StepContext) -> Iterator[tuple[str, dict]]:
-        stats = ctx.stats
-        records: list[tuple[str, dict]] = []
-        kept_lights: list[Light] = []
+    def process(self, batch: list[tuple[str, Mapping[str, Iterable[Any]]]], ctx: StepContext) -> list[Any]:
+        stats, stages = ctx.stats, self.stages
+        out: list[Any] = []
+        kept: list[Light] = []
         with stage_timer(stats, self.timed_as):
-            for _, groups in batch:
-                self._apply(groups, stats, records, kept_lights)
-        if kept_lights:
+            for doc_id, groups in batch:
+                decisions = sorted(groups["decision"])
+                for i, where in enumerate(sorted(groups["where"], key=location)):
+                    decision = decisions[i] if i < len(decisions) else None
+                    removed_by = decision[0] if decision is not None else len(stages)
+                    for rank in range(min(removed_by + 1, len(stages))):
+                        stats.inc(f"{stages[rank]}/in")
+                        stats.inc(f"{stages[rank]}/kept" if rank < removed_by else dropped(stages[rank], decision[1]))
+                    file, offset = location(where)
+                    if decision is not None:
+                        out.append((file, (doc_id, offset, decision[2] or None)))
+                    elif self.write_index:
+                        kept.append(where)
+        if kept:
             with stage_timer(stats, INDEX_STAGE):
-                for light in kept_lights:
+                for light in kept:
                     keys = dedup_index.DocumentKeys(light.id, light.url_key, light.text_key, list(light.band_keys))
-                    records.extend((index_sink(table), row) for table, row in dedup_index.index_rows(keys))
-        return records
+                    out.extend(Tagged(INDEX_ROWS, (index_sink(table), row)) for table, row in dedup_index.index_rows(keys))
+        return out
 
-    def _apply(self, groups: Mapping[str, Iterable[Any]], stats: Any, records: list, kept_lights: list) -> None:
-        stages = self.stages
-        decisions = sorted(groups["decision"])
-        lights: list[Light] = list(groups.get("light", ()))
-        for i, doc in enumerate(sorted(groups["doc"], key=_doc_order)):
-            decision = decisions[i] if i < len(decisions) else None
-            removed_by = decision[0] if decision is not None else len(stages)
-            for rank in range(min(removed_by + 1, len(stages))):
-                stats.inc(f"{stages[rank]}/in")
-                stats.inc(f"{stages[rank]}/kept" if rank < removed_by else dropped(stages[rank], decision[1]))
-            if decision is not None:
-                records.append((DUPLICATES, removed_row(mark_duplicate(doc, decision[2] or None))))
-                continue
-            records.append((DOCUMENTS, document_to_row(doc)))
-            if self.write_index and lights:
-                kept_lights.append(lights[min(i, len(lights) - 1)])
+
+def removed_row(row: Mapping[str, Any], duplicate_of: str | None) -> dict[str, Any]:
+    return {"id": row["id"], "url": row["url"], "crawl_date": row["crawl_date"], "duplicate_of": duplicate_of}
+
+
+class ApplyToFile(Step):
+    """``(file, {path, removed})`` -> the file's documents as sink records: kept, or removed with their duplicate.
+
+    The file is read where the step runs; kept rows are written on as they are.
+    """
+
+    batch_size = 1
+
+    def process(self, batch: list[tuple[int, Mapping[str, Iterable[Any]]]], ctx: StepContext) -> Iterator[tuple[str, dict]]:
+        for _, groups in batch:
+            removals: dict[tuple[str, int], list[str | None]] = {}
+            for doc_id, offset, duplicate_of in groups["removed"]:
+                removals.setdefault((doc_id, offset), []).append(duplicate_of)
+            for path in groups["path"]:
+                for table_batch in storage.open_parquet(path).iter_batches(batch_size=1_000):
+                    for row in table_batch.to_pylist():
+                        pending = removals.get((row["id"], row["offset"]))
+                        if pending:
+                            yield DUPLICATES, removed_row(row, pending.pop())
+                        else:
+                            yield DOCUMENTS, row
 
 
 def output_sinks(plan: DedupPlan, documents_dir: str, duplicates_dir: str) -> dict[str, tuple[str, str, pa.Schema]]:

@@ -16,6 +16,8 @@ from thresher.stages.dedup.normalize import exact_text_key
 from thresher.stages.dedup.signing import document_band_keys
 from thresher.stages.dedup.urls import url_key
 from thresher.engines.base import DOCUMENT_BATCH, DOCUMENT_BATCH_CHARS, Step, StepContext
+from thresher.io import storage
+from thresher.io.documents import row_to_document
 from thresher.record import Document
 from thresher.stages.dedup.stages import EXACT_STAGE, INDEX_STAGE, MINHASH_STAGE, URL_STAGE
 from thresher.run.plan import DedupPlan
@@ -24,6 +26,9 @@ from thresher.stats import stage_timer
 
 class Light(NamedTuple):
     id: str
+    #: Where the document is: its phase-A document file (an index into the job's file list) and offset.
+    file: int
+    offset: int
     url_key: str | None
     url_sort: Any
     text_key: str | None
@@ -38,6 +43,11 @@ class _Needs(NamedTuple):
     band_keys: bool
 
 
+def location(record: "Light | tuple[int, int]") -> tuple[int, int]:
+    """``(file, offset)`` of a light record, or of the position that stands for one."""
+    return (record.file, record.offset) if isinstance(record, Light) else (record[0], record[1])
+
+
 def needs(plan: DedupPlan) -> _Needs:
     """Which keys the run's stages read (the index writes all three)."""
     read = set(plan.index_matches) if plan.index_read else set()
@@ -50,10 +60,13 @@ def needs(plan: DedupPlan) -> _Needs:
 
 
 class LightRecords(Step):
-    """Documents -> :class:`Light` records, signed in batches; each key's work is timed as its stage's."""
+    """Phase-A document files ``(file index, path)`` -> :class:`Light` records of their documents.
 
-    batch_size = DOCUMENT_BATCH
-    max_batch_weight = DOCUMENT_BATCH_CHARS
+    Each file is read where the step runs (no text travels), signed in batches; each key's work is
+    timed as its stage's.
+    """
+
+    batch_size = 1
 
     def __init__(self, plan: DedupPlan) -> None:
         self.plan = plan
@@ -69,10 +82,12 @@ class LightRecords(Step):
             p = plan.params
             permutations(p.permutations, p.seed, p.scheme)  # warm the cache once per worker
 
-    def weight(self, doc: Document) -> int:
-        return len(doc.text)
+    def process(self, files: list[tuple[int, str]], ctx: StepContext) -> Iterator[Light]:
+        for file, path in files:
+            for docs in document_batches(path):
+                yield from self._lights(file, docs, ctx)
 
-    def process(self, docs: list[Document], ctx: StepContext) -> Iterator[Light]:
+    def _lights(self, file: int, docs: list[Document], ctx: StepContext) -> Iterator[Light]:
         n, plan, needs_, stats = len(docs), self.plan, self.needs, ctx.stats
         url_keys = url_sorts = text_keys = exact_sorts = minhash_sorts = [None] * n
         bands: list[Any] = [()] * n
@@ -92,4 +107,22 @@ class LightRecords(Step):
                     minhash_sorts = [self.minhash_rule(d) for d in docs]
                 bands = [tuple(k) for k in document_band_keys([d.text for d in docs], plan.params)]
         for i, doc in enumerate(docs):
-            yield Light(doc.id, url_keys[i], url_sorts[i], text_keys[i], exact_sorts[i], minhash_sorts[i], bands[i])
+            yield Light(doc.id, file, doc.offset, url_keys[i], url_sorts[i], text_keys[i], exact_sorts[i],
+                        minhash_sorts[i], bands[i])
+
+
+def document_batches(path: str) -> Iterator[list[Document]]:
+    """The documents of one phase-A document file, in batches of at most ``DOCUMENT_BATCH`` documents
+    or about ``DOCUMENT_BATCH_CHARS`` characters (numpy signs a batch at a time)."""
+    batch: list[Document] = []
+    chars = 0
+    for table_batch in storage.open_parquet(path).iter_batches(batch_size=1_000):
+        for row in table_batch.to_pylist():
+            doc = row_to_document(row)
+            batch.append(doc)
+            chars += len(doc.text)
+            if len(batch) >= DOCUMENT_BATCH or chars >= DOCUMENT_BATCH_CHARS:
+                yield batch
+                batch, chars = [], 0
+    if batch:
+        yield batch

@@ -15,7 +15,8 @@ from thresher.stages.dedup.stages import MINHASH_REASON
 from thresher.stages.dedup.verify import first_halves, verify_halves
 from thresher.engines.base import Step, StepContext, Tagged
 from thresher.record import Document
-from thresher.run.dedup.light import Light
+from thresher.io import storage
+from thresher.run.dedup.light import Light, location
 
 REMOVED = "removed"
 
@@ -87,10 +88,6 @@ def bucket_star_edges(bucket: tuple[Any, Iterable[str]]) -> Iterator[tuple[str, 
             yield doc_id, root
 
 
-def text_record(doc: Document) -> Iterator[tuple[str, str]]:
-    yield doc.id, doc.text
-
-
 def attach_first_text(joined: tuple[str, dict[str, Iterable[Any]]]) -> Iterator[tuple[str, tuple[str, str]]]:
     a, groups = joined
     return first_halves(a, groups["edge"], first(groups["text"]))
@@ -134,3 +131,45 @@ class ComponentDecisions(Step):
             for sort_key in sort_keys:
                 if sort_key[-1] != kept_id:
                     yield sort_key[-1], (self.rank, MINHASH_REASON, kept_id)
+
+
+# -- where documents are: files by number, and the texts verification needs -----------------
+
+
+def file_by_number(numbered: tuple[int, str]) -> Iterator[tuple[int, str]]:
+    yield numbered
+
+
+def edge_ends(edge: tuple[str, str]) -> Iterator[tuple[str, None]]:
+    yield edge[0], None
+    yield edge[1], None
+
+
+def wanted_in_file(joined: tuple[str, dict[str, Iterable[Any]]]) -> Iterator[tuple[int, str]]:
+    """``(file, id)`` for a document on some candidate edge: its text is read from that file."""
+    doc_id, groups = joined
+    if any(True for _ in groups["end"]):
+        where = first(groups["where"])
+        if where is not None:
+            yield location(where)[0], doc_id
+
+
+class ReadTexts(Step):
+    """``(file, {path, want})`` -> ``(id, text)`` of the wanted documents of that file, each id once."""
+
+    batch_size = 1
+
+    def __init__(self, stage: str) -> None:
+        self.stage = stage
+
+    def process(self, batch: list[tuple[int, dict[str, Iterable[Any]]]], ctx: StepContext) -> Iterator[tuple[str, str]]:
+        for _, groups in batch:
+            wanted = set(groups["want"])
+            if not wanted:
+                continue
+            for path in groups["path"]:
+                for table_batch in storage.open_parquet(path).iter_batches(batch_size=1_000, columns=["id", "text"]):
+                    for doc_id, text in zip(table_batch.column("id").to_pylist(), table_batch.column("text").to_pylist()):
+                        if doc_id in wanted:
+                            wanted.discard(doc_id)
+                            yield doc_id, text

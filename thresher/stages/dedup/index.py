@@ -161,8 +161,7 @@ def remove_meta(directory: str) -> None:
 
 
 def _num_rows(path: str) -> int:
-    with _open(path, "rb") as fh:
-        return pq.read_metadata(fh).num_rows
+    return storage.open_parquet(path).metadata.num_rows
 
 
 @dataclass
@@ -324,15 +323,13 @@ def load_index(
         meta = open_index(directory, params, exact_normalization)
         for table, target, key in ((URLS, loaded.urls, "url_key"), (TEXTS, loaded.texts, "text_key")):
             for path in meta.table_files(table):
-                with _open(path, "rb") as fh:
-                    data = pq.read_table(fh).to_pydict()
+                data = storage.read_parquet(path).to_pydict()
                 for k, doc_id in zip(data[key], data["id"]):
                     # The smallest id per key: the same answer whatever the file order.
                     if k not in target or doc_id < target[k]:
                         target[k] = doc_id
         for path in meta.table_files(BANDS):
-            with _open(path, "rb") as fh:
-                data = pq.read_table(fh).to_pydict()
+            data = storage.read_parquet(path).to_pydict()
             loaded.bands.update(zip(data["band_index"], data["band_hash"]))
     return loaded
 

@@ -19,8 +19,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Iterator, Sequence
 
-import pyarrow.parquet as pq
-
+from thresher.io import storage
 from thresher.stages.dedup.index import (
     BANDS,
     MATCHES,
@@ -117,8 +116,5 @@ def hit_outcome(hit: Hit) -> tuple[str, str | None]:
 
 def iter_index_rows(path: str, batch_rows: int = 1_000) -> Iterator[dict[str, Any]]:
     """The rows of one index data file (a local path or URL), a batch at a time."""
-    import fsspec
-
-    with fsspec.open(path, "rb") as fh:
-        for batch in pq.ParquetFile(fh).iter_batches(batch_size=batch_rows):
-            yield from batch.to_pylist()
+    for batch in storage.open_parquet(path).iter_batches(batch_size=batch_rows):
+        yield from batch.to_pylist()
