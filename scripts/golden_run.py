@@ -142,12 +142,17 @@ def _rows_digest(paths: list[str], inputs: Path, sort_key: str | None = None) ->
     return {"rows": len(rows), "sha256": _sha(b"\n".join(encoded))}
 
 
+def is_measurement(name: str) -> bool:
+    """Counters that measure how the work went (time, CPU, shuffle volume), not what it decided."""
+    return name.endswith(("/time_us", "/cpu_us")) or name.startswith("shuffle/")
+
+
 def digest_run(out: Path, index: Path, inputs: Path) -> dict[str, Any]:
     manifest = json.loads((out / "manifest.json").read_text())
     manifest.pop("config", None)
     manifest.pop("thresher_version", None)
     stats = json.loads((out / "stats.json").read_text())
-    counters = {k: v for k, v in stats["counters"].items() if not k.endswith(("/time_us", "/cpu_us"))}
+    counters = {k: v for k, v in stats["counters"].items() if not is_measurement(k)}
     audit = json.loads((out / "audit.json").read_text())
     for items in audit.values():
         for item in items:

@@ -9,6 +9,7 @@ import pytest
 from flows import ENGINES, dedup_plan, doc, run_dedup
 from test_dedup_job import near_duplicate_corpus
 from thresher.stages.dedup.params import MinHashParams
+from thresher.stats import is_measurement
 
 PARAMS = MinHashParams(hash="xxh3", max_rounds=4)
 
@@ -26,7 +27,7 @@ def mixed_corpus() -> list:
 
 
 def _measured(counters: dict) -> dict:
-    return {k: v for k, v in counters.items() if not k.endswith(("/time_us", "/cpu_us"))}
+    return {k: v for k, v in counters.items() if not is_measurement(k)}
 
 
 @pytest.mark.parametrize("engine", ENGINES)

@@ -28,6 +28,7 @@ from thresher.run.driver import run_documents
 from thresher.run.layout import dataset_files
 from thresher.run.plan import build_plan, minhash_params
 from thresher.tools.sample.generator import write_sample_crawl
+from thresher.stats import is_measurement
 
 pytest.importorskip("pyspark", reason="the Spark engine needs the spark extra (pyspark)")
 
@@ -109,7 +110,7 @@ def _decisions(out: Path) -> tuple[list, list]:
 
 def _measured(counters: dict[str, int]) -> dict[str, int]:
     """Every counter but measured time, which no two runs share."""
-    return {k: v for k, v in counters.items() if not k.endswith(("/time_us", "/cpu_us"))}
+    return {k: v for k, v in counters.items() if not is_measurement(k)}
 
 
 def _stage_accounts(counters: dict[str, int]) -> None:

@@ -22,7 +22,7 @@ from thresher.tools.loader import open_run
 from thresher.config import bundled_sample_path, config_from_dict
 from thresher.run.driver import run_pipeline
 from thresher.tools.sample.truth import SampleTruth, truth_path_for
-from thresher.stats import NullStats
+from thresher.stats import NullStats, is_measurement
 from thresher.stages.tokenize.bpe_trainer import train_byte_level_bpe
 
 pytest.importorskip("pyspark", reason="the Spark engine needs the spark extra (pyspark)")
@@ -77,7 +77,7 @@ def _rows(out: Path, pattern: str, columns: list[str]) -> list[tuple]:
 
 def _measured(counters: dict[str, int]) -> dict[str, int]:
     """Every counter but measured time, which no two runs share."""
-    return {name: value for name, value in counters.items() if not name.endswith(("/time_us", "/cpu_us"))}
+    return {name: value for name, value in counters.items() if not is_measurement(name)}
 
 
 # -- the Spark run on its own -------------------------------------------------------------

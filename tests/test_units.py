@@ -7,6 +7,7 @@ import json
 from thresher.config import config_from_dict
 from thresher.run.driver import run_pipeline
 from thresher.run.units import MIN_UNIT_BYTES, plan_units
+from thresher.stats import is_measurement
 
 MB = 1024 * 1024
 
@@ -42,7 +43,7 @@ def test_shards_do_not_depend_on_the_cut(tmp_path):
                                    "dedup": {"minhash": {"enabled": False}}})
         result = run_pipeline(config)
         pieces = json.loads(next((out / "_work" / "phase_a").glob("*/result.json")).read_text())["pieces"]
-        counters = {k: v for k, v in result.stats["counters"].items() if not k.endswith(("time_us", "cpu_us"))}
+        counters = {k: v for k, v in result.stats["counters"].items() if not is_measurement(k)}
         shards = {p.name: p.read_bytes() for p in out.glob("shard-*.parquet")}
         outputs[name] = (len(pieces), counters, shards, (out / "audit.json").read_text())
     assert outputs["whole"][0] <= 2 < 5 < outputs["cut"][0]

@@ -30,6 +30,22 @@ from contextlib import contextmanager
 from typing import Iterable, Iterator, Literal, Mapping, MutableMapping, Protocol
 
 
+#: Counters that measure how the work went (time, CPU, what a shuffle carried) rather than what
+#: it decided: they differ between runs, engines and worker counts, where every other counter
+#: must not.
+MEASUREMENT_SUFFIXES = ("/time_us", "/cpu_us")
+MEASUREMENT_PREFIXES = ("shuffle/",)
+
+
+def is_measurement(name: str) -> bool:
+    return name.endswith(MEASUREMENT_SUFFIXES) or name.startswith(MEASUREMENT_PREFIXES)
+
+
+def decisions_only(counters: Mapping[str, int]) -> dict[str, int]:
+    """``counters`` without measurements (:func:`is_measurement`): what must be the same on any engine."""
+    return {name: value for name, value in counters.items() if not is_measurement(name)}
+
+
 class StatsSink(Protocol):
     def inc(self, name: str, n: int = 1) -> None: ...
 

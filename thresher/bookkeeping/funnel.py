@@ -55,13 +55,33 @@ def token_estimates(counters: Mapping[str, int]) -> dict[str, Any]:
     return out
 
 
+def shuffle_summary(counters: Mapping[str, int], input_bytes: int | None) -> dict[str, Any]:
+    """What went through the run's shuffles (every grouping of every job), against the input and the text.
+
+    ``bytes``: the pickled size of every element that entered a grouping (the same measure on every
+    engine; their wire formats and compression differ). Pages never enter one.
+    """
+    shuffled = counters.get("shuffle/bytes", 0)
+    text = counters.get("extract/chars_kept", 0)
+    return {
+        "bytes": shuffled,
+        "elements": counters.get("shuffle/elements", 0),
+        "input_bytes": input_bytes,
+        "per_input_byte": round(shuffled / input_bytes, 6) if input_bytes else None,
+        "extracted_text_chars": text,
+        "per_extracted_char": round(shuffled / text, 6) if text else None,
+    }
+
+
 def build_stats(
     counters: Mapping[str, int],
     filter_order: list[str],
     phases: Mapping[str, float] | None = None,
     wall_seconds: float | None = None,
+    input_bytes: int | None = None,
 ) -> dict[str, Any]:
-    """stats.json from the run's counters; ``phases`` and ``wall_seconds`` are the driver's wall clock."""
+    """stats.json from the run's counters; ``phases`` and ``wall_seconds`` are the driver's wall clock,
+    ``input_bytes`` the size of the input files."""
     estimates = token_estimates(counters)
     ratio = estimates["tokens_per_char"]
     records = counters.get("read/records", 0)
@@ -116,6 +136,7 @@ def build_stats(
         # Every distribution the stages recorded: {count, sum, min, max, mean}.
         "distributions": per_stage_distributions,
         "timings": build_timings(counters, filter_order, phases),
+        "shuffle": shuffle_summary(counters, input_bytes),
         "counters": dict(sorted(counters.items())),
     }
     if wall_seconds is not None:

@@ -23,6 +23,7 @@ Everything about batching, timing and counting a step is here, written once: eng
 
 from __future__ import annotations
 
+import pickle
 import uuid
 from dataclasses import dataclass, field
 from itertools import islice
@@ -108,6 +109,21 @@ class MapStep(Step):
         fn = self.fn
         for element in batch:
             yield from fn(element)
+
+
+class MeasureShuffle(Step):
+    """Counts what enters a shuffle: ``shuffle/elements`` and ``shuffle/bytes`` (each element pickled).
+
+    Engines put it before every grouping (``group``, ``combine_per_key``, ``cogroup``), so a run
+    reports the same logical shuffle volume whatever engine runs it (an engine's own wire format
+    and compression differ: Spark's shuffle-write metric is beside it in the benchmarks).
+    """
+
+    def process(self, batch: list[Any], ctx: StepContext) -> list[Any]:
+        dumps = pickle.dumps
+        ctx.stats.inc("shuffle/elements", len(batch))
+        ctx.stats.inc("shuffle/bytes", sum(len(dumps(element, protocol=pickle.HIGHEST_PROTOCOL)) for element in batch))
+        return batch
 
 
 class Batcher:

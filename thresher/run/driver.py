@@ -94,7 +94,7 @@ def _run(plan: RunPlan, engine: Engine, log: Callable[[str], None], progress: bo
             ))
     stats = build_stats(
         merge([counters_a, counters_b]), plan.pages.filter_order, phases=phases,
-        wall_seconds=time.monotonic() - started,
+        wall_seconds=time.monotonic() - started, input_bytes=sum(file_sizes(layout.input_files).values()),
     )
     results = completed_results(layout, plan.fingerprint).values()
     write_run_log(layout.run_log, stats, [path for result in results for path in result.files("rejects")])

@@ -10,7 +10,7 @@ from apache_beam.transforms.window import GlobalWindow
 from apache_beam.utils.timestamp import MIN_TIMESTAMP
 from apache_beam.utils.windowed_value import WindowedValue
 
-from thresher.engines.base import Batcher, Combiner, Outputs, Step, StepContext, Tagged, step_outputs
+from thresher.engines.base import Batcher, Combiner, MeasureShuffle, Outputs, Step, StepContext, Tagged, step_outputs
 from thresher.engines.beam.metrics import BeamStats
 
 _GLOBAL = (GlobalWindow(),)
@@ -118,14 +118,18 @@ class BeamFlow:
         result = coll | name >> pardo.with_outputs(*step.outputs, main="main")
         return Outputs(result.main, {tag: result[tag] for tag in step.outputs})
 
+    def _measured(self, name: str, coll: beam.PCollection) -> beam.PCollection:
+        return self.apply(f"{name}.Measure", coll, MeasureShuffle())
+
     def group(self, name: str, coll: beam.PCollection) -> beam.PCollection:
-        return coll | name >> beam.GroupByKey()
+        return self._measured(name, coll) | name >> beam.GroupByKey()
 
     def combine_per_key(self, name: str, coll: beam.PCollection, combiner: Combiner) -> beam.PCollection:
-        return coll | name >> beam.CombinePerKey(_CombineFn(combiner))
+        return self._measured(name, coll) | name >> beam.CombinePerKey(_CombineFn(combiner))
 
     def cogroup(self, name: str, colls: Mapping[str, beam.PCollection]) -> beam.PCollection:
-        return dict(colls) | name >> beam.CoGroupByKey()
+        measured = {tag: self._measured(f"{name}.{tag}", coll) for tag, coll in colls.items()}
+        return measured | name >> beam.CoGroupByKey()
 
     def flatten(self, name: str, colls: Sequence[beam.PCollection]) -> beam.PCollection:
         return tuple(colls) | name >> beam.Flatten(pipeline=self.pipeline)

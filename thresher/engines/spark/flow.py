@@ -13,7 +13,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from pyspark import RDD, SparkContext, StorageLevel
 
-from thresher.engines.base import Combiner, Outputs, Step, StepContext, Tagged, batches, step_outputs
+from thresher.engines.base import Combiner, MeasureShuffle, Outputs, Step, StepContext, Tagged, batches, step_outputs
 from thresher.engines.spark.stats import PartitionStats, SparkStats
 
 _MAIN = "\x00main"
@@ -110,20 +110,23 @@ class SparkFlow:
         self._step_outputs.append(main)
         return Outputs(main, {tag: rdd.filter(partial(_has_tag, tag)).map(_untag) for tag in step.outputs})
 
+    def _measured(self, name: str, coll: RDD) -> RDD:
+        measured = self.apply(f"{name}.Measure", coll, MeasureShuffle())
+        self._uses(measured)
+        return measured
+
     def group(self, name: str, coll: RDD) -> RDD:
-        self._uses(coll)
-        return coll.groupByKey(self.partitions)
+        return self._measured(name, coll).groupByKey(self.partitions)
 
     def combine_per_key(self, name: str, coll: RDD, combiner: Combiner) -> RDD:
-        self._uses(coll)
-        return coll.combineByKey(
+        return self._measured(name, coll).combineByKey(
             partial(_first_value, combiner), combiner.add, partial(_merge_two, combiner), self.partitions
         ).mapValues(combiner.extract)
 
     def cogroup(self, name: str, colls: Mapping[str, RDD]) -> RDD:
-        self._uses(*colls.values())
         tags = tuple(colls)
-        positioned = [rdd.map(partial(_with_position, i)) for i, rdd in enumerate(colls.values())]
+        measured = [self._measured(f"{name}.{tag}", rdd) for tag, rdd in colls.items()]
+        positioned = [rdd.map(partial(_with_position, i)) for i, rdd in enumerate(measured)]
         return self.sc.union(positioned).groupByKey(self.partitions).mapValues(partial(_split_positions, tags))
 
     def flatten(self, name: str, colls: Sequence[RDD]) -> RDD:

@@ -134,7 +134,8 @@ def dedup(flow: Flow, plan: DedupPlan, document_files: list[str], documents: int
                 url = stage == URL_STAGE
                 name, key_fn = ("Url", by_url_key) if url else ("Exact", by_text_key)
                 grouped = flow.group(f"Group{name}", flow.apply(f"By{name}", light, MapStep(key_fn, stage)))
-                keep = KeepOne(stage, rank, URL_REASON if url else EXACT_REASON, "url_sort" if url else "exact_sort")
+                keep = KeepOne(stage, rank, URL_REASON if url else EXACT_REASON, "url_sort" if url else "exact_sort",
+                               spent=("url_key", "url_sort") if url else ("text_key", "exact_sort"))
                 result = flow.apply(f"KeepOnePer{name}", grouped, keep)
                 light, removed = result.main, result[REMOVED]
             else:

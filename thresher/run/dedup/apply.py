@@ -24,7 +24,7 @@ from thresher.stages.dedup.stages import INDEX_STAGE
 from thresher.io import storage
 from thresher.io.documents import DOCUMENT_SCHEMA
 from thresher.engines.base import Step, StepContext, Tagged
-from thresher.run.dedup.light import Light, location
+from thresher.run.dedup.light import Light, band_keys, location
 from thresher.run.layout import write_dataset_manifest
 from thresher.run.plan import DedupPlan
 from thresher.stats import dropped, stage_timer
@@ -83,7 +83,7 @@ class RouteDecisions(Step):
         if kept:
             with stage_timer(stats, INDEX_STAGE):
                 for light in kept:
-                    keys = dedup_index.DocumentKeys(light.id, light.url_key, light.text_key, list(light.band_keys))
+                    keys = dedup_index.DocumentKeys(light.id, light.url_key, light.text_key, band_keys(light))
                     out.extend(Tagged(INDEX_ROWS, (index_sink(table), row)) for table, row in dedup_index.index_rows(keys))
         return out
 

@@ -15,7 +15,7 @@ from thresher.stages.dedup import index as dedup_index
 from thresher.stages.dedup.index_join import NEAR_TAG, TABLE_OF, TEXT_TAG, URL_TAG, best_hit, hit_outcome, index_row_key, iter_index_rows, key_hits
 from thresher.stages.dedup.stages import INDEX_STAGE
 from thresher.engines.base import Flow, MapStep, Step, StepContext, Tagged
-from thresher.run.dedup.light import Light
+from thresher.run.dedup.light import Light, band_keys
 from thresher.run.dedup.stages import REMOVED, by_id
 from thresher.run.plan import DedupPlan
 
@@ -43,7 +43,7 @@ def _light_match_keys(light: Light, matches: Sequence[str]) -> Iterator[tuple[tu
     if "text" in matches:
         yield (TEXT_TAG, light.text_key), light.id
     if "near" in matches:
-        for band, band_hash in light.band_keys:
+        for band, band_hash in band_keys(light):
             yield (NEAR_TAG, band, band_hash), light.id
 
 

@@ -34,13 +34,24 @@ class Light(NamedTuple):
     text_key: str | None
     exact_sort: Any
     minhash_sort: Any
-    band_keys: tuple[BandKey, ...]  # empty: no words, never a near-duplicate candidate
+    #: The band hashes, 16 bytes each, band ``i`` at ``[16 i, 16 i + 16)`` (packed: compact through a
+    #: shuffle). Empty: no words, never a near-duplicate candidate.
+    bands: bytes
 
 
 class _Needs(NamedTuple):
     url_key: bool
     text_key: bool
     band_keys: bool
+
+
+BAND_HASH_BYTES = 16
+
+
+def band_keys(light: Light) -> list[BandKey]:
+    """``(band, band hash)`` of every band of a light record."""
+    packed = light.bands
+    return [(i, packed[i * BAND_HASH_BYTES : (i + 1) * BAND_HASH_BYTES]) for i in range(len(packed) // BAND_HASH_BYTES)]
 
 
 def location(record: "Light | tuple[int, int]") -> tuple[int, int]:
@@ -90,7 +101,7 @@ class LightRecords(Step):
     def _lights(self, file: int, docs: list[Document], ctx: StepContext) -> Iterator[Light]:
         n, plan, needs_, stats = len(docs), self.plan, self.needs, ctx.stats
         url_keys = url_sorts = text_keys = exact_sorts = minhash_sorts = [None] * n
-        bands: list[Any] = [()] * n
+        bands: list[bytes] = [b""] * n
         if needs_.url_key:
             with stage_timer(stats, URL_STAGE if plan.url_keep is not None else INDEX_STAGE):
                 url_keys = [url_key(d.url) for d in docs]
@@ -105,7 +116,7 @@ class LightRecords(Step):
             with stage_timer(stats, MINHASH_STAGE if plan.minhash else INDEX_STAGE):
                 if plan.minhash:
                     minhash_sorts = [self.minhash_rule(d) for d in docs]
-                bands = [tuple(k) for k in document_band_keys([d.text for d in docs], plan.params)]
+                bands = [b"".join(h for _, h in keys) for keys in document_band_keys([d.text for d in docs], plan.params)]
         for i, doc in enumerate(docs):
             yield Light(doc.id, file, doc.offset, url_keys[i], url_sorts[i], text_keys[i], exact_sorts[i],
                         minhash_sorts[i], bands[i])

@@ -16,7 +16,7 @@ from thresher.stages.dedup.verify import first_halves, verify_halves
 from thresher.engines.base import Step, StepContext, Tagged
 from thresher.record import Document
 from thresher.io import storage
-from thresher.run.dedup.light import Light, location
+from thresher.run.dedup.light import Light, band_keys, location
 
 REMOVED = "removed"
 
@@ -51,11 +51,13 @@ class KeepOne(Step):
 
     outputs = (REMOVED,)
 
-    def __init__(self, stage: str, rank: int, reason: str, sort_field: str) -> None:
+    def __init__(self, stage: str, rank: int, reason: str, sort_field: str, spent: tuple[str, ...] = ()) -> None:
         self.stage = stage
         self.rank = rank
         self.reason = reason
         self.sort_field = sort_field
+        #: Fields no later stage reads: left out of the records that go on (they travel lighter).
+        self.spent = {name: None for name in spent}
 
     def process(self, batch: list[tuple[Any, Iterable[Light]]], ctx: StepContext) -> Iterator[Any]:
         field = self.sort_field
@@ -66,7 +68,7 @@ class KeepOne(Step):
             for record in records:
                 if not kept_emitted and record.id == kept_id and getattr(record, field) == best[0]:
                     kept_emitted = True
-                    yield record
+                    yield record._replace(**self.spent) if self.spent else record
                 else:
                     yield Tagged(REMOVED, (record.id, (self.rank, self.reason, kept_id)))
 
@@ -75,7 +77,7 @@ class KeepOne(Step):
 
 
 def band_records(light: Light) -> Iterator[tuple[Any, str]]:
-    for key in light.band_keys:
+    for key in band_keys(light):
         yield key, light.id
 
 
