@@ -82,3 +82,31 @@ def test_shards_job_sizes_by_bytes(engine, keep_text, tmp_path):
     assert ("text" in table.schema.names) == keep_text
     assert sorted(table.column("id").to_pylist()) == sorted(d.id for d in docs)
     assert sum(table.column("token_count").to_pylist()) == tokens
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("keep_text", [True, False])
+def test_one_writer_and_grouped_shards_are_the_same_bytes(engine, keep_text, tmp_path):
+    """Small corpora are written by one task with no shuffle, larger ones grouped by shard: same files."""
+    docs = [Document(id=r["id"], url=r["url"], text=r["text"] or "x", source=r["source"], offset=r["offset"],
+                     language=r["language"], language_score=r["language_score"]) for r in map(_row, range(300))]
+    files = [write_documents(docs[i::4], tmp_path / "docs" / f"part-{i}.parquet") for i in range(4)]
+    tokenizer_path = tmp_path / "tokenizer.json"
+    train_byte_level_bpe([d.text for d in docs], vocab_size=300, special_tokens=("<|endoftext|>",)).save(
+        str(tokenizer_path))
+    tokenizer = DocumentTokenizer(str(tokenizer_path))
+    output = OutputPlan(keep_text=keep_text, shard_target_tokens=500, shard_target_bytes=None,
+                        shuffle_seed=7, compression="zstd", one_writer_max_bytes=1 << 30)
+    made = {}
+    for mode, document_bytes in (("one", 0), ("grouped", None)):
+        out = tmp_path / mode
+        out.mkdir()
+        counters = open_test_engine(engine).run("shards", lambda flow: shards(
+            flow, files, tokenizer, {"vocab_size": 300}, output, str(out), str(out / "manifest.json"), {},
+            document_bytes))
+        manifest = json.loads((out / "manifest.json").read_text())
+        made[mode] = ({p.name: p.read_bytes() for p in out.glob("shard-*.parquet")}, manifest["shards"],
+                      {k: v for k, v in counters.items() if k.startswith(("shards/", "tokenize/")) and
+                       not k.endswith(("time_us", "cpu_us"))})
+    assert len(made["one"][0]) > 3  # several shards, some maybe empty
+    assert made["one"] == made["grouped"]

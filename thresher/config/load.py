@@ -31,6 +31,7 @@ _POSITIVE = {
     "input.max_payload_bytes",
     "output.shard_target_tokens",
     "output.shard_target_bytes",
+    "output.one_writer_max_bytes",
     "dedup.minhash.ngram",
     "dedup.minhash.bands",
     "dedup.minhash.rows",

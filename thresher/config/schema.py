@@ -43,6 +43,10 @@ class OutputConfig:
     #: documents across and within shards, the same on every run with that seed.
     shuffle_seed: int | None = None
     compression: str = "zstd"
+    #: While the kept documents' files hold at most this many bytes, one task writes every shard
+    #: with no shuffle (a local runner then holds no document in its driver); above it, documents
+    #: meet their shard's writer through a grouping across workers. The shards are the same.
+    one_writer_max_bytes: int = 1 << 30
     #: Keep measured filter signals (ratios, scores) on documents.
     keep_signals: bool = False
     #: Dropped documents kept per drop reason in audit.json (0 switches it off).

@@ -88,9 +88,11 @@ def _run(plan: RunPlan, engine: Engine, log: Callable[[str], None], progress: bo
         with _phase(phases, "tokenizer", monitor):
             tokenizer, tokenizer_info = prepare_tokenizer(plan.tokenize, layout, log)
         with _phase(phases, "shards", monitor):
+            document_files = _document_files(layout)
+            document_bytes = sum(file_sizes(document_files).values())
             counters_b = engine.run("shards", lambda flow: shards(
-                flow, _document_files(layout), tokenizer, tokenizer_info, plan.output, layout.root,
-                layout.manifest, plan.config_record,
+                flow, document_files, tokenizer, tokenizer_info, plan.output, layout.root,
+                layout.manifest, plan.config_record, document_bytes,
             ))
     stats = build_stats(
         merge([counters_a, counters_b]), plan.pages.filter_order, phases=phases,

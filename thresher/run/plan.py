@@ -74,6 +74,8 @@ class OutputPlan:
     shard_target_bytes: int | None
     shuffle_seed: int | None
     compression: str
+    #: Kept documents' files up to this size are written into shards by one task, with no shuffle.
+    one_writer_max_bytes: int = 1 << 30
 
 
 @dataclass(frozen=True)
@@ -188,6 +190,7 @@ def build_plan(config: PipelineConfig, engine_args: tuple[str, ...] | list[str] 
             shard_target_bytes=out.shard_target_bytes,
             shuffle_seed=out.shuffle_seed,
             compression=out.compression,
+            one_writer_max_bytes=out.one_writer_max_bytes,
         ),
         tokenize=TokenizePlan(
             tokenizer=config.tokenize.tokenizer,

@@ -1,11 +1,19 @@
 """The shards job: kept documents -> tokens -> shards -> ``manifest.json``, over the Flow primitives.
 
-The shard count follows from the total tokens and payload bytes (:func:`shard_count`, one
-side value); a document's shard from its id (:func:`shard_index`); the rows of a shard
-meet in one group and stream into a :class:`ShardWriter` (sorted by id, or by a seeded
-hash of it, in bounded memory). The same input gives byte-identical shards on any engine.
-The manifest is written last, once every shard is, and an index no document went to still
-gets its (empty) shard, so ``shard-i-of-N`` names always form a complete set.
+The shard count follows from the total tokens and payload bytes (:func:`shard_count`); a
+document's shard from its id (:func:`shard_index`); a shard's rows stream into a
+:class:`ShardWriter` (sorted by id, or by a seeded hash of it, in bounded memory). The same input
+gives byte-identical shards on any engine, in either of the two ways a run writes them:
+
+* **one writer** (kept documents up to ``output.one_writer_max_bytes`` of files): one task
+  tokenizes every document once (spilling the tokenized rows to a local file), counts the
+  totals, and streams the rows into all the shards' writers. No document goes through a shuffle,
+  so a local runner (whose driver holds every collection between stages) holds none of them;
+* **grouped** (larger corpora): workers tokenize their files, one side value holds the totals,
+  and rows meet their shard's writer through a grouping by shard index, across workers.
+
+The manifest is written last, once every shard is, and an index no document went to still gets
+its (empty) shard, so ``shard-i-of-N`` names always form a complete set.
 """
 
 from __future__ import annotations
@@ -13,10 +21,13 @@ from __future__ import annotations
 from functools import partial
 from typing import Any, Iterable, Iterator, Mapping
 
+import pyarrow as pa
+
 from thresher.engines.base import Flow, MapStep, Step, StepContext, SumTuples, ToList
 from thresher.io import storage
 from thresher.io.manifest import build_manifest, merge_languages, write_manifest
 from thresher.io.shards import (
+    SPILL_BYTES,
     ShardInfo,
     ShardWriter,
     row_payload_bytes,
@@ -53,16 +64,21 @@ class TokenizeFiles(Step):
 
     def process(self, paths: list[str], ctx: StepContext) -> Iterator[dict[str, Any]]:
         for path in paths:
-            for batch in storage.open_parquet(path).iter_batches(batch_size=TOKENIZE_BATCH, columns=DOCUMENT_COLUMNS):
-                # Timed apart from the yields, which run the next steps' work.
-                with stage_timer(ctx.stats, "tokenize", cpu="process"):
-                    rows = batch.to_pylist()
-                    texts = [row["text"] for row in rows]
-                    for row, packed in zip(rows, self.tokenizer.encode_batch_packed(texts)):
-                        row["token_ids"] = packed
-                        row["token_count"] = len(packed) // 4
-                yield from rows
-                count_tokenized(ctx.stats, texts, [row["token_count"] for row in rows])
+            yield from tokenized_rows(path, self.tokenizer, ctx.stats)
+
+
+def tokenized_rows(path: str, tokenizer: DocumentTokenizer, stats: Any) -> Iterator[dict[str, Any]]:
+    """A document file's rows with their tokens, a batch at a time (``encode_batch`` runs in Rust threads)."""
+    for batch in storage.open_parquet(path).iter_batches(batch_size=TOKENIZE_BATCH, columns=DOCUMENT_COLUMNS):
+        # Timed apart from the yields, which run the next steps' work.
+        with stage_timer(stats, "tokenize", cpu="process"):
+            rows = batch.to_pylist()
+            texts = [row["text"] for row in rows]
+            for row, packed in zip(rows, tokenizer.encode_batch_packed(texts)):
+                row["token_ids"] = packed
+                row["token_count"] = len(packed) // 4
+        yield from rows
+        count_tokenized(stats, texts, [row["token_count"] for row in rows])
 
 
 def _sizes(row: dict[str, Any], keep_text: bool) -> Iterator[tuple[int, int]]:
@@ -99,17 +115,29 @@ class WriteShard(Step):
         self.output = output
 
     def process(self, batch: list[tuple[int, Iterable[dict[str, Any]]]], ctx: StepContext) -> Iterator[ShardResult]:
-        out, stats = self.output, ctx.stats
-        num_shards = planned_shards(ctx.sides["sizes"], out)
+        num_shards = planned_shards(ctx.sides["sizes"], self.output)
         for index, rows in batch:
-            with ShardWriter(self.directory, shard_name(index, num_shards), keep_text=out.keep_text,
-                             compression=out.compression, shuffle_seed=out.shuffle_seed) as writer:
-                writer.add_all(rows)
-                info = writer.close()
-            stats.inc("shards/written")
-            stats.inc("shards/documents", info.rows)
-            stats.inc("shards/tokens", info.tokens)
-            yield info, {lang: dict(counts) for lang, counts in writer.languages.items()}
+            writer = open_shard(self.directory, index, num_shards, self.output)
+            writer.add_all(rows)
+            yield close_shard(writer, ctx.stats)
+
+
+def open_shard(directory: str, index: int, num_shards: int, output: OutputPlan, spill_bytes: int = SPILL_BYTES) -> ShardWriter:
+    return ShardWriter(directory, shard_name(index, num_shards), keep_text=output.keep_text,
+                       compression=output.compression, shuffle_seed=output.shuffle_seed, spill_bytes=spill_bytes)
+
+
+def close_shard(writer: ShardWriter, stats: Any) -> ShardResult:
+    """Write the shard out; count it; its info and per-language counts (for the manifest)."""
+    try:
+        info = writer.close()
+    except BaseException:
+        writer.abort()
+        raise
+    stats.inc("shards/written")
+    stats.inc("shards/documents", info.rows)
+    stats.inc("shards/tokens", info.tokens)
+    return info, {lang: dict(counts) for lang, counts in writer.languages.items()}
 
 
 class WriteManifest(Step):
@@ -124,30 +152,103 @@ class WriteManifest(Step):
         self.config = dict(config)
 
     def process(self, batch: list[Any], ctx: StepContext) -> Iterator[str]:
-        out = self.output
-        results: list[ShardResult] = list(ctx.sides["shards"])
-        num_shards = planned_shards(ctx.sides["sizes"], out)
-        written = {info.name for info, _ in results}
-        for index in range(num_shards):
-            name = shard_name(index, num_shards)
-            if name not in written:
-                with ShardWriter(self.directory, name, keep_text=out.keep_text, compression=out.compression) as w:
-                    results.append((w.close(), {}))
-        manifest = build_manifest(
-            [info for info, _ in results],
-            tokenizer=self.tokenizer_info,
-            keep_text=out.keep_text,
-            languages=merge_languages(per for _, per in results),
-            config=self.config,
-            shuffle_seed=out.shuffle_seed,
-        )
-        write_manifest(self.manifest, manifest)
+        num_shards = planned_shards(ctx.sides["sizes"], self.output)
+        finish_shards(list(ctx.sides["shards"]), num_shards, self)
         yield self.manifest
 
 
+def finish_shards(results: list[ShardResult], num_shards: int, target: "WriteManifest | WriteAllShards") -> None:
+    """Empty shards for the indexes no document went to, then ``manifest.json`` (last)."""
+    out = target.output
+    written = {info.name for info, _ in results}
+    for index in range(num_shards):
+        if shard_name(index, num_shards) not in written:
+            with open_shard(target.directory, index, num_shards, out) as writer:
+                results.append((writer.close(), {}))
+    manifest = build_manifest(
+        [info for info, _ in results],
+        tokenizer=target.tokenizer_info,
+        keep_text=out.keep_text,
+        languages=merge_languages(per for _, per in results),
+        config=target.config,
+        shuffle_seed=out.shuffle_seed,
+    )
+    write_manifest(target.manifest, manifest)
+
+
+#: The one writer keeps at most this many bytes of rows in memory, over all its shards' writers.
+ONE_WRITER_MEMORY = 256 * 1024 * 1024
+
+
+class WriteAllShards(WriteManifest):
+    """Every document file -> every shard and the manifest, in one task, with no shuffle.
+
+    Tokenizes each document once, spilling the tokenized rows to a local file while it counts the
+    totals; then the shard count is known and the rows stream into the shards' writers, whose
+    buffers share :data:`ONE_WRITER_MEMORY`.
+    """
+
+    stage = None
+
+    def __init__(self, directory: str, manifest: str, output: OutputPlan, tokenizer_info: Mapping[str, Any],
+                 config: Mapping[str, Any], tokenizer: DocumentTokenizer) -> None:
+        super().__init__(directory, manifest, output, tokenizer_info, config)
+        self.tokenizer = tokenizer
+
+    def setup(self) -> None:
+        self.tokenizer.load()
+
+    def process(self, batch: list[list[str]], ctx: StepContext) -> Iterator[str]:
+        import tempfile
+        from contextlib import ExitStack
+
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        out, stats = self.output, ctx.stats
+        with tempfile.TemporaryDirectory(prefix="thresher-tokens-") as spill, ExitStack() as writers_open:
+            spill_path = f"{spill}/tokenized.parquet"
+            tokens = payload = 0
+            with pq.ParquetWriter(spill_path, SPILL_SCHEMA, compression="lz4") as spilled:
+                pending: list[dict[str, Any]] = []
+                for row in (row for paths in batch for path in paths for row in tokenized_rows(path, self.tokenizer, stats)):
+                    tokens += row["token_count"]
+                    payload += row_payload_bytes(row, out.keep_text)
+                    pending.append(row)
+                    if len(pending) >= SPILL_BATCH:
+                        spilled.write_table(pa.Table.from_pylist(pending, schema=SPILL_SCHEMA))
+                        pending = []
+                if pending:
+                    spilled.write_table(pa.Table.from_pylist(pending, schema=SPILL_SCHEMA))
+            num_shards = planned_shards((tokens, payload), out)
+            spill_bytes = max(1 << 20, min(SPILL_BYTES, ONE_WRITER_MEMORY // num_shards))
+            writers = [writers_open.enter_context(open_shard(self.directory, i, num_shards, out, spill_bytes))
+                       for i in range(num_shards)]
+            with stage_timer(stats, "shards"):
+                for part in pq.ParquetFile(spill_path).iter_batches(batch_size=SPILL_BATCH):
+                    for row in part.to_pylist():
+                        if not out.keep_text:
+                            del row["text"]
+                        writers[shard_index(row["id"], num_shards, out.shuffle_seed)].add(row)
+                results = [close_shard(writer, stats) for writer in writers if writer.rows]
+        finish_shards(results, num_shards, self)
+        yield self.manifest
+
+
+#: Rows of the one writer's local spill file: the shard's columns, token ids still packed.
+SPILL_SCHEMA = pa.schema([f if f.name != "token_ids" else pa.field("token_ids", pa.binary(), nullable=False)
+                          for f in shard_schema(keep_text=True)])
+SPILL_BATCH = 1_000
+
+
 def shards(flow: Flow, document_files: list[str], tokenizer: DocumentTokenizer, tokenizer_info: Mapping[str, Any],
-           output: OutputPlan, directory: str, manifest: str, config: Mapping[str, Any]) -> None:
-    """The shards job over the kept documents' files."""
+           output: OutputPlan, directory: str, manifest: str, config: Mapping[str, Any],
+           document_bytes: int | None = None) -> None:
+    """The shards job over the kept documents' files (``document_bytes``: their size, when known)."""
+    if document_bytes is not None and document_bytes <= output.one_writer_max_bytes:
+        flow.apply("WriteAllShards", flow.create("AllFiles", [list(document_files)]),
+                   WriteAllShards(directory, manifest, output, tokenizer_info, config, tokenizer))
+        return
     rows = flow.cache(flow.apply("Tokenize", flow.create("DocumentFiles", document_files), TokenizeFiles(tokenizer)))
     sizes = flow.singleton(
         "TotalSizes", flow.apply("Sizes", rows, MapStep(partial(_sizes, keep_text=output.keep_text))), SumTuples(2)
