@@ -1,0 +1,224 @@
+"""Memory that does not grow with the crawl: peak RSS of every process from 1x to 8x the input on every
+engine, one real-size WARC file on a laptop, and the shuffle volume per input byte.
+
+    .venv/bin/python bench/bench_memory.py scaling [--engines direct,portable,spark] [--scales 1,2,4,8]
+                                           [--base-pages 800] [--workers 2]
+    .venv/bin/python bench/bench_memory.py bigfile [--pages 10000,20000,40000] [--workers 2]
+
+Inputs (``crawl_builder.py``): real pages from ../shared/data with their text replaced by random real
+sentences, every page unique. ``scaling``: the Nx input is N files of --base-pages pages (N distinct
+seeds), as a crawl grows. ``bigfile``: one file per size, the largest at least 1 GB and 40,000 pages.
+
+Each run is ``thresher run`` in a fresh process tree sampled every 0.2 s (``common.TreeMonitor``): peak
+RSS (VmHWM) per process, grouped by role (driver, Beam SDK worker, extraction worker, Spark JVM, Spark
+Python worker; for the portable runner also Beam's job service, which runs the pipeline), the peak
+of the whole tree's RSS summed over processes, wall and CPU seconds. stats.json's ``shuffle`` section
+gives the bytes that entered groupings per input byte on every engine; for Spark, the shuffle-write
+bytes from its event log are reported beside it.
+
+Targets: every role's peak within 1.1x of its 1x figure at 8x; the >= 1 GB file below 4 GB of RSS
+summed over all processes, and wall time linear in size within 10 %; shuffle below the extracted
+text's size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import common  # noqa: E402
+from crawl_builder import write_crawl  # noqa: E402
+
+RSS_TARGET = 1.10
+BIG_RSS_LIMIT = 4e9
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def build(workdir: Path, name: str, pages: int, seed: int, first: int = 0) -> Path:
+    path = workdir / "inputs" / f"{name}.warc.gz"
+    if not path.exists():
+        started = time.perf_counter()
+        info = write_crawl(path, pages, seed=seed, first=first)
+        print(f"built {path.name}: {info['pages']:,} pages, {info['file_bytes'] / 1e6:,.0f} MB "
+              f"in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    return path
+
+
+class JobService:
+    """Beam's local job service, for the portable runner (sampled too: it runs the pipeline)."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.port = _free_port()
+        self.log = open(workdir / "job-service.log", "wb")
+        self.proc = subprocess.Popen(
+            [common.PYTHON, "-m", "apache_beam.runners.portability.local_job_service_main", "--port", str(self.port)],
+            stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with socket.socket() as sock:
+                if sock.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.2)
+        raise SystemExit("bench_memory: Beam's job service did not start")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+        self.log.close()
+
+
+def spark_shuffle_write(event_dir: Path) -> int:
+    """Shuffle bytes written by every task, from Spark's event logs in ``event_dir``."""
+    total = 0
+    for path in event_dir.rglob("*"):  # Spark 4 writes rolling logs, one directory per application
+        if not path.is_file():
+            continue
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if '"SparkListenerTaskEnd"' not in line:
+                    continue
+                metrics = json.loads(line).get("Task Metrics") or {}
+                total += int((metrics.get("Shuffle Write Metrics") or {}).get("Shuffle Bytes Written", 0))
+    return total
+
+
+def run_once(engine: str, inputs: list[Path], workers: int, workdir: Path, label: str,
+             service: JobService | None = None) -> dict[str, Any]:
+    out = workdir / "runs" / f"{engine}-{label}"
+    if out.exists():
+        import shutil
+
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    config = {"input": {"paths": [str(p) for p in inputs]}, "output": {"path": str(out)},
+              "runner": {"name": engine, "workers": workers}}
+    config_path = out.parent / f"{engine}-{label}.json"
+    config_path.write_text(json.dumps(config))
+    cmd = [common.PYTHON, "-m", "thresher.cli", "run", str(config_path), "--quiet"]
+    event_dir = out.parent / f"{engine}-{label}-events"
+    if engine == "spark":
+        if event_dir.exists():
+            import shutil
+
+            shutil.rmtree(event_dir)
+        event_dir.mkdir()
+        cmd += ["--", "--master", f"local[{workers}]", "--conf", "spark.eventLog.enabled=true",
+                "--conf", f"spark.eventLog.dir=file://{event_dir}", "--conf", "spark.eventLog.compress=false"]
+    elif engine == "portable":
+        assert service is not None
+        cmd += ["--", f"--job_endpoint=localhost:{service.port}", "--environment_type=LOOPBACK"]
+    service_monitor = common.TreeMonitor(service.proc.pid) if service else None
+    if service_monitor:
+        service_monitor.__enter__()
+    cpu_before = common.reaped_children_cpu()
+    started = time.perf_counter()
+    code, monitor = common.run_monitored(cmd, out.parent / f"{engine}-{label}.log", timeout=4 * 3600)
+    wall = time.perf_counter() - started
+    cpu = common.reaped_children_cpu() - cpu_before
+    roles = monitor.by_role()
+    if service_monitor:
+        service_monitor.__exit__(None, None, None)
+        roles["beam job service"] = service_monitor.by_role().get("driver", {})
+    if code != 0:
+        raise SystemExit(f"bench_memory: {engine} {label} exited {code} (log {out.parent / f'{engine}-{label}.log'})")
+    stats = json.loads((out / "stats.json").read_text())
+    row = {
+        "engine": engine, "label": label, "input_files": len(inputs),
+        "input_bytes": sum(p.stat().st_size for p in inputs),
+        "records_read": stats["records_read"], "kept_documents": stats["kept_documents"],
+        "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
+        "peak_tree_rss_mb": round(monitor.peak_tree_rss / 1e6, 1),
+        "peak_rss_mb_by_role": {role: r.get("peak_rss_mb_max") for role, r in roles.items()},
+        "processes_by_role": {role: r.get("processes") for role, r in roles.items()},
+        "shuffle": stats["shuffle"],
+    }
+    if engine == "spark":
+        row["spark_shuffle_write_bytes"] = spark_shuffle_write(event_dir)
+    print(json.dumps({k: row[k] for k in ("engine", "label", "wall_s", "peak_tree_rss_mb", "peak_rss_mb_by_role")}),
+          file=sys.stderr)
+    return row
+
+
+def scaling(args: argparse.Namespace) -> dict[str, Any]:
+    scales = [int(s) for s in args.scales.split(",")]
+    files = [build(args.workdir, f"scale-{args.base_pages}-{seed}", args.base_pages, seed=seed + 100)
+             for seed in range(max(scales))]
+    rows: list[dict[str, Any]] = []
+    for engine in args.engines.split(","):
+        service = JobService(args.workdir) if engine == "portable" else None
+        try:
+            for scale in scales:
+                rows.append(run_once(engine, files[:scale], args.workers, args.workdir, f"{scale}x", service))
+        finally:
+            if service:
+                service.stop()
+    verdicts = []
+    for engine in args.engines.split(","):
+        mine = [r for r in rows if r["engine"] == engine]
+        base = mine[0]
+        for role, peak in base["peak_rss_mb_by_role"].items():
+            worst = max((r["peak_rss_mb_by_role"].get(role) or 0) for r in mine)
+            ratio = common.ratio(worst, peak)
+            verdicts.append({"engine": engine, "role": role, "peak_rss_mb_1x": peak, "peak_rss_mb_max": worst,
+                             "ratio": ratio, "within_target": ratio is not None and ratio <= RSS_TARGET})
+    return {"scales": scales, "base_pages": args.base_pages, "runs": rows, "rss_by_role": verdicts}
+
+
+def bigfile(args: argparse.Namespace) -> dict[str, Any]:
+    sizes = [int(p) for p in args.pages.split(",")]
+    rows = []
+    for pages in sizes:
+        path = build(args.workdir, f"big-{pages}", pages, seed=7)
+        rows.append(run_once("direct", [path], args.workers, args.workdir, f"{pages}-pages"))
+    small, large = rows[0], rows[-1]
+    size_ratio = large["input_bytes"] / small["input_bytes"]
+    wall_ratio = large["wall_s"] / small["wall_s"]
+    return {
+        "runs": rows,
+        "largest": {"bytes": large["input_bytes"], "pages": sizes[-1],
+                    "peak_tree_rss_mb": large["peak_tree_rss_mb"],
+                    "below_4_gb": large["peak_tree_rss_mb"] * 1e6 < BIG_RSS_LIMIT},
+        "linearity": {"size_ratio": round(size_ratio, 3), "wall_ratio": round(wall_ratio, 3),
+                      "wall_per_size": round(wall_ratio / size_ratio, 3),
+                      "within_10_percent": abs(wall_ratio / size_ratio - 1) <= 0.10},
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 1)[1],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("mode", choices=("scaling", "bigfile"))
+    parser.add_argument("--engines", default="direct,portable,spark")
+    parser.add_argument("--scales", default="1,2,4,8")
+    parser.add_argument("--base-pages", type=int, default=800)
+    parser.add_argument("--pages", default="10000,20000,40000")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--workdir", type=Path, default=common.DEFAULT_WORKDIR / "memory")
+    parser.add_argument("--out", type=Path)
+    args = parser.parse_args(argv)
+    common.use_this_tree()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    os.environ.setdefault("PYSPARK_PYTHON", common.PYTHON)
+    payload = scaling(args) if args.mode == "scaling" else bigfile(args)
+    out = args.out or common.RESULTS / f"memory-{args.mode}.json"
+    common.write_results(out, f"memory-{args.mode}", common.command_line("bench/bench_memory.py", argv), payload)
+    print(json.dumps({k: v for k, v in payload.items() if k != "runs"}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
