@@ -469,3 +469,34 @@ def test_a_dataset_manifest_names_the_part_files_read(run_dir: Path):
               for el in elements if el.tag == "td" and "data-removed" in el.attrs}
     assert sum(stages.values()) == len(REMOVED)
     assert "stray.example" not in _domain_cells(elements, "domains-dropped-table", "dropped")
+
+
+def test_filters_per_language_and_extraction_by_library_match_stats(tmp_path):
+    """The per-language section's numbers are stats.json's, from a real run of the bundled sample."""
+    import re
+
+    from thresher.config import config_from_dict
+    from thresher.run.driver import run_pipeline
+    from thresher.tools.report.html import write_report
+
+    out = tmp_path / "run"
+    stats = run_pipeline(config_from_dict({"output": {"path": str(out)}, "runner": {"workers": 1}})).stats
+    per_language = stats["filters_by_language"]
+    assert len(per_language) > 3 and stats["extraction"]["kept_by_extractor"]
+    for filters in per_language.values():
+        for name, entry in filters.items():
+            assert entry["in"] == entry["kept"] + sum(entry["dropped"].values())
+    # Summed over languages, each filter's counts are the funnel's.
+    for stage in stats["stages"]:
+        if stage["stage"].startswith("filters/"):
+            name = stage["stage"][len("filters/"):]
+            assert sum(f[name]["in"] for f in per_language.values() if name in f) == stage["in"]
+    page = (out / "report.html").read_text() if (out / "report.html").exists() else open(write_report(str(out))).read()
+    cells = re.findall(r'data-language="([^"]+)" data-filter="([^"]+)" data-role="(in|kept|dropped)" data-count="(\d+)"', page)
+    assert cells
+    for language, name, role, value in cells:
+        entry = per_language[language][name]
+        expected = sum(entry["dropped"].values()) if role == "dropped" else entry[role]
+        assert int(value) == expected
+    kept_by = dict(re.findall(r'data-extractor="([^"]+)" data-kept="(\d+)"', page))
+    assert {k: int(v) for k, v in kept_by.items()} == stats["extraction"]["kept_by_extractor"]

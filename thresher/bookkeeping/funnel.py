@@ -73,6 +73,34 @@ def shuffle_summary(counters: Mapping[str, int], input_bytes: int | None) -> dic
     }
 
 
+def extraction_summary(counters: Mapping[str, int]) -> dict[str, int]:
+    """Kept pages by the library whose text they carry (``extract/by/<library>``; the combined extractor chooses per page)."""
+    return _prefixed(counters, "extract/by/")
+
+
+def language_summary(counters: Mapping[str, int], filter_order: list[str]) -> dict[str, Any]:
+    """Per language (as language ID labelled the document), each filter's documents in and drops by reason.
+
+    From the filters' per-language counters (``filters/<name>/lang/<language>/in`` and ``/dropped/<reason>``).
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for name in filter_order:
+        prefix = f"filters/{name}/lang/"
+        for key, value in counters.items():
+            if not key.startswith(prefix):
+                continue
+            language, _, what = key[len(prefix):].partition("/")
+            entry = out.setdefault(language, {}).setdefault(name, {"in": 0, "dropped": {}})
+            if what == "in":
+                entry["in"] = value
+            elif what.startswith("dropped/"):
+                entry["dropped"][what[len("dropped/"):]] = value
+    for filters in out.values():
+        for entry in filters.values():
+            entry["kept"] = entry["in"] - sum(entry["dropped"].values())
+    return dict(sorted(out.items()))
+
+
 def build_stats(
     counters: Mapping[str, int],
     filter_order: list[str],
@@ -137,6 +165,8 @@ def build_stats(
         "distributions": per_stage_distributions,
         "timings": build_timings(counters, filter_order, phases),
         "shuffle": shuffle_summary(counters, input_bytes),
+        "extraction": {"kept_by_extractor": extraction_summary(counters)},
+        "filters_by_language": language_summary(counters, filter_order),
         "counters": dict(sorted(counters.items())),
     }
     if wall_seconds is not None:

@@ -6,7 +6,7 @@ from typing import Any, Iterable
 
 from thresher import __version__
 from thresher.io import storage
-from thresher.io.shards import SCHEMA_VERSION, ShardInfo
+from thresher.io.shards import CLUSTER_SIZE, SCHEMA_VERSION, ShardInfo
 
 
 def build_manifest(
@@ -17,6 +17,7 @@ def build_manifest(
     languages: dict[str, dict[str, int]],
     config: dict[str, Any],
     shuffle_seed: int | None = None,
+    cluster_size: bool = False,
 ) -> dict[str, Any]:
     ordered = sorted(shards, key=lambda s: s.name)
     output = config.get("output") or {}
@@ -25,7 +26,7 @@ def build_manifest(
         "schema_version": SCHEMA_VERSION,
         "thresher_version": __version__,
         "tokenizer": tokenizer,
-        "columns": {"text": keep_text, "token_ids": "list<uint32>"},
+        "columns": {"text": keep_text, "token_ids": "list<uint32>", CLUSTER_SIZE: cluster_size},
         # How documents are placed: thresher.io.shards.shard_index / row_order_key with this seed.
         "ordering": {"shuffle_seed": shuffle_seed},
         "totals": {

@@ -59,10 +59,18 @@ _STRING_COLUMNS = ("id", "url", "crawl_date", "source", "language")
 _FIXED_BYTES = 8 + 4 + 4
 
 
-def shard_schema(keep_text: bool) -> pa.Schema:
+#: With ``dedup.minhash.keep_cluster_size``: how many documents the kept one's near-duplicate cluster
+#: held (itself included; 1 when it had none). FineWeb-2 upsamples by it.
+CLUSTER_SIZE = "minhash_cluster_size"
+_CLUSTER_SIZE_FIELD = pa.field(CLUSTER_SIZE, pa.int32(), nullable=False)
+
+
+def shard_schema(keep_text: bool, cluster_size: bool = False) -> pa.Schema:
     fields = list(_BASE_FIELDS)
     if keep_text:
         fields.insert(5, _TEXT_FIELD)
+    if cluster_size:
+        fields.insert(fields.index(_BASE_FIELDS[6]) + 1, _CLUSTER_SIZE_FIELD)  # after language_score
     return pa.schema(fields, metadata={b"thresher.schema_version": str(SCHEMA_VERSION).encode()})
 
 
@@ -88,7 +96,7 @@ def row_payload_bytes(row: Mapping[str, Any], keep_text: bool) -> int:
     ``token_count``; 4 per token id. A function of the row alone, known before any shard
     is written, and the same on every engine.
     """
-    size = _FIXED_BYTES + 4 * int(row["token_count"])
+    size = _FIXED_BYTES + 4 * int(row["token_count"]) + (4 if CLUSTER_SIZE in row else 0)
     for column in _STRING_COLUMNS:
         value = row.get(column)
         if value is not None:
@@ -184,6 +192,7 @@ class ShardWriter:
         keep_text: bool,
         compression: str = "zstd",
         shuffle_seed: int | None = None,
+        cluster_size: bool = False,
         spill_rows: int = SPILL_ROWS,
         spill_bytes: int = SPILL_BYTES,
         merge_fan_in: int = MERGE_FAN_IN,
@@ -198,7 +207,7 @@ class ShardWriter:
         self.spill_rows = spill_rows
         self.spill_bytes = spill_bytes
         self.merge_fan_in = merge_fan_in
-        self.schema = shard_schema(keep_text)
+        self.schema = shard_schema(keep_text, cluster_size)
         self._columns = [f.name for f in self.schema if f.name != "token_ids"]
         self.rows = 0
         self.tokens = 0

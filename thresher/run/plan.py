@@ -61,6 +61,10 @@ class DedupPlan:
     minhash_keep: str = EARLIEST
     #: Text normalization of index text keys (the exact stage's).
     index_normalization: str = DEFAULT
+    #: MinHash compares documents only within their language (FineWeb-2).
+    per_language: bool = False
+    #: Each kept document records its near-duplicate cluster's size.
+    keep_cluster_size: bool = False
 
     @property
     def enabled(self) -> bool:
@@ -76,6 +80,8 @@ class OutputPlan:
     compression: str
     #: Kept documents' files up to this size are written into shards by one task, with no shuffle.
     one_writer_max_bytes: int = 1 << 30
+    #: The shards carry each document's near-duplicate cluster size (``minhash_cluster_size``).
+    cluster_size: bool = False
 
 
 @dataclass(frozen=True)
@@ -148,6 +154,8 @@ def dedup_plan(config: PipelineConfig) -> DedupPlan:
         index_read=tuple(dedup.index.read),
         index_matches=tuple(dedup.index.matches),
         index_write=dedup.index.write,
+        per_language=mh.enabled and mh.per_language,
+        keep_cluster_size=mh.enabled and mh.keep_cluster_size,
     )
 
 
@@ -191,6 +199,7 @@ def build_plan(config: PipelineConfig, engine_args: tuple[str, ...] | list[str] 
             shuffle_seed=out.shuffle_seed,
             compression=out.compression,
             one_writer_max_bytes=out.one_writer_max_bytes,
+            cluster_size=config.dedup.minhash.enabled and config.dedup.minhash.keep_cluster_size,
         ),
         tokenize=TokenizePlan(
             tokenizer=config.tokenize.tokenizer,

@@ -42,7 +42,9 @@ from thresher.stages.tokenize.counting import count_tokenized
 from thresher.stages.tokenize.encoder import DocumentTokenizer
 
 #: What a shard keeps of a document file's columns (tokens are added).
-DOCUMENT_COLUMNS = [f.name for f in shard_schema(keep_text=True) if f.name not in ("token_ids", "token_count")]
+def document_columns(cluster_size: bool = False) -> list[str]:
+    """What a shard keeps of a document file's columns (tokens are added)."""
+    return [f.name for f in shard_schema(True, cluster_size) if f.name not in ("token_ids", "token_count")]
 TOKENIZE_BATCH = 256
 
 ShardResult = tuple[ShardInfo, dict[str, dict[str, int]]]
@@ -56,20 +58,21 @@ class TokenizeFiles(Step):
 
     batch_size = 1
 
-    def __init__(self, tokenizer: DocumentTokenizer) -> None:
+    def __init__(self, tokenizer: DocumentTokenizer, cluster_size: bool = False) -> None:
         self.tokenizer = tokenizer
+        self.columns = document_columns(cluster_size)
 
     def setup(self) -> None:
         self.tokenizer.load()
 
     def process(self, paths: list[str], ctx: StepContext) -> Iterator[dict[str, Any]]:
         for path in paths:
-            yield from tokenized_rows(path, self.tokenizer, ctx.stats)
+            yield from tokenized_rows(path, self.tokenizer, ctx.stats, self.columns)
 
 
-def tokenized_rows(path: str, tokenizer: DocumentTokenizer, stats: Any) -> Iterator[dict[str, Any]]:
+def tokenized_rows(path: str, tokenizer: DocumentTokenizer, stats: Any, columns: list[str]) -> Iterator[dict[str, Any]]:
     """A document file's rows with their tokens, a batch at a time (``encode_batch`` runs in Rust threads)."""
-    for batch in storage.open_parquet(path).iter_batches(batch_size=TOKENIZE_BATCH, columns=DOCUMENT_COLUMNS):
+    for batch in storage.open_parquet(path).iter_batches(batch_size=TOKENIZE_BATCH, columns=columns):
         # Timed apart from the yields, which run the next steps' work.
         with stage_timer(stats, "tokenize", cpu="process"):
             rows = batch.to_pylist()
@@ -124,6 +127,7 @@ class WriteShard(Step):
 
 def open_shard(directory: str, index: int, num_shards: int, output: OutputPlan, spill_bytes: int = SPILL_BYTES) -> ShardWriter:
     return ShardWriter(directory, shard_name(index, num_shards), keep_text=output.keep_text,
+                       cluster_size=output.cluster_size,
                        compression=output.compression, shuffle_seed=output.shuffle_seed, spill_bytes=spill_bytes)
 
 
@@ -172,6 +176,7 @@ def finish_shards(results: list[ShardResult], num_shards: int, target: "WriteMan
         languages=merge_languages(per for _, per in results),
         config=target.config,
         shuffle_seed=out.shuffle_seed,
+        cluster_size=out.cluster_size,
     )
     write_manifest(target.manifest, manifest)
 
@@ -209,17 +214,21 @@ class WriteAllShards(WriteManifest):
         with tempfile.TemporaryDirectory(prefix="thresher-tokens-") as spill, ExitStack() as writers_open:
             spill_path = f"{spill}/tokenized.parquet"
             tokens = payload = 0
-            with pq.ParquetWriter(spill_path, SPILL_SCHEMA, compression="lz4") as spilled:
+            schema = spill_schema(out.cluster_size)
+            columns = document_columns(out.cluster_size)
+            with pq.ParquetWriter(spill_path, schema, compression="lz4") as spilled:
                 pending: list[dict[str, Any]] = []
-                for row in (row for paths in batch for path in paths for row in tokenized_rows(path, self.tokenizer, stats)):
+                rows = (row for paths in batch for path in paths
+                        for row in tokenized_rows(path, self.tokenizer, stats, columns))
+                for row in rows:
                     tokens += row["token_count"]
                     payload += row_payload_bytes(row, out.keep_text)
                     pending.append(row)
                     if len(pending) >= SPILL_BATCH:
-                        spilled.write_table(pa.Table.from_pylist(pending, schema=SPILL_SCHEMA))
+                        spilled.write_table(pa.Table.from_pylist(pending, schema=schema))
                         pending = []
                 if pending:
-                    spilled.write_table(pa.Table.from_pylist(pending, schema=SPILL_SCHEMA))
+                    spilled.write_table(pa.Table.from_pylist(pending, schema=schema))
             num_shards = planned_shards((tokens, payload), out)
             spill_bytes = max(1 << 20, min(SPILL_BYTES, ONE_WRITER_MEMORY // num_shards))
             writers = [writers_open.enter_context(open_shard(self.directory, i, num_shards, out, spill_bytes))
@@ -235,9 +244,10 @@ class WriteAllShards(WriteManifest):
         yield self.manifest
 
 
-#: Rows of the one writer's local spill file: the shard's columns, token ids still packed.
-SPILL_SCHEMA = pa.schema([f if f.name != "token_ids" else pa.field("token_ids", pa.binary(), nullable=False)
-                          for f in shard_schema(keep_text=True)])
+def spill_schema(cluster_size: bool) -> pa.Schema:
+    """Rows of the one writer's local spill file: the shard's columns, token ids still packed."""
+    return pa.schema([f if f.name != "token_ids" else pa.field("token_ids", pa.binary(), nullable=False)
+                      for f in shard_schema(True, cluster_size)])
 SPILL_BATCH = 1_000
 
 
@@ -249,7 +259,7 @@ def shards(flow: Flow, document_files: list[str], tokenizer: DocumentTokenizer, 
         flow.apply("WriteAllShards", flow.create("AllFiles", [list(document_files)]),
                    WriteAllShards(directory, manifest, output, tokenizer_info, config, tokenizer))
         return
-    rows = flow.cache(flow.apply("Tokenize", flow.create("DocumentFiles", document_files), TokenizeFiles(tokenizer)))
+    rows = flow.cache(flow.apply("Tokenize", flow.create("DocumentFiles", document_files), TokenizeFiles(tokenizer, output.cluster_size)))
     sizes = flow.singleton(
         "TotalSizes", flow.apply("Sizes", rows, MapStep(partial(_sizes, keep_text=output.keep_text))), SumTuples(2)
     )

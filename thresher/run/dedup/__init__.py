@@ -41,6 +41,7 @@ from thresher.run.dedup.components import connected_components
 from thresher.run.dedup.index import drop_indexed
 from thresher.run.dedup.light import LightRecords
 from thresher.run.dedup.stages import (
+    CLUSTER,
     REMOVED,
     ComponentDecisions,
     KeepOne,
@@ -82,7 +83,8 @@ def _texts_of_candidates(flow: Flow, edges: Any, where: Any, files: Any, stage: 
 def _minhash_decisions(flow: Flow, light: Any, where: Any, files: Any, plan: DedupPlan, rank: int,
                        documents: int | None) -> Any:
     stage, params = MINHASH_STAGE, plan.params
-    buckets = flow.group("GroupBuckets", flow.apply("BandKeys", light, MapStep(band_records, stage)))
+    keys = MapStep(partial(band_records, per_language=plan.per_language), stage)
+    buckets = flow.group("GroupBuckets", flow.apply("BandKeys", light, keys))
     edges = flow.apply("StarEdges", buckets, MapStep(bucket_star_edges, stage))
     if plan.verify_threshold is not None:
         # Each edge meets one text by its first id, then the other by its second.
@@ -103,7 +105,9 @@ def _minhash_decisions(flow: Flow, light: Any, where: Any, files: Any, plan: Ded
         "ByComponent", flow.cogroup("JoinLabels", {"label": labels, "sort_key": sort_keys}),
         MapStep(member_of_component, stage),
     )
-    return flow.apply("KeepPerComponent", flow.group("GroupComponents", members), ComponentDecisions(stage, rank))
+    result = flow.apply("KeepPerComponent", flow.group("GroupComponents", members),
+                        ComponentDecisions(stage, rank, sizes=plan.keep_cluster_size))
+    return result.main, result[CLUSTER]
 
 
 def dedup(flow: Flow, plan: DedupPlan, document_files: list[str], documents: int | None,
@@ -139,17 +143,18 @@ def dedup(flow: Flow, plan: DedupPlan, document_files: list[str], documents: int
                 result = flow.apply(f"KeepOnePer{name}", grouped, keep)
                 light, removed = result.main, result[REMOVED]
             else:
-                removed = _minhash_decisions(flow, light, where, files, plan, rank, documents)
+                removed, clusters = _minhash_decisions(flow, light, where, files, plan, rank, documents)
             decisions.append(removed)
         del all_light
+        joined = {"where": where, "decision": flow.flatten("AllDecisions", decisions)}
+        if plan.keep_cluster_size:
+            joined["cluster"] = clusters
         routed = flow.apply(
-            "RouteDecisions",
-            flow.cogroup("JoinDecisions", {"where": where, "decision": flow.flatten("AllDecisions", decisions)}),
-            RouteDecisions(stages, bool(plan.index_write)),
+            "RouteDecisions", flow.cogroup("JoinDecisions", joined), RouteDecisions(stages, bool(plan.index_write)),
         )
         removals, index_rows = [routed.main], [routed[INDEX_ROWS]]
     by_file = flow.cogroup("RemovalsByFile", {"path": files, "removed": flow.flatten("Removals", removals)})
-    records = flow.apply("ApplyToFiles", by_file, ApplyToFile())
+    records = flow.apply("ApplyToFiles", by_file, ApplyToFile(plan.keep_cluster_size))
     written = flow.apply("Write", flow.flatten("AllRecords", [records, *index_rows]),
                          WriteRecords(output_sinks(plan, documents_dir, duplicates_dir)))
     flow.apply(

@@ -23,6 +23,7 @@ from thresher.stages.dedup import index as dedup_index
 from thresher.stages.dedup.stages import INDEX_STAGE
 from thresher.io import storage
 from thresher.io.documents import DOCUMENT_SCHEMA
+from thresher.io.shards import CLUSTER_SIZE
 from thresher.engines.base import Step, StepContext, Tagged
 from thresher.run.dedup.light import Light, band_keys, location
 from thresher.run.layout import write_dataset_manifest
@@ -77,9 +78,12 @@ class RouteDecisions(Step):
                         stats.inc(f"{stages[rank]}/kept" if rank < removed_by else dropped(stages[rank], decision[1]))
                     file, offset = location(where)
                     if decision is not None:
-                        out.append((file, (doc_id, offset, decision[2] or None)))
-                    elif self.write_index:
+                        out.append((file, (doc_id, offset, decision[2] or None, None)))
+                        continue
+                    if self.write_index:
                         kept.append(where)
+                    for size in groups.get("cluster", ()):
+                        out.append((file, (doc_id, offset, None, size)))
         if kept:
             with stage_timer(stats, INDEX_STAGE):
                 for light in kept:
@@ -95,30 +99,43 @@ def removed_row(row: Mapping[str, Any], duplicate_of: str | None) -> dict[str, A
 class ApplyToFile(Step):
     """``(file, {path, removed})`` -> the file's documents as sink records: kept, or removed with their duplicate.
 
-    The file is read where the step runs; kept rows are written on as they are.
+    ``removed`` holds ``(id, offset, duplicate_of, cluster size)``: a removal, or (duplicate_of None) a
+    kept document's cluster size. The file is read where the step runs; kept rows are written on as
+    they are, with ``minhash_cluster_size`` when the run keeps it.
     """
 
     batch_size = 1
 
+    def __init__(self, cluster_size: bool = False) -> None:
+        self.cluster_size = cluster_size
+
     def process(self, batch: list[tuple[int, Mapping[str, Iterable[Any]]]], ctx: StepContext) -> Iterator[tuple[str, dict]]:
         for _, groups in batch:
             removals: dict[tuple[str, int], list[str | None]] = {}
-            for doc_id, offset, duplicate_of in groups["removed"]:
-                removals.setdefault((doc_id, offset), []).append(duplicate_of)
+            sizes: dict[tuple[str, int], int] = {}
+            for doc_id, offset, duplicate_of, size in groups["removed"]:
+                if size is not None:
+                    sizes[(doc_id, offset)] = size
+                else:
+                    removals.setdefault((doc_id, offset), []).append(duplicate_of)
             for path in groups["path"]:
                 for table_batch in storage.open_parquet(path).iter_batches(batch_size=1_000):
                     for row in table_batch.to_pylist():
-                        pending = removals.get((row["id"], row["offset"]))
+                        where = (row["id"], row["offset"])
+                        pending = removals.get(where)
                         if pending:
                             yield DUPLICATES, removed_row(row, pending.pop())
-                        else:
-                            yield DOCUMENTS, row
+                            continue
+                        if self.cluster_size:
+                            row[CLUSTER_SIZE] = sizes.get(where, 1)
+                        yield DOCUMENTS, row
 
 
 def output_sinks(plan: DedupPlan, documents_dir: str, duplicates_dir: str) -> dict[str, tuple[str, str, pa.Schema]]:
     """``{sink: (directory, file prefix, schema)}`` of what dedup writes."""
+    documents = DOCUMENT_SCHEMA.append(pa.field(CLUSTER_SIZE, pa.int32())) if plan.keep_cluster_size else DOCUMENT_SCHEMA
     sinks = {
-        DOCUMENTS: (documents_dir, "part", DOCUMENT_SCHEMA),
+        DOCUMENTS: (documents_dir, "part", documents),
         DUPLICATES: (duplicates_dir, "part", REMOVED_SCHEMA),
     }
     if plan.index_write:

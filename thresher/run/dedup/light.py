@@ -29,6 +29,8 @@ class Light(NamedTuple):
     #: Where the document is: its phase-A document file (an index into the job's file list) and offset.
     file: int
     offset: int
+    #: The language ID's label (per-language MinHash buckets by it).
+    language: str | None
     url_key: str | None
     url_sort: Any
     text_key: str | None
@@ -118,8 +120,8 @@ class LightRecords(Step):
                     minhash_sorts = [self.minhash_rule(d) for d in docs]
                 bands = [b"".join(h for _, h in keys) for keys in document_band_keys([d.text for d in docs], plan.params)]
         for i, doc in enumerate(docs):
-            yield Light(doc.id, file, doc.offset, url_keys[i], url_sorts[i], text_keys[i], exact_sorts[i],
-                        minhash_sorts[i], bands[i])
+            yield Light(doc.id, file, doc.offset, doc.language, url_keys[i], url_sorts[i], text_keys[i],
+                        exact_sorts[i], minhash_sorts[i], bands[i])
 
 
 def document_batches(path: str) -> Iterator[list[Document]]:

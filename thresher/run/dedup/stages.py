@@ -76,9 +76,15 @@ class KeepOne(Step):
 # -- MinHash: candidates, verification, the keep rule per component ----------------------
 
 
-def band_records(light: Light) -> Iterator[tuple[Any, str]]:
-    for key in band_keys(light):
-        yield key, light.id
+def band_records(light: Light, per_language: bool = False) -> Iterator[tuple[Any, str]]:
+    """``(bucket key, id)`` for every band; per language, the language is part of the key (FineWeb-2
+    compares documents only within their language)."""
+    if per_language:
+        for band, band_hash in band_keys(light):
+            yield (light.language, band, band_hash), light.id
+    else:
+        for key in band_keys(light):
+            yield key, light.id
 
 
 def bucket_star_edges(bucket: tuple[Any, Iterable[str]]) -> Iterator[tuple[str, str]]:
@@ -120,19 +126,31 @@ def member_of_component(joined: tuple[str, dict[str, Iterable[Any]]]) -> Iterato
             yield label, sort_key
 
 
-class ComponentDecisions(Step):
-    """``(component, keep sort keys)`` -> a decision for every member but the component's best."""
+#: The extra output of :class:`ComponentDecisions`: ``(kept id, how many documents its cluster held)``.
+CLUSTER = "cluster"
 
-    def __init__(self, stage: str, rank: int) -> None:
+
+class ComponentDecisions(Step):
+    """``(component, keep sort keys)`` -> a decision for every member but the component's best;
+    with ``sizes``, the best's cluster size too (extra output ``cluster``)."""
+
+    outputs = (CLUSTER,)
+
+    def __init__(self, stage: str, rank: int, sizes: bool = False) -> None:
         self.stage = stage
         self.rank = rank
+        self.sizes = sizes
 
-    def process(self, batch: list[tuple[str, Iterable[tuple]]], ctx: StepContext) -> Iterator[tuple[str, Decision]]:
+    def process(self, batch: list[tuple[str, Iterable[tuple]]], ctx: StepContext) -> Iterator[Any]:
         for _, sort_keys in batch:
             kept_id = min(sort_keys)[-1]
+            members = 0
             for sort_key in sort_keys:
+                members += 1
                 if sort_key[-1] != kept_id:
                     yield sort_key[-1], (self.rank, MINHASH_REASON, kept_id)
+            if self.sizes:
+                yield Tagged(CLUSTER, (kept_id, members))
 
 
 # -- where documents are: files by number, and the texts verification needs -----------------

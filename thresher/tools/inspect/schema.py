@@ -46,7 +46,7 @@ def schema_differences(actual: pa.Schema, expected: pa.Schema) -> list[str]:
 
 def describe_schema(run: Run) -> dict[str, Any]:
     """The first shard's schema (its footer only is read) beside the contract's."""
-    expected = shard_schema(run.keeps_text)
+    expected = shard_schema(run.keeps_text, run.keeps_cluster_size)
     if run.shards:
         source = run.shards[0].name
         actual = run.open_shard(source).schema_arrow

@@ -192,7 +192,7 @@ def _check_shard(run: Run, shard: ShardEntry, vocab_size, eos_id, fail, report, 
     except (pa.ArrowException, OSError) as exc:
         fail("parquet", name, f"not a readable Parquet file ({exc})")
         return False
-    for difference in schema_differences(schema, shard_schema(run.keeps_text)):
+    for difference in schema_differences(schema, shard_schema(run.keeps_text, run.keeps_cluster_size)):
         fail("schema", name, difference)
     needed = {"id", "token_count", "token_ids", "language"}
     if not needed <= set(schema.names) or not _is_integer_list(schema.field("token_ids").type):

@@ -14,7 +14,7 @@ import pyarrow.fs as pafs
 import pyarrow.parquet as pq
 
 from thresher.errors import ThresherError
-from thresher.io.shards import SCHEMA_VERSION
+from thresher.io.shards import CLUSTER_SIZE, SCHEMA_VERSION
 from thresher.tools.loader import storage
 from thresher.run.layout import MANIFEST, TOKENIZER
 
@@ -103,6 +103,11 @@ class Run:
     @property
     def keeps_text(self) -> bool:
         return bool(self.manifest.get("columns", {}).get("text", False))
+
+    @property
+    def keeps_cluster_size(self) -> bool:
+        """The shards carry ``minhash_cluster_size`` (``dedup.minhash.keep_cluster_size``)."""
+        return bool(self.manifest.get("columns", {}).get(CLUSTER_SIZE, False))
 
     @property
     def total_tokens(self) -> int:

@@ -37,6 +37,7 @@ from thresher.tools.report.charts import (
 from thresher.tools.report.audit_section import audit, langid_drops
 from thresher.tools.report.banner import warnings_banner
 from thresher.tools.report.kept_sections import domains, kept_examples
+from thresher.tools.report.language_section import filters_by_language
 from thresher.tools.report.markup import cell, data_attrs, e, note, section, table
 from thresher.tools.report.measures import (
     MIN_SHARE_BUSY_SECONDS,
@@ -120,6 +121,7 @@ SECTIONS = (
     ("funnel-documents", "Documents per stage"),
     ("funnel-tokens", "Tokens per stage (estimated)"),
     ("drops", "Drops by reason"),
+    ("per-language", "Filters per language"),
     ("languages", "Languages"),
     ("kept-examples", "Kept documents"),
     ("domains", "Domains"),
@@ -537,6 +539,7 @@ def render_report(run: RunFiles) -> str:
         "funnel-documents": _funnel_documents(stats),
         "funnel-tokens": _funnel_tokens(run),
         "drops": _drops(stats),
+        "per-language": filters_by_language(stats),
         "languages": _languages(manifest) + langid_drops(run),
         "kept-examples": kept_examples(run),
         "domains": domains(run),
