@@ -43,7 +43,8 @@ import pyarrow.parquet as pq
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 SAMPLE = ROOT / "thresher" / "resources" / "sample.warc.gz"
-DEFAULT_WORK = Path(tempfile.gettempdir()) / "thresher-golden"
+# One work folder per checkout: two trees checking at once must not share it.
+DEFAULT_WORK = Path(tempfile.gettempdir()) / f"thresher-golden-{hashlib.sha1(str(ROOT).encode()).hexdigest()[:8]}"
 REAL_PATTERNS = ("warc-*/*.warc.gz", "warc-*/*.warc", "warc-*/*.arc.gz")
 INDEXED_REAL = ("warc-resiliparse--warcfile.warc.gz", "warc-node-warc--parseMe.warc.gz")
 
@@ -147,6 +148,14 @@ def is_measurement(name: str) -> bool:
     return name.endswith(("/time_us", "/cpu_us")) or name.startswith("shuffle/")
 
 
+def _dataset(directory: Path) -> list[str]:
+    """A dataset's part files: those its ``_manifest.json`` names (every file, for runs made before it)."""
+    marker = directory / "_manifest.json"
+    if marker.exists():
+        return [str(directory / entry["name"]) for entry in json.loads(marker.read_text())["files"]]
+    return sorted(glob.glob(str(directory / "*.parquet")))
+
+
 def digest_run(out: Path, index: Path, inputs: Path) -> dict[str, Any]:
     manifest = json.loads((out / "manifest.json").read_text())
     manifest.pop("config", None)
@@ -177,8 +186,8 @@ def digest_run(out: Path, index: Path, inputs: Path) -> dict[str, Any]:
         "identity": stats["identity"],
         "audit_sha256": _sha(_canonical(audit)),
         "tokenizer_sha256": _sha((out / "tokenizer.json").read_bytes()),
-        "documents": _rows_digest(sorted(glob.glob(str(out / "_work" / "documents" / "*.parquet"))), inputs),
-        "duplicates": _rows_digest(sorted(glob.glob(str(out / "_work" / "duplicates" / "*.parquet"))), inputs),
+        "documents": _rows_digest(_dataset(out / "_work" / "documents"), inputs),
+        "duplicates": _rows_digest(_dataset(out / "_work" / "duplicates"), inputs),
         "index": {"settings": settings, "tables": index_tables},
     }
 
