@@ -43,16 +43,21 @@ def test_shard_count_takes_the_larger_of_the_two_targets():
     assert shard_count(0, 300, 0, 1_000) == 1
 
 
-@pytest.mark.parametrize("engine", ENGINES)
-@pytest.mark.parametrize("keep_text", [True, False])
-def test_shards_job_sizes_by_bytes(engine, keep_text, tmp_path):
+def _documents_and_tokenizer(tmp_path, count: int, parts: int) -> tuple[list, list[str], DocumentTokenizer]:
+    """``count`` documents in ``parts`` document files, and a tokenizer trained on them."""
     docs = [Document(id=r["id"], url=r["url"], text=r["text"] or "x", source=r["source"], offset=r["offset"],
-                     language=r["language"], language_score=r["language_score"]) for r in map(_row, range(80))]
-    files = [write_documents(docs[i::3], tmp_path / "docs" / f"part-{i}.parquet") for i in range(3)]
+                     language=r["language"], language_score=r["language_score"]) for r in map(_row, range(count))]
+    files = [write_documents(docs[i::parts], tmp_path / "docs" / f"part-{i}.parquet") for i in range(parts)]
     tokenizer_path = tmp_path / "tokenizer.json"
     train_byte_level_bpe([d.text for d in docs], vocab_size=300, special_tokens=("<|endoftext|>",)).save(
         str(tokenizer_path))
-    tokenizer = DocumentTokenizer(str(tokenizer_path))
+    return docs, files, DocumentTokenizer(str(tokenizer_path))
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+@pytest.mark.parametrize("keep_text", [True, False])
+def test_shards_job_sizes_by_bytes(engine, keep_text, tmp_path):
+    docs, files, tokenizer = _documents_and_tokenizer(tmp_path, count=80, parts=3)
     tokenizer.load()
     expected_rows = []
     for d, ids in zip(docs, tokenizer.encode_batch_packed([d.text for d in docs])):
@@ -88,13 +93,7 @@ def test_shards_job_sizes_by_bytes(engine, keep_text, tmp_path):
 @pytest.mark.parametrize("keep_text", [True, False])
 def test_one_writer_and_grouped_shards_are_the_same_bytes(engine, keep_text, tmp_path):
     """Small corpora are written by one task with no shuffle, larger ones grouped by shard: same files."""
-    docs = [Document(id=r["id"], url=r["url"], text=r["text"] or "x", source=r["source"], offset=r["offset"],
-                     language=r["language"], language_score=r["language_score"]) for r in map(_row, range(300))]
-    files = [write_documents(docs[i::4], tmp_path / "docs" / f"part-{i}.parquet") for i in range(4)]
-    tokenizer_path = tmp_path / "tokenizer.json"
-    train_byte_level_bpe([d.text for d in docs], vocab_size=300, special_tokens=("<|endoftext|>",)).save(
-        str(tokenizer_path))
-    tokenizer = DocumentTokenizer(str(tokenizer_path))
+    docs, files, tokenizer = _documents_and_tokenizer(tmp_path, count=300, parts=4)
     output = OutputPlan(keep_text=keep_text, shard_target_tokens=500, shard_target_bytes=None,
                         shuffle_seed=7, compression="zstd", one_writer_max_bytes=1 << 30)
     made = {}
