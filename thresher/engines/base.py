@@ -266,8 +266,12 @@ class Engine(Protocol):
         """How many tasks can run at once (for planning work units)."""
         ...
 
-    def run(self, job: str, build: Callable[[Flow], None]) -> dict[str, int]:
-        """Build the job with ``build(flow)``, run it to the end; the counters its steps counted."""
+    def run(self, job: str, build: Callable[[Flow], None], small: bool = False) -> dict[str, int]:
+        """Build the job with ``build(flow)``, run it to the end; the counters its steps counted.
+
+        ``small``: the job has little work (one task, or a small corpus); a local engine may then run
+        it without starting worker processes, whose start-up would cost more than the work.
+        """
         ...
 
     def close(self) -> None: ...

@@ -90,10 +90,11 @@ def _run(plan: RunPlan, engine: Engine, log: Callable[[str], None], progress: bo
         with _phase(phases, "shards", monitor):
             document_files = _document_files(layout)
             document_bytes = sum(file_sizes(document_files).values())
+            one_writer = document_bytes <= plan.output.one_writer_max_bytes
             counters_b = engine.run("shards", lambda flow: shards(
                 flow, document_files, tokenizer, tokenizer_info, plan.output, layout.root,
                 layout.manifest, plan.config_record, document_bytes,
-            ))
+            ), small=one_writer)
     stats = build_stats(
         merge([counters_a, counters_b]), plan.pages.filter_order, phases=phases,
         wall_seconds=time.monotonic() - started, input_bytes=sum(file_sizes(layout.input_files).values()),
@@ -130,8 +131,12 @@ def run_documents(plan: RunPlan, engine: Engine, progress_dir: str | None) -> di
     documents = sum(result.documents for result in results)
     counters.update(engine.run("dedup", lambda flow: dedup(
         flow, plan.dedup, document_files, documents, layout.documents, layout.duplicates
-    )))
+    ), small=documents <= SMALL_DEDUP_DOCUMENTS))
     return counters
+
+
+#: Up to this many documents, dedup is small work: a local engine runs it without worker processes.
+SMALL_DEDUP_DOCUMENTS = 20_000
 
 
 def _document_files(layout: RunLayout) -> list[str]:

@@ -1,9 +1,9 @@
 """Work units: phase A's input files cut into byte ranges, so that workers share a large file.
 
 A unit is one range of one file (:class:`~thresher.run.results.WorkUnit`); each worker reads its
-own unit (no page ever travels through a shuffle). Ranges are about ``runner.unit_bytes`` each;
-when that gives fewer units than twice the engine's parallelism, the largest files are cut finer
-(never below :data:`MIN_UNIT_BYTES`) so every worker has work. Which records a unit reads is
+own unit (no page ever travels through a shuffle). Ranges are about ``runner.unit_bytes`` each, or
+smaller when the input is small: every range at most a ``2 x parallelism``-th of the input (never
+below :data:`MIN_UNIT_BYTES`), so every worker has a fair share of the work. Which records a unit reads is
 decided by the reader (:func:`thresher.io.inputs.iter_input` with a byte range): a file that
 cannot be split is read whole by its first unit. The plan never changes a result, only who reads
 what: reading a file in ranges gives exactly what reading it whole gives.
@@ -37,19 +37,15 @@ def plan_units(
     files: Sequence[str], sizes: Mapping[str, int], unit_bytes: int, parallelism: int,
     min_unit_bytes: int = MIN_UNIT_BYTES,
 ) -> list[WorkUnit]:
-    """The units of ``files``: ranges of about ``unit_bytes``, at least ``2 x parallelism`` in all where
-    files are large enough. A function of its arguments only."""
-    counts = {path: max(1, math.ceil(sizes.get(path, 0) / unit_bytes)) for path in files}
-    wanted = 2 * max(parallelism, 1)
-    while sum(counts.values()) < wanted:
-        # Cut the file whose ranges are largest one range finer, while ranges stay worth a task.
-        path = max(files, key=lambda p: (sizes.get(p, 0) / counts[p], p), default=None)
-        if path is None or sizes.get(path, 0) / (counts[path] + 1) < min_unit_bytes:
-            break
-        counts[path] += 1
+    """The units of ``files``: ranges of about ``unit_bytes``, smaller when the input is small, so that
+    the work spreads over at least ``2 x parallelism`` units of about equal size (never below
+    ``min_unit_bytes``). A function of its arguments only."""
+    total = sum(sizes.get(path, 0) for path in files)
+    target = min(unit_bytes, max(min_unit_bytes, math.ceil(total / (2 * max(parallelism, 1)))))
     units = []
     for path in files:
-        n, size = counts[path], sizes.get(path, 0)
+        size = sizes.get(path, 0)
+        n = max(1, math.ceil(size / target))
         starts = [index * size // n for index in range(n)]
         for index, start in enumerate(starts):
             end = starts[index + 1] if index + 1 < n else None

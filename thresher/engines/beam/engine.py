@@ -9,6 +9,7 @@ first try to download and start the Prism runner); ``portable`` submits to a job
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from typing import Any, Callable
 
 import apache_beam as beam
@@ -63,9 +64,13 @@ class BeamEngine:
             return self.runner.workers
         return (os.cpu_count() or 1) if self.local else 8
 
-    def run(self, job: str, build: Callable[[BeamFlow], None]) -> dict[str, int]:
-        runner = _local_runner(self.options) if self.local else None
-        with beam.Pipeline(runner=runner, options=self.options) as pipeline:
+    def run(self, job: str, build: Callable[[BeamFlow], None], small: bool = False) -> dict[str, int]:
+        options = self.options
+        if self.local and small:
+            # One worker in this process: starting worker processes costs seconds, more than the job.
+            options = pipeline_options(replace(self.runner, workers=1))
+        runner = _local_runner(options) if self.local else None
+        with beam.Pipeline(runner=runner, options=options) as pipeline:
             build(BeamFlow(pipeline))
         # ``with beam.Pipeline()`` runs on exit and keeps the result.
         return metric_counters(pipeline.result)

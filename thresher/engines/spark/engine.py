@@ -29,7 +29,7 @@ class SparkEngine:
     def parallelism(self) -> int:
         return self.sc.defaultParallelism
 
-    def run(self, job: str, build: Callable[[SparkFlow], None]) -> dict[str, int]:
+    def run(self, job: str, build: Callable[[SparkFlow], None], small: bool = False) -> dict[str, int]:
         self.sc.setJobGroup(job, f"thresher: {job}")
         flow = SparkFlow(self.sc, SparkStats(self.sc), default_partitions(self.sc, self.settings))
         try:
