@@ -94,3 +94,28 @@ def test_changed_phase_a_config_does_not_reuse_old_results(crawl, tmp_path):
     languages = json.loads((out / "manifest.json").read_text())["languages"]
     assert set(languages) == {"en"}
     assert result.stats["identity"]["holds"]
+
+
+def test_a_relaunch_reuses_the_finished_pieces_of_an_unfinished_file(crawl, tmp_path):
+    """A file cut into work units: the pieces written before a crash are kept, the rest redone."""
+    out = tmp_path / "pieces"
+    from thresher.config import bundled_sample_path
+
+    settings = _config([bundled_sample_path()], out, unit_bytes=300_000)
+    reference = run_pipeline(config_from_dict({**settings, "output": {"path": str(tmp_path / "ref")}}))
+    # The crash: the file's pieces are written, its result.json not, and one piece is missing.
+    first = run_pipeline(config_from_dict(settings))
+    (result,) = out.glob("_work/phase_a/*/result.json")
+    pieces = sorted(result.parent.glob("piece-*.json"))
+    assert len(pieces) >= 2  # the file was read in several units
+    result.unlink()
+    (out / "manifest.json").unlink()
+    pieces[-1].unlink()
+    kept = {p: p.stat().st_mtime_ns for p in pieces[:-1]}
+    again = run_pipeline(config_from_dict(settings))
+    assert {p: p.stat().st_mtime_ns for p in pieces[:-1]} == kept  # reused, not rewritten
+    assert pieces[-1].exists() and result.exists()
+    assert _final_outputs(out) == _final_outputs(tmp_path / "ref")
+    measured = {k: v for k, v in reference.stats["counters"].items() if not is_measurement(k)}
+    assert {k: v for k, v in again.stats["counters"].items() if not is_measurement(k)} == measured
+    assert first.stats["kept_documents"] == again.stats["kept_documents"]
