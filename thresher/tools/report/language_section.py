@@ -34,5 +34,6 @@ def filters_by_language(stats: Mapping[str, Any]) -> str:
                 f"<td>{e(reasons)}</td></tr>"
             )
     parts.append("<h3>Quality filters per language</h3>" + table(
-        "filters-by-language", ["language", "filter", "in", "kept", "dropped", "reasons"], rows, numeric_to=5))
+        "filters-by-language", ["language", "filter", "in", "kept", "dropped", "reasons"], rows, numeric_from=2,
+        numeric_to=5))
     return "".join(parts)
