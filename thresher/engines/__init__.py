@@ -33,8 +33,11 @@ class EngineEntry:
 ENGINES: dict[str, EngineEntry] = {
     entry.name: entry
     for entry in (
-        EngineEntry("direct", "Beam's local runner, every core of this machine", "thresher.engines.beam.engine:BeamEngine"),
-        EngineEntry("portable", "a Beam job service (--job_endpoint): Flink, Spark or Beam's own",
+        EngineEntry("direct", "Beam's local FnApiRunner, every core of this machine",
+                    "thresher.engines.beam.engine:BeamEngine"),
+        EngineEntry("prism", "Beam's Prism runner from a local binary (--prism_location=PATH; nothing downloads)",
+                    "thresher.engines.beam.engine:BeamEngine"),
+        EngineEntry("portable", "a Beam job service (--job_endpoint; none: Beam's own, in this process)",
                     "thresher.engines.beam.engine:BeamEngine"),
         EngineEntry("dataflow", "Google Cloud Dataflow", "thresher.engines.beam.engine:BeamEngine"),
         EngineEntry("spark", "Apache Spark through PySpark (local, standalone, YARN, Kubernetes)",

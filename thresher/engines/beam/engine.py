@@ -1,25 +1,25 @@
 """Beam as an engine: pipeline options from the run plan, one Beam pipeline per job, counters from metrics.
 
-Runners: ``direct`` runs Beam's own local runner (the FnApiRunner, chosen explicitly, so a
-machine with internet access runs the very code path the tests run: Beam's DirectRunner would
-first try to download and start the Prism runner); ``portable`` submits to a job service
-(``--job_endpoint``); ``dataflow`` to Google Cloud Dataflow.
+Runners (:mod:`.runners` chooses and checks them): ``direct`` runs Beam's FnApiRunner, chosen
+explicitly, so a machine with internet access runs the very code path the tests run (Beam's
+DirectRunner would first try to download and start the Prism runner); ``prism`` runs a local
+Prism binary; ``portable`` submits to a job service (``--job_endpoint``); ``dataflow`` to Google
+Cloud Dataflow.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import replace
-from typing import Any, Callable
+from typing import Callable
 
 import apache_beam as beam
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from thresher.engines.beam.flow import BeamFlow
 from thresher.engines.beam.metrics import metric_counters
+from thresher.engines.beam.runners import BEAM_RUNNERS, check_runner, local_runner, portable_defaults
 from thresher.engines.base import RunnerPlan
-
-_BEAM_RUNNERS = {"direct": None, "portable": "PortableRunner", "dataflow": "DataflowRunner"}
 
 
 def pipeline_options(runner: RunnerPlan) -> PipelineOptions:
@@ -33,21 +33,11 @@ def pipeline_options(runner: RunnerPlan) -> PipelineOptions:
         # Worker processes inherit our terminal: keep their INFO chatter out of it.
         args.append("--default_sdk_harness_log_level=ERROR")
     else:
-        args.append(f"--runner={_BEAM_RUNNERS[runner.name]}")
+        args.append(f"--runner={BEAM_RUNNERS[runner.name]}")
     for key, value in sorted(runner.options.items()):
         args.append(f"--{key}={value}" if value is not True else f"--{key}")
-    return PipelineOptions(args + list(runner.engine_args))
-
-
-def _local_runner(options: PipelineOptions) -> Any:
-    """Beam's FnApiRunner, provisioned with the options as Beam's DirectRunner provisions it."""
-    from apache_beam.portability.api import beam_provision_api_pb2
-    from apache_beam.runners.portability.fn_api_runner import fn_runner
-    from apache_beam.runners.portability.portable_runner import JobServiceHandle
-
-    encoded = JobServiceHandle.encode_pipeline_options(options.get_all_options())
-    info = fn_runner.ExtendedProvisionInfo(beam_provision_api_pb2.ProvisionInfo(pipeline_options=encoded))
-    return fn_runner.FnApiRunner(provision_info=info)
+    args += list(runner.engine_args)
+    return PipelineOptions(portable_defaults(args) if runner.name == "portable" else args)
 
 
 class BeamEngine:
@@ -57,7 +47,9 @@ class BeamEngine:
         self.name = runner.name
         self.runner = runner
         self.options = pipeline_options(runner)
-        self.local = runner.name == "direct"
+        check_runner(runner.name, self.options)
+        # Workers on this machine, sharing its disk: live progress files and the worker log work.
+        self.local = runner.name in ("direct", "prism")
 
     def parallelism(self) -> int:
         if self.runner.workers:
@@ -66,10 +58,11 @@ class BeamEngine:
 
     def run(self, job: str, build: Callable[[BeamFlow], None], small: bool = False) -> dict[str, int]:
         options = self.options
-        if self.local and small:
+        direct = self.name == "direct"
+        if direct and small:
             # One worker in this process: starting worker processes costs seconds, more than the job.
             options = pipeline_options(replace(self.runner, workers=1))
-        runner = _local_runner(options) if self.local else None
+        runner = local_runner(options) if direct else None
         with beam.Pipeline(runner=runner, options=options) as pipeline:
             build(BeamFlow(pipeline))
         # ``with beam.Pipeline()`` runs on exit and keeps the result.

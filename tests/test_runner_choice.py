@@ -1,0 +1,132 @@
+"""The runner that runs is the one asked for, and one that cannot run says so at once.
+
+- ``direct`` is Beam's FnApiRunner, constructed by Thresher: Beam's DirectRunner (which first
+  tries Prism, a binary it downloads) and Prism itself are never constructed, so a machine
+  with internet access runs the code path these tests run.
+- ``prism`` is a choice of its own, registered with the other engines, and needs a local binary.
+- ``portable`` with an endpoint where nothing answers fails with one line naming the endpoint
+  and how to start a job service; with no endpoint, Beam's job service runs in this process.
+"""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+
+import pytest
+
+from thresher.engines import ENGINES, engine_names, open_engine
+from thresher.engines.base import MapStep, RunnerPlan
+from thresher.errors import ThresherError
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _small_job(engine) -> int:
+    """A job of Thresher's and Python's own parts only (worker processes import no test module):
+    three (key, value) pairs into a group; what entered the shuffle, by the engine's counters."""
+
+    def build(flow):
+        pairs = flow.apply("Pairs", flow.create("Dicts", [{"a": 1, "b": 2}, {"c": 3}]), MapStep(dict.items))
+        flow.group("Group", pairs)
+
+    return engine.run("test", build)["shuffle/elements"]
+
+
+@pytest.fixture
+def runner_spy(monkeypatch):
+    """Records every Beam runner constructed and every pipeline Beam's DirectRunner was asked to run."""
+    from apache_beam.runners.direct.direct_runner import DirectRunner
+    from apache_beam.runners.portability import prism_runner
+    from apache_beam.runners.portability.fn_api_runner import fn_runner
+
+    made: list[str] = []
+    for cls in (prism_runner.PrismRunner, fn_runner.FnApiRunner):
+        original = cls.__init__
+
+        def spying_init(self, *args, _original=original, _name=cls.__name__, **kwargs):
+            made.append(_name)
+            _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(cls, "__init__", spying_init)
+    original_run = DirectRunner.run_pipeline
+
+    def spying_run(self, *args, **kwargs):
+        made.append("DirectRunner")
+        return original_run(self, *args, **kwargs)
+
+    monkeypatch.setattr(DirectRunner, "run_pipeline", spying_run)
+    return made
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_direct_runs_the_fn_api_runner_and_never_prism(runner_spy, tmp_path, workers):
+    engine = open_engine(RunnerPlan("direct", workers, None))
+    assert _small_job(engine) == 3
+    assert "FnApiRunner" in runner_spy
+    assert "PrismRunner" not in runner_spy and "DirectRunner" not in runner_spy
+
+
+def test_small_jobs_on_direct_also_avoid_prism(runner_spy, tmp_path):
+    engine = open_engine(RunnerPlan("direct", 2, None))
+    engine.run("small", lambda flow: flow.create("One", [1]), small=True)
+    assert runner_spy == ["FnApiRunner"]
+
+
+def test_prism_is_its_own_registered_choice():
+    assert "prism" in engine_names()
+    assert ENGINES["prism"].factory == ENGINES["direct"].factory  # the Beam engine, another runner
+    from thresher.cli import build_parser
+
+    run = build_parser()._subparsers._group_actions[0].choices["run"]
+    runner = next(a for a in run._actions if a.dest == "runner")
+    assert "prism" in runner.choices
+
+
+def test_prism_needs_a_local_binary(tmp_path):
+    with pytest.raises(ThresherError, match="--prism_location"):
+        open_engine(RunnerPlan("prism", 1, None))
+    with pytest.raises(ThresherError, match="a local file is required"):
+        open_engine(RunnerPlan("prism", 1, None, engine_args=("--prism_location=https://example.com/prism.zip",)))
+    with pytest.raises(ThresherError, match="no Prism binary"):
+        open_engine(RunnerPlan("prism", 1, None, options={"prism_location": str(tmp_path / "absent")}))
+
+
+def test_prism_without_location_is_one_line_from_the_cli(tmp_path):
+    proc = subprocess.run(
+        [sys.executable, "-m", "thresher.cli", "run", "--runner", "prism", "--output", str(tmp_path / "out")],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode != 0
+    lines = proc.stderr.strip().splitlines()
+    assert lines[-1].startswith("thresher: error: the prism runner needs --prism_location")
+    assert "Traceback" not in proc.stderr
+    assert not (tmp_path / "out" / "_work").exists()  # stopped before any work
+
+
+def test_portable_without_a_job_service_fails_with_one_line(tmp_path):
+    port = _free_port()  # nothing listens here
+    endpoint = f"localhost:{port}"
+    proc = subprocess.run(
+        [sys.executable, "-m", "thresher.cli", "run", "--runner", "portable", "--output", str(tmp_path / "out"),
+         "--", f"--job_endpoint={endpoint}", "--environment_type=LOOPBACK"],
+        capture_output=True, text=True, timeout=300,  # a safety net: the run gives up by itself
+    )
+    assert proc.returncode != 0
+    assert "Traceback" not in proc.stderr
+    message = proc.stderr.strip().splitlines()[-1]
+    assert message.startswith("thresher: error: portable runner: no Beam job service answers at " + endpoint)
+    assert f"python -m apache_beam.runners.portability.local_job_service_main --port {port}" in message
+
+
+def test_portable_without_an_endpoint_runs_a_job_service_in_process(runner_spy, tmp_path):
+    engine = open_engine(RunnerPlan("portable", 1, None))
+    assert engine.options.get_all_options()["job_endpoint"] == "embed"
+    assert engine.options.get_all_options()["environment_type"] == "LOOPBACK"
+    assert _small_job(engine) == 3
+    assert "PrismRunner" not in runner_spy
