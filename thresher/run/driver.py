@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
 from thresher.bookkeeping.funnel import build_stats
+from thresher.bookkeeping.display import RunDisplay, display_mode
 from thresher.bookkeeping.progress import ProgressMonitor
 from thresher.bookkeeping.run_log import write_run_log
 from thresher.config import PipelineConfig
@@ -25,7 +26,7 @@ from thresher.engines.base import Engine
 from thresher.errors import ThresherError
 from thresher.io import storage
 from thresher.run.dedup import dedup
-from thresher.run.layout import RunLayout
+from thresher.run.layout import RunLayout, read_dataset_manifest
 from thresher.run.phase_a import phase_a
 from thresher.run.plan import RunPlan, build_plan
 from thresher.run.results import completed_results, merged_audit, merged_counters
@@ -75,22 +76,23 @@ def _run(plan: RunPlan, engine: Engine, log: Callable[[str], None], progress: bo
     log(f"reading {len(layout.input_files)} input file(s) on the {plan.runner.name} runner")
     # Progress files live on this machine's disk: only a local engine's workers can write them.
     local = engine.local and not storage.is_url(layout.root)
-    total_bytes = sum(_local_size(p) for p in layout.input_files)
     progress_dir = layout.progress if local else None
-    with worker_output_to(layout.worker_log, enabled=local), ProgressMonitor(
-        layout.progress, total_bytes, enabled=progress if local else False
+    # Engine logs (Beam's workers, Spark's JVM) go to a file; the display keeps the terminal.
+    with worker_output_to(engine_log_path(layout)), ProgressMonitor(
+        progress_dir, RunDisplay(display_mode(progress, sys.stderr), sys.stderr)
     ) as monitor:
         # Each phase's wall time, as stats.json's timings.phases: the stages' own times
         # sum over workers and leave out start-up, scheduling and waiting between them.
         phases: dict[str, float] = {}
         with _phase(phases, "documents", monitor):
-            counters_a = run_documents(plan, engine, progress_dir)
+            counters_a = run_documents(plan, engine, progress_dir, monitor)
         with _phase(phases, "tokenizer", monitor):
             tokenizer, tokenizer_info = prepare_tokenizer(plan.tokenize, layout, log)
         with _phase(phases, "shards", monitor):
             document_files = _document_files(layout)
             document_bytes = sum(file_sizes(document_files).values())
             one_writer = document_bytes <= plan.output.one_writer_max_bytes
+            monitor.set_total((read_dataset_manifest(layout.documents) or {}).get("rows"))
             counters_b = engine.run("shards", lambda flow: shards(
                 flow, document_files, tokenizer, tokenizer_info, plan.output, layout.root,
                 layout.manifest, plan.config_record, document_bytes,
@@ -105,7 +107,9 @@ def _run(plan: RunPlan, engine: Engine, log: Callable[[str], None], progress: bo
     return RunResult(layout=layout, stats=stats)
 
 
-def run_documents(plan: RunPlan, engine: Engine, progress_dir: str | None) -> dict[str, int]:
+def run_documents(
+    plan: RunPlan, engine: Engine, progress_dir: str | None, monitor: ProgressMonitor | None = None
+) -> dict[str, int]:
     """Phase A over the files without a committed result, in passes; then dedup over every file's documents."""
     layout = plan.layout
     done = completed_results(layout, plan.fingerprint)
@@ -113,10 +117,14 @@ def run_documents(plan: RunPlan, engine: Engine, progress_dir: str | None) -> di
     per_pass = plan.runner.files_per_pass or max(len(todo), 1)
     sizes = file_sizes(todo, plan.inputs.storage_options) if todo else {}
     parallelism = engine.parallelism() if todo else 1
+    if monitor is not None:
+        monitor.documents_plan(len(layout.input_files), len(layout.input_files) - len(todo), sum(sizes.values()))
     for start in range(0, len(todo), per_pass):
         # A pass's files are committed when its job ends: smaller passes lose less to a crash,
         # larger ones spend less on start-up.
         units = plan_units(todo[start : start + per_pass], sizes, plan.runner.unit_bytes, parallelism)
+        if monitor is not None:
+            monitor.expect_units(units)
         engine.run("phase A", lambda flow: phase_a(flow, units, plan, progress_dir))
     if todo:
         done = completed_results(layout, plan.fingerprint)
@@ -129,6 +137,8 @@ def run_documents(plan: RunPlan, engine: Engine, progress_dir: str | None) -> di
         storage.write_json(layout.audit, merged_audit(results, plan.pages.audit_per_reason))
     document_files = [path for result in results for path in result.files("documents")]
     documents = sum(result.documents for result in results)
+    if monitor is not None:
+        monitor.start_phase("dedup", total=documents)
     counters.update(engine.run("dedup", lambda flow: dedup(
         flow, plan.dedup, document_files, documents, layout.documents, layout.duplicates
     ), small=documents <= SMALL_DEDUP_DOCUMENTS))
@@ -154,13 +164,22 @@ def _phase(phases: dict[str, float], name: str, monitor: ProgressMonitor) -> Ite
     phases[name] = time.monotonic() - started
 
 
+def engine_log_path(layout: RunLayout) -> str:
+    """Where engine logs go: ``_work/logs/`` of a local output, a local temporary file beside a remote one."""
+    if not storage.is_url(layout.root):
+        return layout.worker_log
+    import tempfile
+
+    return os.path.join(tempfile.gettempdir(), f"thresher-{os.getpid()}-workers.log")
+
+
 @contextmanager
 def worker_output_to(path: str, enabled: bool = True) -> Iterator[None]:
-    """Send what local worker processes print to ``path``; keep ours on the terminal.
+    """Send what engines print to ``path``; keep ours on the terminal.
 
-    Beam's local worker processes inherit file descriptor 2 and log their
-    start-up there; they get the log file instead, while ``sys.stderr`` (the
-    progress line, our messages) keeps writing to the original terminal.
+    Beam's local worker processes and Spark's JVM (log4j) inherit file descriptor
+    2 and log there; they get the log file instead, while ``sys.stderr`` (the
+    progress display, our messages) keeps writing to the original terminal.
     """
     if not enabled:
         yield
@@ -181,13 +200,6 @@ def worker_output_to(path: str, enabled: bool = True) -> Iterator[None]:
             os.dup2(saved_fd, 2)
             os.close(saved_fd)
             terminal.close()
-
-
-def _local_size(path: str) -> int:
-    try:
-        return os.path.getsize(path)
-    except OSError:
-        return 0
 
 
 def clear_previous_outputs(layout: RunLayout, keep_phase_a: bool) -> None:

@@ -71,6 +71,8 @@ class ProcessUnits(Step):
     def process(self, batch: list[WorkUnit], ctx: StepContext) -> Iterator[Piece]:
         for unit in batch:
             piece = finished_pieces(self.layout, unit, self.fingerprint)
+            if piece is not None:
+                self.progress.unit_done(unit.source, (unit.end or unit.start) - unit.start)
             yield piece if piece is not None else self._process(unit)
 
     def _process(self, unit: WorkUnit) -> Piece:
@@ -95,21 +97,22 @@ class ProcessUnits(Step):
             audit=audit.selected(),
         )
         write_piece(self.layout, piece)
-        self.progress.flush()
+        # The unit's bytes after its last page (its last record, records that are no page).
+        self.progress.unit_done(unit.source, max((unit.end or 0) - self._position, 0))
         return piece
 
     def _results(self, unit: WorkUnit, stats: DictStats, rejects: _RejectRows) -> Iterator[Any]:
-        position = unit.start
+        self._position = unit.start
         for page in iter_input(unit.source, stats, self.inputs, rejects, byte_range=(unit.start, unit.end)):
-            # Record offsets are positions in the file: bytes read so far.
-            self.progress.add(records=1, bytes=max(page.offset - position, 0))
-            position = max(position, page.offset)
-            drop = self.url_stage.check(page, stats)
-            if drop is not None:
-                yield drop
-                continue
-            self.progress.add(pages=1)
-            yield self.processor.process(page, stats)
+            # Record offsets are positions in the file: the bytes before this page are processed
+            # once the page is (progress counts work done, never what was merely read).
+            before = max(page.offset - self._position, 0)
+            self._position = max(self._position, page.offset)
+            result = self.url_stage.check(page, stats)
+            if result is None:
+                result = self.processor.process(page, stats)
+            self.progress.page_done(not isinstance(result, DroppedDocument), before)
+            yield result
 
 
 def _by_source(piece: Piece) -> Iterable[tuple[str, Piece]]:

@@ -12,6 +12,7 @@ from apache_beam.utils.windowed_value import WindowedValue
 
 from thresher.engines.base import Batcher, Combiner, MeasureShuffle, Outputs, Step, StepContext, Tagged, step_outputs
 from thresher.engines.beam.metrics import BeamStats
+from thresher.io.live_counts import LiveCounts, LiveStats, live_dir
 
 _GLOBAL = (GlobalWindow(),)
 
@@ -35,12 +36,15 @@ class StepDoFn(beam.DoFn):
     timestamp sends every element down Beam's slow invocation path.
     """
 
-    def __init__(self, step: Step, side_names: Sequence[str]) -> None:
+    def __init__(self, step: Step, side_names: Sequence[str], name: str = "") -> None:
         self.step = step
         self.side_names = tuple(side_names)
+        self.name = name
+        self.live_dir = live_dir()  # read where the job is built; travels to the workers with the DoFn
 
     def setup(self) -> None:
-        self.stats = BeamStats()
+        # Counters go to Beam's metrics (stats.json) and, live, to the progress display.
+        self.stats = LiveStats(BeamStats(), LiveCounts(self.live_dir))
         self.step.setup()
 
     def start_bundle(self) -> None:
@@ -54,16 +58,19 @@ class StepDoFn(beam.DoFn):
         return self._emit(self.batcher.drain()) if self.batcher.add(element) else None
 
     def _emit(self, batch: list[Any]) -> Iterator[Any]:
+        self.stats.elements(self.name, len(batch))
         for value in step_outputs(self.step, batch, self.ctx):
             yield _beam_output(value)
 
     def finish_bundle(self) -> Iterator[Any]:
         batch = self.batcher.drain()
         if batch:
+            self.stats.elements(self.name, len(batch))
             for value in step_outputs(self.step, batch, self.ctx):
                 yield _windowed(value)
         for value in self.step.finish(self.ctx):
             yield _windowed(value)
+        self.stats.flush()
 
     def teardown(self) -> None:
         self.step.teardown()
@@ -112,7 +119,7 @@ class BeamFlow:
 
     def apply(self, name: str, coll: beam.PCollection, step: Step, sides: Mapping[str, Any] | None = None):
         sides = dict(sides or {})
-        pardo = beam.ParDo(StepDoFn(step, list(sides)), *(beam.pvalue.AsSingleton(s) for s in sides.values()))
+        pardo = beam.ParDo(StepDoFn(step, list(sides), name), *(beam.pvalue.AsSingleton(s) for s in sides.values()))
         if not step.outputs:
             return coll | name >> pardo
         result = coll | name >> pardo.with_outputs(*step.outputs, main="main")

@@ -17,7 +17,8 @@ class SparkEngine:
     def __init__(self, runner: RunnerPlan) -> None:
         self.name = runner.name
         self.settings = spark_settings(runner)  # checks the options before any work
-        self.local = False  # executors may run on other machines
+        # A local master's executors share this machine's disk (live progress works); others may not.
+        self.local = self.settings.local
         self._sc = None
 
     @property

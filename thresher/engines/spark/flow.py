@@ -15,6 +15,7 @@ from pyspark import RDD, SparkContext, StorageLevel
 
 from thresher.engines.base import Combiner, MeasureShuffle, Outputs, Step, StepContext, Tagged, batches, step_outputs
 from thresher.engines.spark.stats import PartitionStats, SparkStats
+from thresher.io.live_counts import LiveCounts, LiveStats, live_dir
 
 _MAIN = "\x00main"
 
@@ -22,23 +23,28 @@ _MAIN = "\x00main"
 class _StepRunner:
     """A step as a ``mapPartitionsWithIndex`` body: setup per partition, batches, ``finish`` at its end."""
 
-    def __init__(self, step: Step, sides: dict[str, Any]) -> None:
+    def __init__(self, step: Step, sides: dict[str, Any], name: str = "") -> None:
         self.step = step
         self.sides = sides
+        self.name = name
+        self.live = LiveCounts(live_dir())  # the progress display's directory, named on the driver
 
     def __call__(self, index: int, items: Iterator[Any], stats: PartitionStats) -> Iterator[Any]:
         step = self.step
         tagged = bool(step.outputs)
         step.setup()
+        live = LiveStats(stats, self.live)
         # The partition index names the step's files: a retried task rewrites the same ones.
-        ctx = StepContext(stats, dict(self.sides), token=f"{index:05d}")
+        ctx = StepContext(live, dict(self.sides), token=f"{index:05d}")
         try:
             for batch in batches(step, items):
+                live.elements(self.name, len(batch))
                 for value in step_outputs(step, batch, ctx):
                     yield _tag(value) if tagged else value
             for value in step.finish(ctx):
                 yield _tag(value) if tagged else value
         finally:
+            live.flush()
             step.teardown()
 
 
@@ -101,7 +107,7 @@ class SparkFlow:
 
     def apply(self, name: str, coll: RDD, step: Step, sides: Mapping[str, Any] | None = None) -> Any:
         self._uses(coll)
-        rdd = coll.mapPartitionsWithIndex(self.stats.counted(name, _StepRunner(step, dict(sides or {}))))
+        rdd = coll.mapPartitionsWithIndex(self.stats.counted(name, _StepRunner(step, dict(sides or {}), name)))
         if not step.outputs:
             self._step_outputs.append(rdd)
             return rdd

@@ -43,9 +43,18 @@ class SparkSettings:
     #: Partitions pages and documents are spread over; None: twice the cluster's cores.
     partitions: int | None = None
 
+    @property
+    def local(self) -> bool:
+        """Executors on this machine: a ``local[...]`` master, or none named and no ``spark-submit``."""
+        if self.master:
+            return self.master.startswith("local")
+        return "PYSPARK_GATEWAY_PORT" not in os.environ
+
     def spark_conf(self) -> SparkConf:
         """The conf to start a context with, over what ``spark-submit`` set if it launched us."""
         ours = dict(self.conf)
+        # Spark's console stage bars would draw over Thresher's own progress (or fill its log).
+        ours.setdefault("spark.ui.showConsoleProgress", "false")
         submitted = "PYSPARK_GATEWAY_PORT" in os.environ  # spark-submit started the JVM for us
         if self.master or not submitted:
             ours["spark.master"] = self.master or f"local[{self.local_cores}]"
