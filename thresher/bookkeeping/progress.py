@@ -59,6 +59,10 @@ class _Phase:
     base: Counter = field(default_factory=Counter)
 
 
+def _count(total: int | None) -> str:
+    return "?" if total is None else f"{total:,}"
+
+
 def _eta(done: float, total: float, elapsed: float) -> float | None:
     if done <= 0 or total <= 0 or elapsed <= 0:
         return None
@@ -72,11 +76,12 @@ def documents_figures(phase: _Phase, counts: Counter, now: float) -> PhaseFigure
     files_done = phase.files_before + sum(1 for s, n in phase.units.items() if done_units[s] >= n)
     pages, processed = counts.get("pages", 0), counts.get("bytes", 0)
     rate = pages / elapsed if elapsed > 0 else 0.0
+    headline = f"files {files_done:,}/{phase.files_total:,}" if phase.files_total else "planning work units"
     details = [f"{pages:,} pages ({rate:,.0f}/s)", f"kept {counts.get('kept', 0):,}",
                f"dropped {counts.get('dropped', 0):,}"]
     return PhaseFigures(
         name=phase.name, done=min(processed, phase.todo_bytes), total=phase.todo_bytes or None,
-        headline=f"files {files_done:,}/{phase.files_total:,}", details=details,
+        headline=headline, details=details,
         eta=_eta(processed, phase.todo_bytes, elapsed), elapsed=elapsed, finished=phase.ended is not None,
     )
 
@@ -92,7 +97,7 @@ def dedup_figures(phase: _Phase, counts: Counter, now: float) -> PhaseFigures:
     total = phase.total or 0
     return PhaseFigures(
         name=phase.name, done=min(decided, total), total=phase.total,
-        headline=f"documents {decided:,}/{total:,}", details=details,
+        headline=f"documents {decided:,}/{_count(phase.total)}", details=details,
         eta=_eta(decided, total, elapsed), elapsed=elapsed, finished=phase.ended is not None,
     )
 
@@ -105,7 +110,7 @@ def shards_figures(phase: _Phase, counts: Counter, now: float) -> PhaseFigures:
     details = [f"shards written {delta.get('shards/written', 0):,}", f"tokens {delta.get('tokenize/tokens', 0):,}"]
     return PhaseFigures(
         name=phase.name, done=min(tokenized, total), total=phase.total,
-        headline=f"documents {tokenized:,}/{total:,}", details=details,
+        headline=f"documents {tokenized:,}/{_count(phase.total)}", details=details,
         eta=_eta(tokenized, total, elapsed), elapsed=elapsed, finished=phase.ended is not None,
     )
 

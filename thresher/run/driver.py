@@ -116,9 +116,9 @@ def run_documents(
     todo = [path for path in layout.input_files if path not in done]
     per_pass = plan.runner.files_per_pass or max(len(todo), 1)
     sizes = file_sizes(todo, plan.inputs.storage_options) if todo else {}
-    parallelism = engine.parallelism() if todo else 1
     if monitor is not None:
         monitor.documents_plan(len(layout.input_files), len(layout.input_files) - len(todo), sum(sizes.values()))
+    parallelism = engine.parallelism() if todo else 1
     for start in range(0, len(todo), per_pass):
         # A pass's files are committed when its job ends: smaller passes lose less to a crash,
         # larger ones spend less on start-up.
