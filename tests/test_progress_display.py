@@ -149,3 +149,18 @@ def test_the_monitor_names_its_directory_to_the_engines_for_the_run_only(tmp_pat
     assert LIVE_DIR_ENV not in os.environ
     assert out.getvalue().startswith("thresher: documents done in ")
     assert "files 1/1" in out.getvalue()
+
+
+def test_without_workers_counts_a_phase_shows_its_time_not_zero_counts():
+    out = io.StringIO()
+    with ProgressMonitor(None, RunDisplay("plain", out, interval=3600)) as monitor:
+        monitor.start_phase("documents")
+        monitor.documents_plan(2, 0, 10)
+    assert out.getvalue().startswith("thresher: documents done in ")
+    assert "files" not in out.getvalue() and "pages" not in out.getvalue()
+
+
+def test_a_quiet_run_asks_workers_for_nothing(tmp_path, monkeypatch):
+    monkeypatch.delenv(LIVE_DIR_ENV, raising=False)
+    with ProgressMonitor(str(tmp_path), RunDisplay("off")):
+        assert LIVE_DIR_ENV not in os.environ

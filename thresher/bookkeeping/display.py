@@ -109,9 +109,11 @@ class RunDisplay:
 
             self.console = Console(file=self.stream, force_terminal=True, highlight=False)
             self._fit_width()
-            # redirect_stderr: whatever else writes to sys.stderr meanwhile lands above the bars.
+            # Whatever else writes to sys.stderr (or to stdout on the same terminal) meanwhile
+            # lands above the bars, never on them.
+            stdout_too = bool(getattr(sys.stdout, "isatty", lambda: False)())
             self._live = Live(_Bars(self), console=self.console, refresh_per_second=4,
-                              redirect_stdout=False, redirect_stderr=True, transient=False)
+                              redirect_stdout=stdout_too, redirect_stderr=True, transient=False)
             self._live.start()
         return self
 

@@ -145,6 +145,8 @@ class ProgressMonitor:
         self._saved_env: str | None = None
 
     def __enter__(self) -> "ProgressMonitor":
+        if not self.display.enabled:
+            self.directory = None  # nobody looks: workers need not count for the display
         if self.directory is not None:
             self._saved_env = os.environ.get(LIVE_DIR_ENV)
             os.environ[LIVE_DIR_ENV] = self.directory
@@ -216,8 +218,10 @@ class ProgressMonitor:
 
     def figures(self) -> list[PhaseFigures]:
         counts, now = self._counts(), time.monotonic()
+        # Without workers' counts (a remote engine) a phase shows how long it runs, never a count of zero.
+        live = _FIGURES if self.directory is not None else {}
         with self._lock:
-            return [_FIGURES.get(p.name, plain_figures)(p, counts, now) for p in self.phases]
+            return [live.get(p.name, plain_figures)(p, counts, now) for p in self.phases]
 
     def _show(self) -> None:
         if self.display.enabled:
