@@ -124,10 +124,10 @@ class RunDisplay:
             self._live = None
 
     def show(self, figures: Sequence[PhaseFigures]) -> None:
-        with self._lock:
+        with self._lock:  # the monitor's thread and the driver both show: one line at a time
             self._figures = list(figures)
-        if self.mode == "plain":
-            self._plain(figures)
+            if self.mode == "plain":
+                self._plain(figures)
 
     def message(self, text: str) -> None:
         if self.mode == "live" and self._live is not None:
