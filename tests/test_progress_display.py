@@ -164,3 +164,24 @@ def test_a_quiet_run_asks_workers_for_nothing(tmp_path, monkeypatch):
     monkeypatch.delenv(LIVE_DIR_ENV, raising=False)
     with ProgressMonitor(str(tmp_path), RunDisplay("off")):
         assert LIVE_DIR_ENV not in os.environ
+
+
+@pytest.mark.parametrize("engine_name", ["beam2", "spark"])
+def test_engines_mirror_their_counters_live_from_worker_processes(engine_name, tmp_path, monkeypatch):
+    from flows import open_test_engine
+
+    from thresher.engines.base import MapStep
+
+    engine = open_test_engine(engine_name)
+    live = tmp_path / "live"
+    monkeypatch.setenv(LIVE_DIR_ENV, str(live))  # as the driver's monitor names it
+
+    def build(flow):
+        pairs = flow.apply("Pairs", flow.create("Dicts", [{"a": 1, "b": 2}, {"c": 3}]), MapStep(dict.items))
+        flow.apply("Keys", flow.group("Group", pairs), MapStep(tuple))  # read: Spark runs what is read
+
+    counters = engine.run("live", build)
+    counts = read_live_counts(str(live))
+    assert counters["shuffle/elements"] == 3
+    assert counts["shuffle/elements"] == 3  # what the engine's own counters say, seen while it ran
+    assert counts["step/Pairs"] == 2
