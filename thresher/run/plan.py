@@ -8,6 +8,7 @@ steps they run receive the plan (or a part of it), never the config.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
@@ -19,7 +20,8 @@ from thresher.stages.dedup.normalize import DEFAULT
 from thresher.stages.dedup.params import MinHashParams
 from thresher.stages.dedup.verify import default_threshold
 from thresher.engines.base import RunnerPlan
-from thresher.io.inputs import InputOptions
+from thresher.io.inputs import InputOptions, format_from_name
+from thresher.io.sniff import reads_crawl_archives
 from thresher.run.layout import RunLayout
 
 #: Bumped when phase A's result format changes: results of another version are redone.
@@ -187,9 +189,11 @@ def runner_plan(config: PipelineConfig, engine_args: tuple[str, ...] | list[str]
 def build_plan(config: PipelineConfig, engine_args: tuple[str, ...] | list[str] = ()) -> RunPlan:
     """The plan of a run of ``config`` (already validated); expands the inputs (a missing one is an error)."""
     out = config.output
+    layout = RunLayout.create(out.path, config.input_paths())
+    crawl_only = reads_crawl_archives([format_from_name(p) for p in layout.input_files], config.input.format)
     return RunPlan(
-        layout=RunLayout.create(out.path, config.input_paths()),
-        inputs=InputOptions.from_config(config.input),
+        layout=layout,
+        inputs=dataclasses.replace(InputOptions.from_config(config.input), crawl_only=crawl_only),
         pages=page_plan(config),
         dedup=dedup_plan(config),
         output=OutputPlan(
