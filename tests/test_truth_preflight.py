@@ -75,3 +75,9 @@ def test_train_tokenizer_on_a_folder_without_a_run_is_an_error_not_a_tokenizer(t
     result = thresher("train-tokenizer", str(tmp_path / "no-run"), "--output", str(tmp_path / "tok.json"))
     assert_one_line_error(result, 2, "no kept documents")
     assert not (tmp_path / "tok.json").exists()
+
+
+def test_an_output_url_of_an_unknown_scheme_stops_before_any_work(tmp_path):
+    result = thresher("run", "--output", "nosuchscheme://bucket/out", "--workers", "1")
+    assert_one_line_error(result, 2, "--output", "unknown storage scheme nosuchscheme://")
+    assert "reading" not in result.stderr

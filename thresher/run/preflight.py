@@ -4,8 +4,8 @@ A command that computes for minutes and then fails to write its result wastes th
 and ends in a traceback. Each command that writes checks its output path first, and a problem
 is one :class:`~thresher.errors.ThresherError` naming the option, the path and what is wrong.
 
-Only local paths are checked: an object store (``s3://``, ``gs://``) answers only when written
-to, and its errors are reported then.
+Local paths are checked by a real write. Of an object store URL (``s3://``, ``gs://``) only the
+scheme is checked (known, its library installed): the store answers when written to.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from thresher.io import storage
 def check_output_dir(path: str, option: str = "--output") -> None:
     """``path`` is, or can become, a directory this process can write files in."""
     if storage.is_url(path):
+        _check_scheme(path, option)
         return
     path = os.path.abspath(os.path.expanduser(path))
     if os.path.exists(path) and not os.path.isdir(path):
@@ -30,6 +31,7 @@ def check_output_dir(path: str, option: str = "--output") -> None:
 def check_output_file(path: str, option: str = "--output") -> None:
     """``path`` can be written as a file: its directory is (or can become) writable and it is no directory."""
     if storage.is_url(path):
+        _check_scheme(path, option)
         return
     path = os.path.abspath(os.path.expanduser(path))
     if os.path.isdir(path):
@@ -57,3 +59,16 @@ def _check_writable(directory: str, option: str, target: str | None = None) -> N
         raise ThresherError(f"{option} {target}: cannot write in {existing} ({reason.lower()})") from None
     os.close(fd)
     os.unlink(probe)
+
+
+def _check_scheme(url: str, option: str) -> None:
+    scheme = url.split("://", 1)[0]
+    try:
+        from fsspec.registry import get_filesystem_class
+
+        get_filesystem_class(scheme)
+    except ValueError:
+        raise ThresherError(f"{option} {url}: unknown storage scheme {scheme}://") from None
+    except ImportError as exc:
+        # fsspec names the library: "Please install gcsfs to access Google Storage".
+        raise ThresherError(f"{option} {url}: {exc}") from None
