@@ -57,6 +57,7 @@ def stop_cleanly_on_interrupt(describe: Callable[[], str]) -> Iterator[None]:
         except Exception:  # noqa: BLE001
             pass
         os.write(terminal_fd, line.encode("utf-8", "replace"))
+        _stop_child_processes()
         os._exit(INTERRUPTED)
 
     previous = signal.signal(signal.SIGINT, on_sigint)
@@ -68,6 +69,27 @@ def stop_cleanly_on_interrupt(describe: Callable[[], str]) -> Iterator[None]:
     finally:
         signal.signal(signal.SIGINT, previous)
         os.close(terminal_fd)
+
+
+def _stop_child_processes() -> None:
+    """Kill what this run started (engine workers, a JVM that ignores SIGINT): committed work is
+    on disk, and a child left running would print its own errors after the one line."""
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:  # not Linux: the children end when their connection to this process closes
+        return
+    children: set[int] = set()
+    for task in tasks:
+        try:
+            with open(f"/proc/self/task/{task}/children") as fh:
+                children.update(int(pid) for pid in fh.read().split())
+        except (OSError, ValueError):
+            continue
+    for pid in children:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
 
 
 def committed_summary(config: "PipelineConfig") -> Callable[[], str]:

@@ -18,7 +18,9 @@ from __future__ import annotations
 
 import atexit
 import os
+import signal
 import sys
+import threading
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -148,7 +150,12 @@ def spark_context(settings: SparkSettings) -> SparkContext:
         # PySpark's start-up imports its pandas helpers, which warn about the pandas
         # version; thresher never hands pandas to Spark.
         warnings.filterwarnings("ignore", message="PySpark does not yet fully support", category=FutureWarning)
+        on_sigint = signal.getsignal(signal.SIGINT)
         sc = SparkContext(conf=settings.spark_conf())
+    if threading.current_thread() is threading.main_thread() and on_sigint is not None:
+        # PySpark's own SIGINT handler calls the JVM from inside the handler, which fails (with
+        # logged tracebacks) when Ctrl-C lands during another call to it: keep the caller's.
+        signal.signal(signal.SIGINT, on_sigint)
     sc.setLogLevel("WARN")
     _ours = (settings, sc)
     return sc
