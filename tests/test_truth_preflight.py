@@ -81,3 +81,10 @@ def test_an_output_url_of_an_unknown_scheme_stops_before_any_work(tmp_path):
     result = thresher("run", "--output", "nosuchscheme://bucket/out", "--workers", "1")
     assert_one_line_error(result, 2, "--output", "unknown storage scheme nosuchscheme://")
     assert "reading" not in result.stderr
+
+
+def test_spark_runner_without_java_is_one_line_before_any_work(tmp_path):
+    out = tmp_path / "o"
+    result = thresher("run", "--runner", "spark", "--output", str(out), env={"JAVA_HOME": str(tmp_path / "no-jdk")})
+    assert_one_line_error(result, 2, "needs Java", "JAVA_HOME")
+    assert not out.exists()
