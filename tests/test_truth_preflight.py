@@ -88,3 +88,23 @@ def test_spark_runner_without_java_is_one_line_before_any_work(tmp_path):
     result = thresher("run", "--runner", "spark", "--output", str(out), env={"JAVA_HOME": str(tmp_path / "no-jdk")})
     assert_one_line_error(result, 2, "needs Java", "JAVA_HOME")
     assert not out.exists()
+
+
+@pytest.mark.parametrize("yaml_text, words", [
+    ("dedup:\n  index:\n    read: [/nonexistent/index]\n", ("dedup index /nonexistent/index", "no index.json")),
+    ("tokenize:\n  tokenizer: /nonexistent/tok.json\n", ("tokenize.tokenizer", "file not found")),
+    ("a: [\n", ("not valid YAML", "line 2")),
+], ids=["index", "tokenizer", "yaml"])
+def test_what_a_run_reads_besides_its_input_is_checked_before_any_work(tmp_path, yaml_text, words):
+    config = tmp_path / "run.yaml"
+    config.write_text(yaml_text)
+    out = tmp_path / "out"
+    result = thresher("run", str(config), "--output", str(out), "--workers", "1")
+    assert_one_line_error(result, 2, *words)
+    assert len(result.stderr.strip().splitlines()) == 1 and not out.exists()
+
+
+def test_an_input_naming_only_a_directory_says_how_to_name_its_files(tmp_path):
+    (tmp_path / "crawl").mkdir()
+    result = thresher("run", "--input", str(tmp_path / "crawl"), "--output", str(tmp_path / "out"))
+    assert_one_line_error(result, 2, "matches only directories", "crawl/*")

@@ -17,7 +17,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from thresher.run.driver import run_pipeline
     from thresher.run.interrupt import committed_summary, stop_cleanly_on_interrupt
     from thresher.run.outcome import format_problem_files, judge
-    from thresher.run.preflight import check_output_dir
+    from thresher.run.preflight import check_output_dir, check_run_references
 
     overrides = {}
     if args.input:
@@ -32,6 +32,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
         overrides["output.max_error_share"] = args.max_error_share
     config = load_config(args.config, overrides)
     check_output_dir(config.output.path)
+    check_run_references(config)
     # Looks sys.stderr up at call time: during a run it is the terminal, not the worker log.
     say = (lambda _m: None) if args.quiet else (lambda m: print(f"thresher: {m}", file=sys.stderr))
     started = time.monotonic()
@@ -128,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Generate a realistic WARC/1.0 crawl with planted duplicates, spam and low-quality pages.",
     )
     sample.add_argument("output", metavar="OUT.warc.gz")
-    sample.add_argument("--pages", type=int, default=300, help="HTML pages to generate (default 300)")
+    sample.add_argument("--pages", type=_positive_int, default=300, help="HTML pages to generate (default 300)")
     sample.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     sample.set_defaults(func=_cmd_sample)
 
@@ -138,9 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Train a byte-level BPE (HF tokenizers) on the kept documents of RUN_DIR.",
     )
     train.add_argument("run_dir", metavar="RUN_DIR")
-    train.add_argument("--vocab-size", type=int, default=8192)
+    train.add_argument("--vocab-size", type=_positive_int, default=8192)
     train.add_argument("--eos-token", default="<|endoftext|>")
-    train.add_argument("--max-documents", type=int, default=200_000)
+    train.add_argument("--max-documents", type=_positive_int, default=200_000)
     train.add_argument("--output", required=True, metavar="tokenizer.json")
     train.set_defaults(func=_cmd_train_tokenizer)
 
@@ -154,6 +155,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_parser(sub)
     add_dedup_eval_parser(sub)
     return parser
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def split_engine_args(argv: list[str]) -> tuple[list[str], list[str]]:

@@ -21,7 +21,9 @@ def explain_failure(exc: BaseException) -> tuple[str, int]:
     if isinstance(exc, KeyboardInterrupt):
         return "interrupted", INTERRUPTED
     if isinstance(exc, ThresherError):
-        return f"error: {exc}", USAGE_OR_ENVIRONMENT
+        # One line even when the message quotes a multi-line one (a YAML parser's).
+        return "error: " + "; ".join(part.strip() for part in str(exc).splitlines() if part.strip()), \
+            USAGE_OR_ENVIRONMENT
     if isinstance(exc, ModuleNotFoundError) and exc.name:
         top = exc.name.split(".")[0]
         install = f"pip install 'thresher[{EXTRAS[top]}]'" if top in EXTRAS else f"pip install {top}"

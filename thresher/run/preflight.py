@@ -12,9 +12,25 @@ from __future__ import annotations
 
 import os
 import tempfile
+from typing import TYPE_CHECKING
 
 from thresher.errors import ThresherError
 from thresher.io import storage
+
+if TYPE_CHECKING:  # pragma: no cover
+    from thresher.config import PipelineConfig
+
+
+def check_run_references(config: "PipelineConfig") -> None:
+    """What a run reads besides its input, checked before any work rather than after phase A:
+    the dedup indexes it reads and a given tokenizer file."""
+    from thresher.stages.dedup.index import read_meta
+
+    for directory in config.dedup.index.read:
+        read_meta(directory)  # a ThresherError naming the index when it is none
+    tokenizer = config.tokenize.tokenizer
+    if tokenizer and not storage.is_url(tokenizer) and not os.path.isfile(tokenizer):
+        raise ThresherError(f"tokenize.tokenizer: file not found: {tokenizer}")
 
 
 def check_output_dir(path: str, option: str = "--output") -> None:
