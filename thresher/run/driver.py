@@ -108,6 +108,8 @@ def _run(plan: RunPlan, engine: Engine, log: Callable[[str], None], progress: bo
     )
     results = list(completed_results(layout, plan.fingerprint).values())
     stats["inputs"] = inputs_record(layout.input_files)
+    # The limit the exit status applies (the report's banner reads it too).
+    stats["max_error_share"] = plan.config_record["output"]["max_error_share"]
     stats["problem_files"] = problem_files_record(problem_files(results))
     write_run_log(layout.run_log, stats, [path for result in results for path in result.files("rejects")])
     storage.write_json(layout.stats, stats)
