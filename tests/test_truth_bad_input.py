@@ -110,3 +110,22 @@ def test_a_json_file_holding_a_warc_is_read_by_its_bytes(tmp_path):
     finally:
         for item in opened:
             item.close()
+
+
+def test_a_gzip_of_nothing_is_an_empty_file_and_a_damaged_one_is_not(tmp_path):
+    import gzip
+
+    from thresher.io.fs import open_input
+    from thresher.io.sniff import EMPTY_FILE, whole_file_skip
+
+    empty = tmp_path / "empty.warc.gz"
+    empty.write_bytes(gzip.compress(b""))
+    damaged = tmp_path / "damaged.warc.gz"
+    damaged.write_bytes(gzip.compress(b"WARC/1.0\r\n" * 50)[:15])
+    opened = [open_input(str(p)) for p in (empty, damaged)]
+    try:
+        assert whole_file_skip(opened[0], True, "warc") == EMPTY_FILE
+        assert whole_file_skip(opened[1], True, "warc") is None  # read, its damage counted as errors
+    finally:
+        for item in opened:
+            item.close()
