@@ -39,6 +39,7 @@ ENGINES: dict[str, EngineEntry] = {
         EngineEntry("portable", "a Beam job service (--job_endpoint): Flink, Spark or Beam's own",
                     "thresher.engines.beam.engine:BeamEngine", needs=(("job_endpoint",),)),
         EngineEntry("dataflow", "Google Cloud Dataflow", "thresher.engines.beam.engine:BeamEngine",
+                    requires=("apache_beam.runners.dataflow.internal.apiclient",), extra="gcp",
                     needs=(("project",), ("region",), ("temp_location", "gcp_temp_location"))),
         EngineEntry("spark", "Apache Spark through PySpark (local, standalone, YARN, Kubernetes)",
                     "thresher.engines.spark.engine:SparkEngine", requires=("pyspark",), extra="spark"),
@@ -59,9 +60,10 @@ def open_engine(runner: "RunnerPlan") -> "Engine":
     for module in entry.requires:
         try:
             importlib.import_module(module)
-        except ImportError:
+        except ImportError as exc:
+            missing = getattr(exc, "name", None) or module.split(".")[0]
             raise ThresherError(
-                f"the {entry.name} runner needs {module.split('.')[0]}, which is not installed: "
+                f"the {entry.name} runner needs {missing}, which is not installed: "
                 f"pip install 'thresher[{entry.extra}]'"
             ) from None
     missing = [names for names in entry.needs if not any(_given(runner, name) for name in names)]
