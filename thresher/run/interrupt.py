@@ -98,12 +98,10 @@ def committed_summary(config: "PipelineConfig") -> Callable[[], str]:
     The layout and fingerprint are taken now (input globs expanded once); the disk is read
     when the run is interrupted.
     """
-    from thresher.run.layout import RunLayout
-    from thresher.run.plan import phase_a_fingerprint
+    from thresher.run.plan import build_plan
 
-    layout = RunLayout.create(config.output.path, config.input_paths())
-    fingerprint = phase_a_fingerprint(config)
-    return lambda: describe_committed(layout, fingerprint)
+    plan = build_plan(config)  # the run's own layout and fingerprint
+    return lambda: describe_committed(plan.layout, plan.fingerprint)
 
 
 def describe_committed(layout: "RunLayout", fingerprint: str) -> str:

@@ -161,8 +161,12 @@ def dedup_plan(config: PipelineConfig) -> DedupPlan:
     )
 
 
-def phase_a_fingerprint(config: PipelineConfig) -> str:
-    """A hash of what shapes a file's phase-A result (input paths and later stages do not count)."""
+def phase_a_fingerprint(config: PipelineConfig, crawl_only: bool = False) -> str:
+    """A hash of what shapes a file's phase-A result (input paths and later stages do not count).
+
+    ``crawl_only`` (the input has crawl archives, so other files are skipped) shapes it too: a
+    relaunch with another input list must not reuse a JSON file's result read as a corpus.
+    """
     from thresher import __version__
 
     data = config.to_dict()
@@ -170,6 +174,8 @@ def phase_a_fingerprint(config: PipelineConfig) -> str:
     sections["input"] = {k: v for k, v in data["input"].items() if k != "paths"}
     sections["output"] = {k: data["output"][k] for k in ("keep_signals", "audit_samples_per_reason")}
     sections["thresher"] = __version__
+    if crawl_only:
+        sections["crawl_only"] = True
     canonical = json.dumps(sections, sort_keys=True, default=str)
     return hashlib.sha256(f"{PHASE_A_FORMAT}:{canonical}".encode()).hexdigest()
 
@@ -212,6 +218,6 @@ def build_plan(config: PipelineConfig, engine_args: tuple[str, ...] | list[str] 
             train_max_documents=config.tokenize.train_max_documents,
         ),
         runner=runner_plan(config, engine_args),
-        fingerprint=phase_a_fingerprint(config),
+        fingerprint=phase_a_fingerprint(config, crawl_only),
         config_record=config.to_dict(),
     )
