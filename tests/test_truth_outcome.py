@@ -77,3 +77,15 @@ def test_a_finished_run_of_another_config_or_input_is_an_error_saying_what_diffe
     # Another engine or worker count is the same run: nothing to do.
     same = thresher("run", "--input", str(first), "--output", str(out), "--workers", "2")
     assert same.returncode == 0 and "nothing to do" in same.stderr
+
+
+def test_the_summary_names_a_few_files_then_a_count():
+    from thresher.run.outcome import NAMED_FILES, format_problem_files, problem_files_record
+
+    files = [{"source": f"crawl/part-{i}.warc.gz", "errors": {"truncated_record": i + 1}, "skipped": {}}
+             for i in range(NAMED_FILES + 7)]
+    line = format_problem_files(problem_files_record(files))
+    assert line.startswith(f"{NAMED_FILES + 7} input file(s) with problems: crawl/part-0.warc.gz (error truncated_record)")
+    assert "crawl/part-1.warc.gz (error truncated_record x2)" in line
+    assert f"crawl/part-{NAMED_FILES}.warc.gz" not in line and line.endswith("and 7 more (stats.json: problem_files)")
+    assert format_problem_files(problem_files_record([])) is None
