@@ -129,3 +129,17 @@ def test_a_gzip_of_nothing_is_an_empty_file_and_a_damaged_one_is_not(tmp_path):
     finally:
         for item in opened:
             item.close()
+
+
+def test_a_reader_that_leaves_is_no_error_and_no_traceback(messy_run):
+    """``thresher inspect head RUN | head -1``: the pipe closes before the output is written."""
+    import subprocess
+    import sys
+
+    _folder, out, _missing, _result = messy_run
+    process = subprocess.Popen([sys.executable, "-m", "thresher.cli", "inspect", "head", str(out), "--json"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process.stdout.close()  # no reader left: the first write fails with EPIPE
+    stderr = process.stderr.read()
+    process.wait(timeout=120)
+    assert process.returncode == 141 and stderr == "", stderr

@@ -186,7 +186,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ThresherError, OSError, ImportError, KeyboardInterrupt) as exc:
         # A user mistake or an environment problem: one line, never a traceback.
         message, status = explain_failure(exc)
-        print(f"thresher: {message}", file=sys.stderr)
+        if message:
+            print(f"thresher: {message}", file=sys.stderr)
         return status
 
 

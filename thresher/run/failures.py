@@ -6,18 +6,25 @@ reads a traceback for a wrong path, a missing library or Ctrl-C; a bug still sho
 
 from __future__ import annotations
 
+import os
+import sys
+
 from thresher.errors import ThresherError
 from thresher.run.interrupt import INTERRUPTED
 
 #: Exit status of a command stopped by a user mistake or an environment problem.
 USAGE_OR_ENVIRONMENT = 2
 
+#: Exit status when the reader of our output went away (128 + SIGPIPE, as shells report it).
+BROKEN_PIPE = 141
+
 #: Optional libraries and the extra that installs them.
 EXTRAS = {"pyspark": "spark", "py4j": "spark", "torch": "torch"}
 
 
 def explain_failure(exc: BaseException) -> tuple[str, int]:
-    """``(message, exit status)`` for an exception that stopped a command; re-raises what is a bug."""
+    """``(message, exit status)`` for an exception that stopped a command (an empty message: print
+    nothing); re-raises what is a bug."""
     if isinstance(exc, KeyboardInterrupt):
         return "interrupted", INTERRUPTED
     if isinstance(exc, ThresherError):
@@ -28,6 +35,11 @@ def explain_failure(exc: BaseException) -> tuple[str, int]:
         top = exc.name.split(".")[0]
         install = f"pip install 'thresher[{EXTRAS[top]}]'" if top in EXTRAS else f"pip install {top}"
         return f"error: this needs the Python package {top}, which is not installed: {install}", USAGE_OR_ENVIRONMENT
+    if isinstance(exc, BrokenPipeError):
+        # The reader of our output left (``thresher inspect head RUN | head -1``): not an error to
+        # report, and Python must not complain again when it flushes stdout at exit.
+        _detach_stdout()
+        return "", BROKEN_PIPE
     if isinstance(exc, OSError):
         return f"error: {describe_os_error(exc)}", USAGE_OR_ENVIRONMENT
     raise exc
@@ -38,3 +50,11 @@ def describe_os_error(exc: OSError) -> str:
     what = exc.strerror or str(exc) or type(exc).__name__
     where = ": ".join(str(name) for name in (exc.filename, exc.filename2) if name)
     return f"{what.lower()}: {where}" if where else what
+
+
+def _detach_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
