@@ -19,7 +19,7 @@ USAGE_OR_ENVIRONMENT = 2
 BROKEN_PIPE = 141
 
 #: Optional libraries and the extra that installs them.
-EXTRAS = {"pyspark": "spark", "py4j": "spark", "torch": "torch"}
+EXTRAS = {"pyspark": "spark", "py4j": "spark", "torch": "torch", "gcsfs": "gcp", "google": "gcp"}
 
 
 def explain_failure(exc: BaseException) -> tuple[str, int]:
