@@ -12,9 +12,12 @@ from thresher.errors import ThresherError
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    from thresher.bookkeeping.funnel import format_funnel
     from thresher.config import load_config
     from thresher.run.driver import run_pipeline
-    from thresher.bookkeeping.funnel import format_funnel
+    from thresher.run.interrupt import committed_summary, stop_cleanly_on_interrupt
+    from thresher.run.outcome import format_problem_files, judge
+    from thresher.run.preflight import check_output_dir, check_run_references
 
     overrides = {}
     if args.input:
@@ -25,29 +28,43 @@ def _cmd_run(args: argparse.Namespace) -> int:
         overrides["runner.name"] = args.runner
     if args.workers is not None:
         overrides["runner.workers"] = args.workers
+    if args.max_error_share is not None:
+        overrides["output.max_error_share"] = args.max_error_share
     config = load_config(args.config, overrides)
+    check_output_dir(config.output.path)
+    check_run_references(config)
     # Looks sys.stderr up at call time: during a run it is the terminal, not the worker log.
     say = (lambda _m: None) if args.quiet else (lambda m: print(f"thresher: {m}", file=sys.stderr))
     started = time.monotonic()
-    result = run_pipeline(
-        config,
-        extra_args=args.engine_args,
-        log=say,
-        progress=False if args.quiet else None,
-        overwrite=args.overwrite,
-    )
+    with stop_cleanly_on_interrupt(committed_summary(config)):
+        result = run_pipeline(
+            config,
+            extra_args=args.engine_args,
+            log=say,
+            progress=False if args.quiet else None,
+            overwrite=args.overwrite,
+        )
     print(format_funnel(result.stats))
+    problems = format_problem_files(result.stats.get("problem_files"))
+    if problems:
+        print(problems)
     print(f"\nshards, manifest.json and stats.json in {result.layout.root}")
     if args.report:
         from thresher.tools.report.html import write_report
 
         print(f"report: {write_report(result.layout.root)}")
     say(f"done in {time.monotonic() - started:.1f} s")
-    return 0 if result.stats["identity"]["holds"] else 3
+    verdict = judge(result.stats, config.output.max_error_share)
+    if verdict.message:
+        print(f"thresher: error: {verdict.message}", file=sys.stderr)
+    return verdict.status
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
+    from thresher.run.preflight import check_output_file
     from thresher.tools.sample.generator import write_sample_crawl
+
+    check_output_file(args.output, "OUT.warc.gz")
 
     truth = write_sample_crawl(args.output, pages=args.pages, seed=args.seed)
     print(f"wrote {args.output} ({len(truth.planted_pages)} HTML pages, seed {args.seed}) and its truth file")
@@ -55,11 +72,15 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 
 def _cmd_train_tokenizer(args: argparse.Namespace) -> int:
-    from thresher.run.layout import RunLayout
+    from thresher.run.layout import RunLayout, dataset_files
     from thresher.run.tokenizer import iter_kept_texts
+    from thresher.run.preflight import check_output_file
     from thresher.stages.tokenize.bpe_trainer import train_byte_level_bpe
 
+    check_output_file(args.output)  # before training, which takes minutes
     layout = RunLayout.of(args.run_dir)
+    if not dataset_files(layout.documents):
+        raise ThresherError(f"{layout.root}: no kept documents to train on (_work/documents of a finished run)")
     tokenizer = train_byte_level_bpe(
         iter_kept_texts(layout, args.max_documents),
         vocab_size=args.vocab_size,
@@ -95,6 +116,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--overwrite", action="store_true", help="redo a finished output instead of leaving it as it is"
     )
+    run.add_argument(
+        "--max-error-share", type=float, metavar="SHARE",
+        help="exit with status 5 when more than this share of input records are errors "
+        "(default: output.max_error_share, 0.05)",
+    )
     run.set_defaults(func=_cmd_run)
 
     sample = sub.add_parser(
@@ -103,7 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Generate a realistic WARC/1.0 crawl with planted duplicates, spam and low-quality pages.",
     )
     sample.add_argument("output", metavar="OUT.warc.gz")
-    sample.add_argument("--pages", type=int, default=300, help="HTML pages to generate (default 300)")
+    sample.add_argument("--pages", type=_positive_int, default=300, help="HTML pages to generate (default 300)")
     sample.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     sample.set_defaults(func=_cmd_sample)
 
@@ -113,9 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Train a byte-level BPE (HF tokenizers) on the kept documents of RUN_DIR.",
     )
     train.add_argument("run_dir", metavar="RUN_DIR")
-    train.add_argument("--vocab-size", type=int, default=8192)
+    train.add_argument("--vocab-size", type=_positive_int, default=8192)
     train.add_argument("--eos-token", default="<|endoftext|>")
-    train.add_argument("--max-documents", type=int, default=200_000)
+    train.add_argument("--max-documents", type=_positive_int, default=200_000)
     train.add_argument("--output", required=True, metavar="tokenizer.json")
     train.set_defaults(func=_cmd_train_tokenizer)
 
@@ -129,6 +155,13 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_parser(sub)
     add_dedup_eval_parser(sub)
     return parser
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def split_engine_args(argv: list[str]) -> tuple[list[str], list[str]]:
@@ -146,11 +179,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv, engine_args = split_engine_args(list(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
     args.engine_args = engine_args
+    from thresher.run.failures import explain_failure
+
     try:
         return args.func(args)
-    except ThresherError as exc:
-        print(f"thresher: error: {exc}", file=sys.stderr)
-        return 2
+    except (ThresherError, OSError, ImportError, KeyboardInterrupt) as exc:
+        # A user mistake or an environment problem: one line, never a traceback.
+        message, status = explain_failure(exc)
+        if message:
+            print(f"thresher: {message}", file=sys.stderr)
+        return status
 
 
 if __name__ == "__main__":  # pragma: no cover

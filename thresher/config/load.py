@@ -172,6 +172,9 @@ def _validate_semantics(config: PipelineConfig) -> None:
     threshold = config.langid.threshold
     if threshold is not None and not 0.0 <= threshold <= 1.0:
         raise ConfigError(f"langid.threshold: must be within 0..1, got {threshold}")
+    share = config.output.max_error_share
+    if not 0.0 <= share <= 1.0:
+        raise ConfigError(f"output.max_error_share: must be within 0..1, got {share}")
     verify_threshold = config.dedup.minhash.verify_threshold
     if verify_threshold is not None and not 0.0 < verify_threshold <= 1.0:
         raise ConfigError(f"dedup.minhash.verify_threshold: must be within (0, 1], got {verify_threshold}")

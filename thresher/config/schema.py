@@ -51,6 +51,8 @@ class OutputConfig:
     keep_signals: bool = False
     #: Dropped documents kept per drop reason in audit.json (0 switches it off).
     audit_samples_per_reason: int = 5
+    #: A run whose input records are errors in a larger share than this exits with status 5.
+    max_error_share: float = 0.05
 
 
 @dataclass

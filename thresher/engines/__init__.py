@@ -28,6 +28,8 @@ class EngineEntry:
     #: Top-level modules the engine needs, and the pip extra that installs them.
     requires: tuple[str, ...] = ()
     extra: str | None = None
+    #: Engine options a run must give (each a tuple of alternative names), checked before any work.
+    needs: tuple[tuple[str, ...], ...] = ()
 
 
 ENGINES: dict[str, EngineEntry] = {
@@ -39,7 +41,9 @@ ENGINES: dict[str, EngineEntry] = {
                     "thresher.engines.beam.engine:BeamEngine"),
         EngineEntry("portable", "a Beam job service (--job_endpoint; none: Beam's own, in this process)",
                     "thresher.engines.beam.engine:BeamEngine"),
-        EngineEntry("dataflow", "Google Cloud Dataflow", "thresher.engines.beam.engine:BeamEngine"),
+        EngineEntry("dataflow", "Google Cloud Dataflow", "thresher.engines.beam.engine:BeamEngine",
+                    requires=("apache_beam.runners.dataflow.internal.apiclient",), extra="gcp",
+                    needs=(("project",), ("region",), ("temp_location", "gcp_temp_location"))),
         EngineEntry("spark", "Apache Spark through PySpark (local, standalone, YARN, Kubernetes)",
                     "thresher.engines.spark.engine:SparkEngine", requires=("pyspark",), extra="spark"),
     )
@@ -59,10 +63,25 @@ def open_engine(runner: "RunnerPlan") -> "Engine":
     for module in entry.requires:
         try:
             importlib.import_module(module)
-        except ImportError:
+        except ImportError as exc:
+            missing = getattr(exc, "name", None) or module.split(".")[0]
             raise ThresherError(
-                f"the {entry.name} runner needs {module.split('.')[0]}, which is not installed: "
+                f"the {entry.name} runner needs {missing}, which is not installed: "
                 f"pip install 'thresher[{entry.extra}]'"
             ) from None
+    missing = [names for names in entry.needs if not any(_given(runner, name) for name in names)]
+    if missing:
+        wanted = ", ".join(" or ".join(f"--{name}" for name in names) for names in missing)
+        raise ThresherError(
+            f"the {entry.name} runner needs {wanted}: give it after '--' (thresher run ... -- --{missing[0][0]}=...) "
+            f"or under runner.options"
+        )
     module_name, _, class_name = entry.factory.partition(":")
     return getattr(importlib.import_module(module_name), class_name)(runner)
+
+
+def _given(runner: "RunnerPlan", name: str) -> bool:
+    """The option ``name`` is set in ``runner.options`` or the engine arguments (``--name=v`` or ``--name v``)."""
+    if runner.options.get(name) not in (None, ""):
+        return True
+    return any(arg == f"--{name}" or arg.startswith(f"--{name}=") for arg in runner.engine_args)

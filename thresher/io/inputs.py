@@ -22,6 +22,7 @@ from thresher.io.fs import PARQUET_MAGIC, OpenedInput, open_input
 from thresher.io.pages import HtmlPage, Page, TextPage
 from thresher.io.rejects import NullRejects, ReadAccount, RejectSink
 from thresher.io.rows import RowFields, read_jsonl, read_parquet
+from thresher.io.sniff import whole_file_skip
 from thresher.io.warc import WARC_PAGE_RECORDS, ByteRange, open_error_reason, read_warc
 from thresher.stats import StatsSink
 
@@ -45,6 +46,8 @@ class InputOptions:
     date_field: str | None = None
     #: Keyword arguments for ``fsspec.open`` (credentials, ``endpoint_url``...).
     storage_options: Mapping[str, Any] = field(default_factory=dict)
+    #: The run reads crawl archives: other files are skipped as ``not_a_crawl_file`` (thresher.io.sniff).
+    crawl_only: bool = False
 
     def __post_init__(self) -> None:
         if self.format not in FORMATS:
@@ -91,13 +94,18 @@ def iter_input(
         opened = open_input(path, options.storage_options)
     except OSError as exc:
         if first:
-            account.error(open_error_reason(exc), offset=0)
+            account.error(open_error_reason(exc), offset=0, cause=exc)
         return
-    except Exception:  # noqa: BLE001 - unknown scheme, bad credentials: the run goes on
+    except Exception as exc:  # noqa: BLE001 - unknown scheme, bad credentials: the run goes on
         if first:
-            account.error("unreadable_file", offset=0)
+            account.error("unreadable_file", offset=0, cause=exc)
         return
     try:
+        skip = whole_file_skip(opened, options.crawl_only, format_from_name(path))
+        if skip is not None:
+            if first:
+                account.skipped(skip, offset=0)
+            return
         fmt = options.format if options.format != "auto" else detect_format(path, opened)
         if fmt is None:
             if first:

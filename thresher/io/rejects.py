@@ -55,6 +55,12 @@ class NullRejects:
         pass
 
 
+def describe_cause(exc: BaseException, limit: int = 300) -> str:
+    """An exception as one short line: its type and message."""
+    text = " ".join(f"{type(exc).__name__}: {exc}".split())
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 class ReadAccount:
     """Counts and rejects the records of one input file, keeping the read identity by construction."""
 
@@ -79,8 +85,12 @@ class ReadAccount:
     def skipped(self, reason: str, url: str = "", offset: int = -1) -> None:
         self._reject(f"skipped/{reason}", url, offset)
 
-    def error(self, reason: str, url: str = "", offset: int = -1) -> None:
+    def error(self, reason: str, url: str = "", offset: int = -1, cause: BaseException | None = None) -> None:
+        """``cause``: the exception behind a whole-file error, kept (as one line) by sinks that keep causes."""
         self._reject(f"error/{reason}", url, offset)
+        keep_cause = getattr(self.rejects, "cause", None)
+        if cause is not None and keep_cause is not None:
+            keep_cause(f"error/{reason}", describe_cause(cause))
 
     def outcome(self, kind_and_reason: str, url: str = "", offset: int = -1) -> None:
         """Record ``"skipped/<reason>"`` or ``"error/<reason>"`` as produced by a classifier."""

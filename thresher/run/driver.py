@@ -26,7 +26,9 @@ from thresher.engines.base import Engine
 from thresher.errors import ThresherError
 from thresher.io import storage
 from thresher.run.dedup import dedup
+from thresher.run.finished import check_same_run, inputs_record
 from thresher.run.layout import RunLayout, read_dataset_manifest
+from thresher.run.outcome import problem_files, problem_files_record
 from thresher.run.phase_a import phase_a
 from thresher.run.plan import RunPlan, build_plan
 from thresher.run.results import completed_results, merged_audit, merged_counters
@@ -60,8 +62,13 @@ def run_pipeline(
     plan = build_plan(config, tuple(extra_args or ()))
     layout = plan.layout
     if storage.exists(layout.manifest) and not overwrite:
-        log(f"{layout.root} holds a finished run: nothing to do (use --overwrite to redo it)")
-        return RunResult(layout=layout, stats=storage.read_json(layout.stats), skipped=True)
+        stats = storage.read_json(layout.stats) if storage.exists(layout.stats) else None
+        # Another config or input there is an error that says what differs, never "nothing to do".
+        check_same_run(layout.root, storage.read_json(layout.manifest), stats, plan.config_record, layout.input_files)
+        if stats is not None:
+            log(f"{layout.root} holds a finished run of this config and input: nothing to do "
+                "(use --overwrite to redo it)")
+            return RunResult(layout=layout, stats=stats, skipped=True)
     engine = open_engine(plan.runner)
     try:
         return _run(plan, engine, log, progress, overwrite)
@@ -85,7 +92,7 @@ def _run(plan: RunPlan, engine: Engine, log: Callable[[str], None], progress: bo
         # sum over workers and leave out start-up, scheduling and waiting between them.
         phases: dict[str, float] = {}
         with _phase(phases, "documents", monitor):
-            counters_a = run_documents(plan, engine, progress_dir, monitor)
+            counters_a = run_documents(plan, engine, progress_dir, monitor, log)
         with _phase(phases, "tokenizer", monitor):
             tokenizer, tokenizer_info = prepare_tokenizer(plan.tokenize, layout, log)
         with _phase(phases, "shards", monitor):
@@ -101,19 +108,27 @@ def _run(plan: RunPlan, engine: Engine, log: Callable[[str], None], progress: bo
         merge([counters_a, counters_b]), plan.pages.filter_order, phases=phases,
         wall_seconds=time.monotonic() - started, input_bytes=sum(file_sizes(layout.input_files).values()),
     )
-    results = completed_results(layout, plan.fingerprint).values()
+    results = list(completed_results(layout, plan.fingerprint).values())
+    stats["inputs"] = inputs_record(layout.input_files)
+    # The limit the exit status applies (the report's banner reads it too).
+    stats["max_error_share"] = plan.config_record["output"]["max_error_share"]
+    stats["problem_files"] = problem_files_record(problem_files(results))
     write_run_log(layout.run_log, stats, [path for result in results for path in result.files("rejects")])
     storage.write_json(layout.stats, stats)
     return RunResult(layout=layout, stats=stats)
 
 
 def run_documents(
-    plan: RunPlan, engine: Engine, progress_dir: str | None, monitor: ProgressMonitor | None = None
+    plan: RunPlan, engine: Engine, progress_dir: str | None, monitor: ProgressMonitor | None = None,
+    log: Callable[[str], None] = lambda _m: None,
 ) -> dict[str, int]:
     """Phase A over the files without a committed result, in passes; then dedup over every file's documents."""
     layout = plan.layout
     done = completed_results(layout, plan.fingerprint)
     todo = [path for path in layout.input_files if path not in done]
+    if done:
+        log(f"resuming: {len(done)} of {len(layout.input_files)} input file(s) already done, "
+            f"reading the other {len(todo)}")
     per_pass = plan.runner.files_per_pass or max(len(todo), 1)
     sizes = file_sizes(todo, plan.inputs.storage_options) if todo else {}
     if monitor is not None:

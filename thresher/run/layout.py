@@ -57,7 +57,12 @@ def expand_inputs(patterns: list[str]) -> list[str]:
         matches = sorted(glob.glob(os.path.expanduser(pattern)))
         if not matches:
             raise ThresherError(f"input: no file matches {pattern!r}")
-        files.extend(os.path.abspath(m) for m in matches if os.path.isfile(m))
+        found = [os.path.abspath(m) for m in matches if os.path.isfile(m)]
+        if not found:
+            raise ThresherError(
+                f"input: {pattern!r} matches only directories; name their files, e.g. {os.path.join(pattern, '*')!r}"
+            )
+        files.extend(found)
     # Sorted and unique: the input set, not the order it was named in, defines the run.
     return sorted(set(files))
 

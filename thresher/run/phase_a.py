@@ -41,9 +41,14 @@ class _RejectRows:
 
     def __init__(self, writer: storage.ParquetFileWriter) -> None:
         self.writer = writer
+        #: Why a whole file failed (the exception, as one line), by reject reason.
+        self.causes: dict[str, str] = {}
 
     def reject(self, url: str, source: str, offset: int, reason: str) -> None:
         self.writer.add({"url": url, "source": source, "offset": offset, "reason": reason})
+
+    def cause(self, reason: str, cause: str) -> None:
+        self.causes.setdefault(reason, cause)
 
 
 class ProcessUnits(Step):
@@ -82,7 +87,8 @@ class ProcessUnits(Step):
         rejects_path = piece_file(self.layout, unit, "rejects")
         with storage.ParquetFileWriter(documents_path, DOCUMENT_SCHEMA, always=True) as documents, \
                 storage.ParquetFileWriter(rejects_path, REJECT_SCHEMA, always=True) as rejects:
-            for result in self._results(unit, stats, _RejectRows(rejects)):
+            reject_rows = _RejectRows(rejects)
+            for result in self._results(unit, stats, reject_rows):
                 if isinstance(result, DroppedDocument):
                     audit.add(result)
                 else:
@@ -95,6 +101,7 @@ class ProcessUnits(Step):
             documents=documents.rows,
             counters=dict(sorted(stats.counts.items())),
             audit=audit.selected(),
+            causes=reject_rows.causes,
         )
         write_piece(self.layout, piece)
         # The unit's bytes after its last page (its last record, records that are no page).

@@ -8,6 +8,7 @@ steps they run receive the plan (or a part of it), never the config.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
@@ -19,7 +20,8 @@ from thresher.stages.dedup.normalize import DEFAULT
 from thresher.stages.dedup.params import MinHashParams
 from thresher.stages.dedup.verify import default_threshold
 from thresher.engines.base import RunnerPlan
-from thresher.io.inputs import InputOptions
+from thresher.io.inputs import InputOptions, format_from_name
+from thresher.io.sniff import reads_crawl_archives
 from thresher.run.layout import RunLayout
 
 #: Bumped when phase A's result format changes: results of another version are redone.
@@ -159,8 +161,12 @@ def dedup_plan(config: PipelineConfig) -> DedupPlan:
     )
 
 
-def phase_a_fingerprint(config: PipelineConfig) -> str:
-    """A hash of what shapes a file's phase-A result (input paths and later stages do not count)."""
+def phase_a_fingerprint(config: PipelineConfig, crawl_only: bool = False) -> str:
+    """A hash of what shapes a file's phase-A result (input paths and later stages do not count).
+
+    ``crawl_only`` (the input has crawl archives, so other files are skipped) shapes it too: a
+    relaunch with another input list must not reuse a JSON file's result read as a corpus.
+    """
     from thresher import __version__
 
     data = config.to_dict()
@@ -168,6 +174,8 @@ def phase_a_fingerprint(config: PipelineConfig) -> str:
     sections["input"] = {k: v for k, v in data["input"].items() if k != "paths"}
     sections["output"] = {k: data["output"][k] for k in ("keep_signals", "audit_samples_per_reason")}
     sections["thresher"] = __version__
+    if crawl_only:
+        sections["crawl_only"] = True
     canonical = json.dumps(sections, sort_keys=True, default=str)
     return hashlib.sha256(f"{PHASE_A_FORMAT}:{canonical}".encode()).hexdigest()
 
@@ -187,9 +195,11 @@ def runner_plan(config: PipelineConfig, engine_args: tuple[str, ...] | list[str]
 def build_plan(config: PipelineConfig, engine_args: tuple[str, ...] | list[str] = ()) -> RunPlan:
     """The plan of a run of ``config`` (already validated); expands the inputs (a missing one is an error)."""
     out = config.output
+    layout = RunLayout.create(out.path, config.input_paths())
+    crawl_only = reads_crawl_archives([format_from_name(p) for p in layout.input_files], config.input.format)
     return RunPlan(
-        layout=RunLayout.create(out.path, config.input_paths()),
-        inputs=InputOptions.from_config(config.input),
+        layout=layout,
+        inputs=dataclasses.replace(InputOptions.from_config(config.input), crawl_only=crawl_only),
         pages=page_plan(config),
         dedup=dedup_plan(config),
         output=OutputPlan(
@@ -208,6 +218,6 @@ def build_plan(config: PipelineConfig, engine_args: tuple[str, ...] | list[str] 
             train_max_documents=config.tokenize.train_max_documents,
         ),
         runner=runner_plan(config, engine_args),
-        fingerprint=phase_a_fingerprint(config),
+        fingerprint=phase_a_fingerprint(config, crawl_only),
         config_record=config.to_dict(),
     )

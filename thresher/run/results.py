@@ -52,6 +52,8 @@ class Piece:
     documents: int
     counters: dict[str, int]
     audit: list[dict[str, Any]] = field(default_factory=list)
+    #: Why the whole file failed, by reject reason (the exception as one line): for the user, never counted.
+    causes: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {**asdict(self), "unit": asdict(self.unit)}
@@ -130,6 +132,7 @@ def commit_file(layout: RunLayout, source: str, fingerprint: str, pieces: Sequen
             # merge, not a sum: distribution minima and maxima combine as min and max.
             "counters": merge(p.counters for p in pieces),
             "audit": select_audit((d for p in pieces for d in p.audit), per_reason),
+            "causes": {reason: cause for p in reversed(pieces) for reason, cause in p.causes.items()},
         },
         indent=None,
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Callable
 
 from thresher.engines.spark.flow import SparkFlow
-from thresher.engines.spark.session import default_partitions, spark_context, spark_settings
+from thresher.engines.spark.session import check_java, default_partitions, spark_context, spark_settings
 from thresher.engines.spark.stats import SparkStats
 from thresher.engines.base import RunnerPlan
 
@@ -17,6 +17,7 @@ class SparkEngine:
     def __init__(self, runner: RunnerPlan) -> None:
         self.name = runner.name
         self.settings = spark_settings(runner)  # checks the options before any work
+        check_java()
         # A local master's executors share this machine's disk (live progress works); others may not.
         self.local = self.settings.local
         self._sc = None

@@ -18,14 +18,17 @@ from __future__ import annotations
 
 import atexit
 import os
+import shutil
+import signal
 import sys
+import threading
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
 from pyspark import SparkConf, SparkContext
 
-from thresher.errors import ConfigError
+from thresher.errors import ConfigError, ThresherError
 from thresher.engines.base import RunnerPlan
 
 APP_NAME = "thresher"
@@ -65,6 +68,16 @@ class SparkSettings:
         # the submit's settings, which SparkConf() loads.
         SparkContext._ensure_initialized(conf=SparkConf(loadDefaults=False).setAll(ours.items()))
         return SparkConf().setAll(ours.items())
+
+
+def check_java() -> None:
+    """PySpark's driver is a JVM it starts as ``$JAVA_HOME/bin/java`` (else ``java`` on the PATH):
+    without one, say so before any work instead of PySpark's JAVA_GATEWAY_EXITED traceback."""
+    java_home = os.environ.get("JAVA_HOME")
+    java = os.path.join(java_home, "bin", "java") if java_home else shutil.which("java")
+    if not java or not os.access(java, os.X_OK):
+        where = f"JAVA_HOME={java_home} has no bin/java" if java_home else "no java on the PATH"
+        raise ThresherError(f"the spark runner needs Java 17 or later: {where}; install a JDK or set JAVA_HOME")
 
 
 def spark_settings(runner: RunnerPlan) -> SparkSettings:
@@ -157,7 +170,12 @@ def spark_context(settings: SparkSettings) -> SparkContext:
         # PySpark's start-up imports its pandas helpers, which warn about the pandas
         # version; thresher never hands pandas to Spark.
         warnings.filterwarnings("ignore", message="PySpark does not yet fully support", category=FutureWarning)
+        on_sigint = signal.getsignal(signal.SIGINT)
         sc = SparkContext(conf=settings.spark_conf())
+    if threading.current_thread() is threading.main_thread() and on_sigint is not None:
+        # PySpark's own SIGINT handler calls the JVM from inside the handler, which fails (with
+        # logged tracebacks) when Ctrl-C lands during another call to it: keep the caller's.
+        signal.signal(signal.SIGINT, on_sigint)
     sc.setLogLevel("WARN")
     _ours = (settings, sc)
     return sc

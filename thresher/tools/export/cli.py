@@ -39,8 +39,10 @@ def add_export_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _cmd_megatron(args: argparse.Namespace) -> int:
+    from thresher.run.preflight import check_output_file
     from thresher.tools.export.megatron import export_megatron
 
+    check_output_file(args.prefix + ".bin", "PREFIX")
     result = export_megatron(args.path, args.prefix, dtype=args.dtype)
     print(f"wrote {result.bin_path} and {result.idx_path}: {result.documents} documents, "
           f"{result.tokens} tokens, {result.dtype.name}")
@@ -48,8 +50,10 @@ def _cmd_megatron(args: argparse.Namespace) -> int:
 
 
 def _cmd_flat(args: argparse.Namespace) -> int:
+    from thresher.run.preflight import check_output_dir
     from thresher.tools.export.flat import export_flat
 
+    check_output_dir(args.out_dir, "OUT_DIR")
     result = export_flat(args.path, args.out_dir, dtype=args.dtype)
     print(f"wrote {result.directory}/tokens.bin, offsets.npy, meta.json: {result.documents} documents, "
           f"{result.tokens} tokens, {result.dtype.name}")

@@ -27,8 +27,11 @@ def add_report_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def _cmd_report(args: argparse.Namespace) -> int:
     # Imported here so that registering the parser stays cheap (no pyarrow/numpy import).
+    from thresher.run.preflight import check_output_file
     from thresher.tools.report.html import write_report
 
+    if args.output:
+        check_output_file(args.output)
     path = write_report(args.run_dir, args.output)
     print(f"wrote {path}")
     return 0
