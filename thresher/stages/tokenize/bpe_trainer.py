@@ -9,6 +9,14 @@ from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 DEFAULT_EOS = "<|endoftext|>"
 
 
+def minimum_vocab_size(special_tokens: tuple[str, ...] = (DEFAULT_EOS,)) -> int:
+    """The smallest vocabulary a byte-level BPE can have: every byte (256) plus the special tokens.
+
+    Below it the trainer silently returns this size anyway, so a smaller ``vocab_size`` is refused.
+    """
+    return len(pre_tokenizers.ByteLevel.alphabet()) + len(set(special_tokens))
+
+
 def train_byte_level_bpe(
     texts: Iterable[str],
     *,
