@@ -27,7 +27,7 @@ ESTIMATE_METHOD = (
 
 # Stages in pipeline order; quality filters are inserted where ``filters/*`` stands.
 STAGE_ORDER = (
-    "url_filter", "extract", "langid", "filters/*", "dedup_index", "dedup_url", "dedup_exact", "dedup_minhash"
+    "url_filter", "extract", "langid", "filters/*", "dedup_id", "dedup_index", "dedup_url", "dedup_exact", "dedup_minhash"
 )
 
 

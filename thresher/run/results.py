@@ -52,6 +52,9 @@ class Piece:
     documents: int
     counters: dict[str, int]
     audit: list[dict[str, Any]] = field(default_factory=list)
+    #: With ``output.keep_dropped``: the piece's file in the run's ``dropped/`` dataset (None: no drop) and its rows.
+    dropped_file: str | None = None
+    dropped: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {**asdict(self), "unit": asdict(self.unit)}
@@ -130,9 +133,16 @@ def commit_file(layout: RunLayout, source: str, fingerprint: str, pieces: Sequen
             # merge, not a sum: distribution minima and maxima combine as min and max.
             "counters": merge(p.counters for p in pieces),
             "audit": select_audit((d for p in pieces for d in p.audit), per_reason),
+            **_dropped_entry(pieces),
         },
         indent=None,
     )
+
+
+def _dropped_entry(pieces: Sequence[Piece]) -> dict[str, Any]:
+    """``dropped_files``: ``[name, rows]`` in the run's ``dropped/`` dataset (only when pieces wrote some)."""
+    files = [[p.dropped_file, p.dropped] for p in pieces if p.dropped_file]
+    return {"dropped_files": files} if files else {}
 
 
 @dataclass(frozen=True)
