@@ -57,11 +57,16 @@ def contract_schema(run: Run, actual: pa.Schema | None = None) -> pa.Schema:
     """
     kept = []
     for name, type_name in kept_fields(run).items():
-        if actual is not None and name in actual.names and str(actual.field(name).type) == type_name:
+        if actual is not None and name in actual.names and _type_name(actual.field(name).type) == _type_name(type_name):
             kept.append(actual.field(name).with_nullable(True))
         else:
             kept.append(pa.field(name, pa.string()))  # a mismatch: reported as a type difference
     return shard_schema(run.keeps_text, run.keeps_cluster_size, kept)
+
+
+def _type_name(arrow_type: Any) -> str:
+    # A list's element is named "item" in Arrow and "element" once read back from Parquet.
+    return str(arrow_type).replace("<element: ", "<item: ")
 
 
 def describe_schema(run: Run) -> dict[str, Any]:
