@@ -202,3 +202,19 @@ def test_parquet_columns_keep_their_exact_arrow_types(tmp_path):
 def test_warc_runs_have_no_dedup_id_stage(sample_run):
     result, out = sample_run
     assert "dedup_id/in" not in json.dumps(result.stats)
+
+
+def test_spark_writes_the_same_shards_with_ids_and_kept_columns(jsonl_runs, tmp_path):
+    pytest.importorskip("pyspark")
+    beam_result, beam_out = jsonl_runs["grouped"]
+    path = str(beam_out.parent / "corpus.jsonl")
+    out = tmp_path / "spark"
+    data = config([path], out, input={"keep_fields": ["score", "tags", "meta"]},
+                  output={"one_writer_max_bytes": 1, "shard_target_tokens": 2_000},
+                  runner={"name": "spark", "workers": 2, "options": {"master": "local[2]"}})
+    result = run_pipeline(config_from_dict(data))
+    names = sorted(p.name for p in beam_out.glob("shard-*.parquet"))
+    assert names == sorted(p.name for p in out.glob("shard-*.parquet"))
+    for name in names:
+        assert (out / name).read_bytes() == (beam_out / name).read_bytes()
+    assert result.stats["identity"] == beam_result.stats["identity"]
