@@ -85,6 +85,11 @@ def test_a_vocab_size_below_the_byte_alphabet_names_the_minimum():
     config_from_dict({"tokenize": {"vocab_size": 257}})
     # A given tokenizer.json has its own vocabulary: vocab_size is not used then.
     config_from_dict({"tokenize": {"vocab_size": 10, "tokenizer": "tok.json"}})
+    # thresher train-tokenizer too: one line, exit status 2, not a 257-token file.
+    from thresher.stages.tokenize.bpe_trainer import train_byte_level_bpe
+
+    with pytest.raises(ConfigError, match="below the minimum 257"):
+        train_byte_level_bpe(["some text"], vocab_size=10)
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "parquet"])

@@ -11,7 +11,7 @@ Crawl archives (WARC, ARC, WET) named as such are never opened here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Sequence
 
 import pyarrow as pa
 
@@ -114,7 +114,3 @@ def _names(columns: InputColumns, limit: int = 20) -> str:
     shown = ", ".join(names[:limit]) or "none"
     return shown + (f", ... ({len(names)} in all)" if len(names) > limit else "")
 
-
-def describe(facts: InputFacts) -> dict[str, Any]:
-    """The kept fields as the manifest records them: ``{name: Arrow type}``."""
-    return {f.name: str(f.type) for f in facts.kept_fields}

@@ -15,6 +15,7 @@ datasets' manifests, the index's ``index.json``) once every part file is written
 
 from __future__ import annotations
 
+import os
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import pyarrow as pa
@@ -228,16 +229,11 @@ def commit_outputs(
 
 def phase_a_dropped(document_files: Sequence[str]) -> list[tuple[str, int]]:
     """``(file name, rows)`` of the dropped documents phase A wrote, from the results of the files given."""
-    directories = sorted({path.rsplit("/", 1)[0] if storage.is_url(path) else _dirname(path) for path in document_files})
+    directories = sorted({path.rsplit("/", 1)[0] if storage.is_url(path) else os.path.dirname(path)
+                          for path in document_files})
     files: list[tuple[str, int]] = []
     for directory in directories:
         result = read_result(directory)
         if result is not None:
             files.extend((name, int(rows)) for name, rows in result.data.get("dropped_files", []))
     return files
-
-
-def _dirname(path: str) -> str:
-    import os
-
-    return os.path.dirname(path)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
+from thresher.errors import ConfigError
 from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
 DEFAULT_EOS = "<|endoftext|>"
@@ -29,6 +30,11 @@ def train_byte_level_bpe(
     Deterministic for the same texts in the same order; callers feed texts
     sorted by document id.
     """
+    minimum = minimum_vocab_size(special_tokens)
+    if vocab_size < minimum:
+        # The trainer would silently return `minimum` tokens: say so instead (thresher train-tokenizer, the run).
+        raise ConfigError(f"vocab size {vocab_size} is below the minimum {minimum} of a byte-level BPE "
+                          f"(256 byte tokens + {len(set(special_tokens))} special)")
     tokenizer = Tokenizer(models.BPE())
     tokenizer.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tokenizer.decoder = decoders.ByteLevel()
