@@ -117,6 +117,7 @@ def test_inspect_lists_filters_shows_and_validates_it(kept_dropped_run, capsys, 
     assert len(json.loads(capsys.readouterr().out)) == 3
     assert main(["inspect", "validate", str(out / "dropped")]) == 0
     assert main(["inspect", "validate", str(out)]) == 0
+    assert main(["report", str(out), "--output", str(tmp_path / "report.html")]) == 0
     capsys.readouterr()
     # A run without it: one line saying how to keep them.
     assert main(["inspect", "dropped", str(tmp_path)]) == 2

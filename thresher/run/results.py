@@ -118,6 +118,11 @@ def write_piece(layout: RunLayout, piece: Piece) -> None:
     storage.write_json(piece_marker(layout, piece.unit), piece.to_json(), indent=None)
 
 
+#: result.json's list of the file's dropped documents in the run's ``dropped/`` dataset (``output.keep_dropped``);
+#: not ``dropped_files``, which names files of the result's own directory (the report reads those).
+KEPT_DROPPED = "kept_dropped_files"
+
+
 def commit_file(layout: RunLayout, source: str, fingerprint: str, pieces: Sequence[Piece], per_reason: int) -> None:
     """Write ``result.json`` for an input file whose every piece is done."""
     pieces = sorted(pieces, key=lambda p: p.unit.index)
@@ -140,9 +145,9 @@ def commit_file(layout: RunLayout, source: str, fingerprint: str, pieces: Sequen
 
 
 def _dropped_entry(pieces: Sequence[Piece]) -> dict[str, Any]:
-    """``dropped_files``: ``[name, rows]`` in the run's ``dropped/`` dataset (only when pieces wrote some)."""
+    """:data:`KEPT_DROPPED`: ``[name, rows]`` in the run's ``dropped/`` dataset (only when pieces wrote some)."""
     files = [[p.dropped_file, p.dropped] for p in pieces if p.dropped_file]
-    return {"dropped_files": files} if files else {}
+    return {KEPT_DROPPED: files} if files else {}
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from thresher.engines.base import Step, StepContext, Tagged
 from thresher.run.dedup.light import Light, band_keys, location
 from thresher.run.dedup.ids import ID_STAGE, pair_with_records
 from thresher.run.layout import write_dataset_manifest
-from thresher.run.results import read_result
+from thresher.run.results import KEPT_DROPPED, read_result
 from thresher.run.plan import DedupPlan
 from thresher.stats import dropped, stage_timer
 
@@ -235,5 +235,5 @@ def phase_a_dropped(document_files: Sequence[str]) -> list[tuple[str, int]]:
     for directory in directories:
         result = read_result(directory)
         if result is not None:
-            files.extend((name, int(rows)) for name, rows in result.data.get("dropped_files", []))
+            files.extend((name, int(rows)) for name, rows in result.data.get(KEPT_DROPPED, []))
     return files
