@@ -164,9 +164,9 @@ def test_user_ids_reach_the_shards_and_a_repeated_id_keeps_its_first_document(js
     assert len(ids) == len(set(ids)) == 13  # 12 ids given, one derived for the row without
     first = next(r for r in rows if r["id"] == "doc-005")
     assert first["url"] == "https://example.org/5" and first["score"] == 0.5
-    counters = result.stats["counters"] if "counters" in result.stats else result.stats
-    flat = json.dumps(counters)
-    assert '"dedup_id/dropped/duplicate_id": 1' in flat and '"read/warning/missing_id": 1' in flat
+    counters = result.stats["counters"]
+    assert counters["dedup_id/dropped/duplicate_id"] == 1 and counters["dedup_id/in"] == 14
+    assert result.stats["read"]["warnings"] == {"missing_id": 1}
     assert result.stats["identity"]["holds"]
 
 

@@ -2,7 +2,7 @@
 
 For pre-extracted inputs (JSONL, Parquet) this reads the first few such files' columns (a Parquet
 footer, the first rows of a JSONL file) and stops the run with a one-line :class:`ConfigError`
-when the text field is not there (naming the columns found and the key to set) or a
+when the text field is not in one of them (naming the columns found and the key to set) or a
 ``input.keep_fields`` entry is in no file. It also tells whether any input may give its own ids,
 which turns on dedup's ``dedup_id`` stage (documents sharing an id: the first keeps it).
 Crawl archives (WARC, ARC, WET) named as such are never opened here.
@@ -50,8 +50,8 @@ def inspect_inputs(files: Sequence[str], options: InputOptions) -> InputFacts:
     row_files, maybe_rows = _row_files(files, options)
     given_ids = options.id_field is not None and maybe_rows
     probed = [c for c in (read_columns(path, fmt, options.storage_options) for path, fmt in row_files) if c]
-    if probed:
-        _check_text_field(probed[0], options)
+    for columns in probed:
+        _check_text_field(columns, options)
     if not options.keep_fields:
         return InputFacts((), given_ids)
     if not maybe_rows:
