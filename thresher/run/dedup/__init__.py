@@ -169,13 +169,18 @@ def dedup(flow: Flow, plan: DedupPlan, document_files: list[str], documents: int
 
 
 def remove_dropped_marker(plan: DedupPlan) -> None:
-    """Before any work: an earlier run's ``dropped/_manifest.json`` must not pass for this run's."""
+    """Before any work: an earlier run's ``dropped/_manifest.json`` must not pass for this run's, and
+    its dedup files go (this job writes its own; phase A's stay: a relaunch reuses them)."""
     if plan.dropped_dir is None:
         return
     from thresher.io import storage
     from thresher.run.layout import DATASET_MANIFEST
 
-    marker = storage.join(plan.dropped_dir, DATASET_MANIFEST)
-    if storage.exists(marker):
-        fs, path = storage.filesystem(marker)
-        fs.rm(path)
+    fs, directory = storage.filesystem(plan.dropped_dir)
+    if not fs.exists(directory):
+        return
+    marker = storage.filesystem(storage.join(plan.dropped_dir, DATASET_MANIFEST))[1]
+    if fs.exists(marker):
+        fs.rm(marker)
+    for stale in fs.glob(directory.rstrip("/") + "/dedup-*.parquet"):
+        fs.rm(stale)

@@ -118,6 +118,8 @@ def _inspect_dropped(args: argparse.Namespace, command: str, path: str, console)
     report = validate_dropped(dataset).to_dict()
 
     def show(data: dict) -> None:
+        for warning in data["warnings"]:
+            console.print(f"warning {warning['where']}: {warning['message']}", markup=False, soft_wrap=True)
         for problem in data["problems"]:
             console.print(f"FAIL [{problem['check']}] {problem['where']}: {problem['message']}", markup=False,
                           soft_wrap=True)

@@ -134,6 +134,13 @@ def validate_dropped(dataset: DroppedDataset, report: ValidationReport | None = 
     if sum(rows for _, rows in listed) != dataset.manifest.get("rows"):
         fail("dropped", where_manifest, f"rows is {dataset.manifest.get('rows')!r} but the files add up to "
              f"{sum(rows for _, rows in listed)}")
+    fs, directory = storage.filesystem(dataset.directory)
+    names = {name for name, _ in listed}
+    for path in sorted(fs.glob(directory.rstrip("/") + "/*.parquet")):
+        name = path.rsplit("/", 1)[-1]
+        if name not in names:
+            report.warnings.append(Problem("dropped", storage.join(DROPPED, name),
+                                           "not listed in dropped/_manifest.json (an earlier attempt's file): not read"))
     for name, rows in listed:
         seen = _check_file(dataset, name, rows, fail)
         if alone:
