@@ -185,6 +185,14 @@ def test_kept_columns_reach_the_shards_with_their_arrow_types(jsonl_runs):
     assert main(["inspect", "validate", str(out)]) == 0
 
 
+def test_inspect_show_finds_a_user_id_as_it_is(jsonl_runs, capsys):
+    _, out = jsonl_runs["one_writer"]
+    capsys.readouterr()
+    assert main(["inspect", "show", str(out), "doc-001", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["id"] == "doc-001" and shown["tags"] == ["a"]
+
+
 def test_both_shard_writing_paths_write_the_same_bytes(jsonl_runs):
     (_, one), (_, grouped) = jsonl_runs["one_writer"], jsonl_runs["grouped"]
     names = sorted(p.name for p in one.glob("shard-*.parquet"))
