@@ -24,7 +24,7 @@ from thresher.run.input_fields import inspect_inputs
 from thresher.run.layout import RunLayout
 
 #: Bumped when phase A's result format changes: results of another version are redone.
-PHASE_A_FORMAT = 2
+PHASE_A_FORMAT = 3  # 3: row ids as given (input.id_field), kept fields, dropped files
 
 
 @dataclass(frozen=True)
