@@ -117,6 +117,8 @@ def test_keep_fields_must_exist_and_not_shadow_a_shard_column(tmp_path):
         build_plan(config_from_dict(config([path], tmp_path / "o", input={"keep_fields": ["colour"]})))
     with pytest.raises(ConfigError, match=r"input.keep_fields: 'url' is a column the shards already have"):
         build_plan(config_from_dict(config([path], tmp_path / "o", input={"keep_fields": ["url"]})))
+    with pytest.raises(ConfigError, match=r"input.keep_fields: only JSONL and Parquet inputs have fields"):
+        build_plan(config_from_dict({"input": {"keep_fields": ["score"]}, "output": {"path": str(tmp_path / "w")}}))
 
 
 # -- ids ---------------------------------------------------------------------------------------
