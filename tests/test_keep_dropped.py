@@ -188,3 +188,16 @@ def test_the_sample_on_spark_keeps_the_same_dropped_documents(kept_dropped_run, 
     assert sorted(map(key, dropped_rows(spark_out))) == sorted(map(key, dropped_rows(out)))
     assert spark.stats["identity"]["dropped"] == result.stats["identity"]["dropped"]
     assert shard_bytes(spark_out) == shard_bytes(out)
+
+
+def test_an_extraction_failure_is_kept_with_its_url_and_no_text():
+    from thresher.io.dropped import phase_a_row
+    from thresher.io.pages import HtmlPage
+    from thresher.run.pages import _dropped_page
+
+    page = HtmlPage(url="https://example.com/x", crawl_date="2024-01-02T00:00:00Z", record_id="<urn:1>",
+                    source="a.warc.gz", offset=123, body=b"<html></html>", http_charset=None)
+    row = phase_a_row(_dropped_page(page, "extract/no_main_text"))
+    assert (row["stage"], row["reason"], row["url"], row["text"]) == ("extract", "no_main_text", page.url, None)
+    assert row["crawl_date"] == page.crawl_date and row["offset"] == 123 and row["id"] == page.document_id
+    assert set(row) == set(dropped_schema().names)
