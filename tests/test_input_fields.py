@@ -233,3 +233,20 @@ def test_spark_writes_the_same_shards_with_ids_and_kept_columns(jsonl_runs, tmp_
     for name in names:
         assert (out / name).read_bytes() == (beam_out / name).read_bytes()
     assert result.stats["identity"] == beam_result.stats["identity"]
+
+
+def test_jsonl_field_types_are_inferred_and_a_misfit_becomes_null(tmp_path):
+    from thresher.io.fields import coerce_kept, kept_field_type, read_columns
+
+    rows = [{"text": "a", "n": 1, "mixed": 1, "nested": {"x": 2.5}, "none": None},
+            {"text": "b", "n": 2, "mixed": "two", "nested": {"x": 3.0}, "none": None}]
+    columns = read_columns(write_jsonl(rows, tmp_path / "t.jsonl"), "jsonl")
+    assert kept_field_type(columns, "n") == pa.int64()
+    assert kept_field_type(columns, "mixed") == pa.string()  # values disagree: text holds them all
+    assert kept_field_type(columns, "nested.x") == pa.float64()  # a dotted name reaches into objects
+    assert kept_field_type(columns, "none") == pa.string() and kept_field_type(columns, "absent") is None
+    row = {"n": "not a number", "nested.x": 4, "mixed": 1, "obj": {"a": [1]}}
+    kept = [pa.field("n", pa.int64()), pa.field("nested.x", pa.float64()), pa.field("mixed", pa.string()),
+            pa.field("obj", pa.string())]
+    assert coerce_kept(row, kept) == 1
+    assert row == {"n": None, "nested.x": 4, "mixed": "1", "obj": '{"a": [1]}'}

@@ -119,11 +119,18 @@ def kept_field_type(columns: InputColumns, name: str) -> pa.DataType | None:
 
 
 def coerce_kept(row: dict[str, Any], kept: Iterable[pa.Field]) -> int:
-    """Make each kept value of ``row`` fit its field's type; a value that cannot becomes null. How many did not."""
+    """Make each kept value of ``row`` fit its field's type; how many could not (they become null).
+
+    A string column takes any value as text (JSON for objects and lists).
+    """
     misfits = 0
     for kept_field in kept:
         value = row.get(kept_field.name)
         if value is None:
+            continue
+        if pa.types.is_string(kept_field.type) and not isinstance(value, str):
+            # A text column holds any value as text (a JSON field whose values disagree in type).
+            row[kept_field.name] = json.dumps(value) if isinstance(value, (dict, list)) else str(value)
             continue
         try:
             pa.scalar(value, type=kept_field.type)
