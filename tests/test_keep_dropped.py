@@ -201,3 +201,42 @@ def test_an_extraction_failure_is_kept_with_its_url_and_no_text():
     assert (row["stage"], row["reason"], row["url"], row["text"]) == ("extract", "no_main_text", page.url, None)
     assert row["crawl_date"] == page.crawl_date and row["offset"] == 123 and row["id"] == page.document_id
     assert set(row) == set(dropped_schema().names)
+
+
+def test_on_an_object_store_the_dataset_is_committed_and_read_the_same_way(tmp_path, monkeypatch, capsys):
+    """Output on S3 (moto on loopback): dropped files and their marker are objects; inspect reads them."""
+    import socket
+
+    moto_server = pytest.importorskip("moto.server")
+    boto3 = pytest.importorskip("boto3")
+    s3fs = pytest.importorskip("s3fs")
+    from test_input_fields import config, corpus_rows, write_jsonl
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        endpoint = f"http://127.0.0.1:{port}"
+        for key, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                           "AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL_S3": endpoint}.items():
+            monkeypatch.setenv(key, value)
+        s3fs.S3FileSystem.clear_instance_cache()
+        boto3.client("s3", endpoint_url=endpoint).create_bucket(Bucket="runs")
+        rows = corpus_rows() + [{"id": "short", "body": "too short", "url": "https://example.org/short"}]
+        data = config([write_jsonl(rows, tmp_path / "c.jsonl")], tmp_path, output={"keep_dropped": True})
+        data["output"]["path"] = "s3://runs/out"
+        result = run_pipeline(config_from_dict(data))
+        capsys.readouterr()
+        assert main(["inspect", "dropped", "s3://runs/out", "--json"]) == 0
+        listing = json.loads(capsys.readouterr().out)
+        assert listing["total"] == result.stats["identity"]["dropped"] == 2
+        assert {(d["stage"], d["reason"]) for d in listing["by_reason"]} == {
+            ("dedup_id", "duplicate_id"), ("filters/gopher_repetition", "top_2_gram")}
+        assert main(["inspect", "validate", "s3://runs/out/dropped"]) == 0
+        names = s3fs.S3FileSystem().ls("runs/out/dropped")
+        assert sum(n.endswith("_manifest.json") for n in names) == 1 and not any(".tmp" in n for n in names)
+    finally:
+        s3fs.S3FileSystem.clear_instance_cache()
+        server.stop()
