@@ -64,6 +64,8 @@ def render_summary(console: Console, summary: dict[str, Any], limit: int) -> Non
         ("shards", shards),
         ("bytes", human_bytes(summary["bytes"])),
         ("text column", "yes" if summary["text_column"] else "no"),
+        *([("kept input columns", ", ".join(f"{name} ({kind})" for name, kind in summary["kept_fields"].items()))]
+          if summary.get("kept_fields") else []),
         ("tokenizer", tokenizer),
         ("schema version", str(summary["schema_version"])),
         ("thresher version", str(summary["thresher_version"])),
