@@ -193,6 +193,8 @@ def test_inspect_show_finds_a_user_id_as_it_is(jsonl_runs, capsys):
     assert main(["inspect", "show", str(out), "doc-001", "--json"]) == 0
     shown = json.loads(capsys.readouterr().out)
     assert shown["id"] == "doc-001" and shown["tags"] == ["a"]
+    assert main(["inspect", str(out), "--json"]) == 0
+    assert list(json.loads(capsys.readouterr().out)["kept_fields"]) == ["score", "tags", "meta"]
 
 
 def test_both_shard_writing_paths_write_the_same_bytes(jsonl_runs):
