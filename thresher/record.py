@@ -39,6 +39,8 @@ class Document:
     signals: dict[str, float] = field(default_factory=dict)
     # Dedup provenance: the id of the document this one duplicated (on removed documents).
     duplicate_of: str | None = None
+    # Input columns carried to the shards as they are (``input.keep_fields``), by name.
+    fields: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__dataclass_fields__}
@@ -60,6 +62,9 @@ class DroppedDocument:
     offset: int
     snippet: str = ""
     signals: dict[str, float] = field(default_factory=dict)
+    # What was dropped, whole (the Document, or the page when there was none yet): for
+    # ``output.keep_dropped``. Not part of the audit sample (``to_dict`` leaves it out).
+    dropped: Any = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+        return {name: getattr(self, name) for name in self.__dataclass_fields__ if name != "dropped"}

@@ -27,7 +27,7 @@ ESTIMATE_METHOD = (
 
 # Stages in pipeline order; quality filters are inserted where ``filters/*`` stands.
 STAGE_ORDER = (
-    "url_filter", "extract", "langid", "filters/*", "dedup_index", "dedup_url", "dedup_exact", "dedup_minhash"
+    "url_filter", "extract", "langid", "filters/*", "dedup_id", "dedup_index", "dedup_url", "dedup_exact", "dedup_minhash"
 )
 
 
@@ -147,6 +147,8 @@ def build_stats(
             "forwarded": counters.get("read/forwarded", 0),
             "skipped": skipped,
             "errors": errors,
+            # Repairs on records still forwarded (outside the identity): missing_id, missing_field, ...
+            "warnings": _prefixed(counters, "read/warning/"),
         },
         "stages": stages,
         "kept_documents": kept,
@@ -183,6 +185,8 @@ def format_funnel(stats: Mapping[str, Any]) -> str:
     for reason, n in read["errors"].items():
         lines.append(f"  error   {reason:<22} {n:>8,}")
     lines.append(f"html pages forwarded    {read['forwarded']:>10,}")
+    for what, n in read.get("warnings", {}).items():
+        lines.append(f"  warning {what:<22} {n:>8,}")
     for stage in stats["stages"]:
         lines.append(f"{stage['stage']:<24}{stage['in']:>10,} in {stage['kept']:>10,} kept")
         for reason, n in stage["dropped"].items():

@@ -25,7 +25,7 @@ from typing import Any, Iterable, Mapping
 #: Every stage that may time itself, in pipeline order; ``filters/*`` stands for the configured filters.
 TIMED_ORDER = (
     "url_filter", "extract", "langid", "filters/*",
-    "dedup_index", "dedup_url", "dedup_exact", "dedup_minhash",
+    "dedup_id", "dedup_index", "dedup_url", "dedup_exact", "dedup_minhash",
     "tokenize", "shards",
 )
 BUSY, CPU = "time_us", "cpu_us"

@@ -158,6 +158,21 @@ def _get_dotted(config: PipelineConfig, dotted: str) -> Any:
     return target
 
 
+def _check_vocab_size(config: PipelineConfig) -> None:
+    """A tokenizer to train cannot be smaller than the byte alphabet plus its special tokens."""
+    tok = config.tokenize
+    if tok.tokenizer is not None:
+        return  # a given tokenizer.json has its own vocabulary; vocab_size is not used
+    from thresher.stages.tokenize.bpe_trainer import minimum_vocab_size
+
+    minimum = minimum_vocab_size((tok.eos_token,))
+    if tok.vocab_size < minimum:
+        raise ConfigError(
+            f"tokenize.vocab_size: {tok.vocab_size} is below the minimum {minimum} of a byte-level BPE "
+            f"(256 byte tokens + {tok.eos_token!r}); set it to {minimum} or more"
+        )
+
+
 def _validate_semantics(config: PipelineConfig) -> None:
     from thresher.engines import engine_names
 
@@ -178,6 +193,7 @@ def _validate_semantics(config: PipelineConfig) -> None:
     verify_threshold = config.dedup.minhash.verify_threshold
     if verify_threshold is not None and not 0.0 < verify_threshold <= 1.0:
         raise ConfigError(f"dedup.minhash.verify_threshold: must be within (0, 1], got {verify_threshold}")
+    _check_vocab_size(config)
     index = config.dedup.index
     if not index.matches or set(index.matches) - {"url", "text", "near"}:
         raise ConfigError(f"dedup.index.matches: a non-empty subset of url, text, near, got {index.matches}")

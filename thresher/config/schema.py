@@ -23,8 +23,11 @@ class InputConfig:
     #: Field names of pre-extracted JSONL/Parquet corpora.
     text_field: str = "text"
     url_field: str = "url"
+    #: The document id, as it is (null: ids derived from URL and date).
     id_field: str | None = "id"
     date_field: str | None = None
+    #: Input columns carried into the shards as they are, with their Arrow types.
+    keep_fields: list[str] = field(default_factory=list)
     #: fsspec options for remote paths (credentials, ``endpoint_url``, ...).
     storage_options: dict[str, Any] = field(default_factory=dict)
 
@@ -53,6 +56,8 @@ class OutputConfig:
     audit_samples_per_reason: int = 5
     #: A run whose input records are errors in a larger share than this exits with status 5.
     max_error_share: float = 0.05
+    #: Write every dropped document (stage, reason, signals, text) to ``dropped/*.parquet``.
+    keep_dropped: bool = False
 
 
 @dataclass

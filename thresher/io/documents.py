@@ -38,9 +38,20 @@ REJECT_SCHEMA = pa.schema(
 )
 
 
+def document_schema(kept_fields: tuple[pa.Field, ...] | list[pa.Field] = ()) -> pa.Schema:
+    """A document file's schema: :data:`DOCUMENT_SCHEMA`, then the kept input columns (``input.keep_fields``)."""
+    schema = DOCUMENT_SCHEMA
+    for kept in kept_fields:
+        schema = schema.append(kept.with_nullable(True))
+    return schema
+
+
 def document_to_row(doc: Document) -> dict[str, Any]:
     row = doc.to_dict()
     row["signals"] = json.dumps(doc.signals, sort_keys=True)
+    fields = row.pop("fields")
+    if fields:
+        row.update(fields)
     return row
 
 

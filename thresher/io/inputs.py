@@ -44,6 +44,8 @@ class InputOptions:
     url_field: str = "url"
     id_field: str | None = "id"
     date_field: str | None = None
+    #: Fields carried into the shards as they are (``input.keep_fields``).
+    keep_fields: tuple[str, ...] = ()
     #: Keyword arguments for ``fsspec.open`` (credentials, ``endpoint_url``...).
     storage_options: Mapping[str, Any] = field(default_factory=dict)
     #: The run reads crawl archives: other files are skipped as ``not_a_crawl_file`` (thresher.io.sniff).
@@ -65,12 +67,13 @@ class InputOptions:
             url_field=config.url_field,
             id_field=config.id_field,
             date_field=config.date_field,
+            keep_fields=tuple(getattr(config, "keep_fields", ()) or ()),
             storage_options=dict(storage_options or getattr(config, "storage_options", None) or {}),
         )
 
     @property
     def row_fields(self) -> RowFields:
-        return RowFields(self.text_field, self.url_field, self.id_field, self.date_field)
+        return RowFields(self.text_field, self.url_field, self.id_field, self.date_field, self.keep_fields)
 
 
 def iter_input(

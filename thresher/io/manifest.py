@@ -18,15 +18,21 @@ def build_manifest(
     config: dict[str, Any],
     shuffle_seed: int | None = None,
     cluster_size: bool = False,
+    kept_fields: Iterable[Any] = (),
 ) -> dict[str, Any]:
     ordered = sorted(shards, key=lambda s: s.name)
+    columns: dict[str, Any] = {"text": keep_text, "token_ids": "list<uint32>", CLUSTER_SIZE: cluster_size}
+    kept = {f.name: str(f.type) for f in kept_fields}
+    if kept:
+        # Input columns carried as they are (input.keep_fields): name -> Arrow type, after the shards' own.
+        columns["kept_fields"] = kept
     output = config.get("output") or {}
     payloads = [s.payload_bytes for s in ordered]
     return {
         "schema_version": SCHEMA_VERSION,
         "thresher_version": __version__,
         "tokenizer": tokenizer,
-        "columns": {"text": keep_text, "token_ids": "list<uint32>", CLUSTER_SIZE: cluster_size},
+        "columns": columns,
         # How documents are placed: thresher.io.shards.shard_index / row_order_key with this seed.
         "ordering": {"shuffle_seed": shuffle_seed},
         "totals": {

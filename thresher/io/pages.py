@@ -48,9 +48,15 @@ class TextPage:
     text: str
     #: A language the producer identified (WET ``WARC-Identified-Content-Language``), if any.
     language_hint: str | None = None
+    #: The id the input gave (``input.id_field`` of a JSONL/Parquet row): the document id as it is.
+    given_id: str | None = None
+    #: Values of ``input.keep_fields`` (by field name), carried to the shards.
+    fields: dict | None = None
 
     @property
     def document_id(self) -> str:
+        if self.given_id is not None:
+            return self.given_id
         return document_id(self.record_id, self.url, self.crawl_date)
 
 

@@ -28,6 +28,8 @@ class RowFields:
     url: str = "url"
     id: str | None = "id"
     date: str | None = None
+    #: Fields carried as they are into the shards (``input.keep_fields``).
+    keep: tuple[str, ...] = ()
 
 
 def field_value(row: dict[str, Any], name: str) -> Any:
@@ -60,10 +62,13 @@ def row_to_page(
     url = field_value(row, fields.url)
     url = url.strip() if isinstance(url, str) else ""
     record_id = ""
+    given_id = None
     if fields.id:
         value = field_value(row, fields.id)
         if value is not None and str(value).strip():
-            record_id = str(value).strip()
+            record_id = given_id = str(value).strip()
+        else:
+            account.warning("missing_id")
     if not record_id and not url:
         record_id = f"{source}#{offset}"
     crawl_date = ""
@@ -73,7 +78,13 @@ def row_to_page(
             crawl_date = normalize_date(raw) or ""
             if not crawl_date:
                 account.warning("malformed_date")
-    return TextPage(url=url, crawl_date=crawl_date, record_id=record_id, source=source, offset=offset, text=text)
+    kept = None
+    if fields.keep:
+        kept = {name: field_value(row, name) for name in fields.keep}
+        if any(value is None for value in kept.values()):
+            account.warning("missing_field")
+    return TextPage(url=url, crawl_date=crawl_date, record_id=record_id, source=source, offset=offset, text=text,
+                    given_id=given_id, fields=kept)
 
 
 def read_jsonl(
@@ -164,7 +175,7 @@ def read_parquet(
             account.error("malformed_parquet", offset=0)
         return
     available = set(parquet.schema_arrow.names)
-    wanted = [f for f in (fields.text, fields.url, fields.id, fields.date) if f]
+    wanted = [f for f in (fields.text, fields.url, fields.id, fields.date, *fields.keep) if f]
     columns = sorted({_column_of(name, available) for name in wanted} - {None})
     if _column_of(fields.text, available) is None:
         # A config/corpus mismatch, not a bad row: one errored record for the whole file.

@@ -65,12 +65,14 @@ CLUSTER_SIZE = "minhash_cluster_size"
 _CLUSTER_SIZE_FIELD = pa.field(CLUSTER_SIZE, pa.int32(), nullable=False)
 
 
-def shard_schema(keep_text: bool, cluster_size: bool = False) -> pa.Schema:
+def shard_schema(keep_text: bool, cluster_size: bool = False, kept_fields: Sequence[pa.Field] = ()) -> pa.Schema:
+    """The shards' schema; kept input columns (``input.keep_fields``, nullable, their own types) come last."""
     fields = list(_BASE_FIELDS)
     if keep_text:
         fields.insert(5, _TEXT_FIELD)
     if cluster_size:
         fields.insert(fields.index(_BASE_FIELDS[6]) + 1, _CLUSTER_SIZE_FIELD)  # after language_score
+    fields.extend(f.with_nullable(True) for f in kept_fields)
     return pa.schema(fields, metadata={b"thresher.schema_version": str(SCHEMA_VERSION).encode()})
 
 
@@ -88,12 +90,26 @@ def _utf8_len(text: str) -> int:
     return len(text) if text.isascii() else len(text.encode("utf-8"))
 
 
-def row_payload_bytes(row: Mapping[str, Any], keep_text: bool) -> int:
+def _value_bytes(value: Any) -> int:
+    """A kept input value's uncompressed size: UTF-8 or byte length, 8 for a number, else its ``repr``'s length."""
+    if value is None:
+        return 0
+    if isinstance(value, str):
+        return _utf8_len(value)
+    if isinstance(value, (bytes, bytearray)):
+        return len(value)
+    if isinstance(value, (bool, int, float)):
+        return 8
+    return len(repr(value))
+
+
+def row_payload_bytes(row: Mapping[str, Any], keep_text: bool, kept: Sequence[str] = ()) -> int:
     """The bytes a row's values occupy uncompressed: the measure ``output.shard_target_bytes`` targets.
 
     UTF-8 length of ``id``, ``url``, ``crawl_date``, ``source``, ``language`` (0 when null) and,
     with ``keep_text``, ``text``; 8 for ``offset``, 4 for ``language_score``, 4 for
-    ``token_count``; 4 per token id. A function of the row alone, known before any shard
+    ``token_count``; 4 per token id; each kept input column's value (``kept``) by
+    :func:`_value_bytes`. A function of the row alone, known before any shard
     is written, and the same on every engine.
     """
     size = _FIXED_BYTES + 4 * int(row["token_count"]) + (4 if CLUSTER_SIZE in row else 0)
@@ -103,6 +119,8 @@ def row_payload_bytes(row: Mapping[str, Any], keep_text: bool) -> int:
             size += _utf8_len(value)
     if keep_text:
         size += _utf8_len(row["text"])
+    for name in kept:
+        size += _value_bytes(row.get(name))
     return size
 
 
@@ -131,11 +149,21 @@ def unpack_token_ids(packed: bytes) -> np.ndarray:
     return np.frombuffer(packed, dtype="<u4")
 
 
+_HEX_DIGITS = frozenset("0123456789abcdef")
+
+
 def shard_index(doc_id: str, num_shards: int, shuffle_seed: int | None = None) -> int:
-    """Which shard a document goes to: a function of its id (ids are hashes) and the seed."""
+    """Which shard a document goes to: a function of its id and the seed.
+
+    Without a seed, an id that starts with 16 hex digits (the ids Thresher derives are hashes)
+    goes by those digits; any other id (one the input gave, ``input.id_field``) by its xxh3 hash.
+    """
     if shuffle_seed is None:
-        return int(doc_id[:16], 16) % num_shards
-    return xxhash.xxh3_64_intdigest(f"{shuffle_seed}:{doc_id}".encode()) % num_shards
+        head = doc_id[:16]
+        if len(head) == 16 and _HEX_DIGITS.issuperset(head):
+            return int(head, 16) % num_shards
+        return xxhash.xxh3_64_intdigest(doc_id.encode("utf-8", "surrogatepass")) % num_shards
+    return xxhash.xxh3_64_intdigest(f"{shuffle_seed}:{doc_id}".encode("utf-8", "surrogatepass")) % num_shards
 
 
 def row_order_key(doc_id: str, shuffle_seed: int | None = None) -> str:
@@ -193,6 +221,7 @@ class ShardWriter:
         compression: str = "zstd",
         shuffle_seed: int | None = None,
         cluster_size: bool = False,
+        kept_fields: Sequence[pa.Field] = (),
         spill_rows: int = SPILL_ROWS,
         spill_bytes: int = SPILL_BYTES,
         merge_fan_in: int = MERGE_FAN_IN,
@@ -207,7 +236,8 @@ class ShardWriter:
         self.spill_rows = spill_rows
         self.spill_bytes = spill_bytes
         self.merge_fan_in = merge_fan_in
-        self.schema = shard_schema(keep_text, cluster_size)
+        self.schema = shard_schema(keep_text, cluster_size, kept_fields)
+        self.kept = tuple(f.name for f in kept_fields)
         self._columns = [f.name for f in self.schema if f.name != "token_ids"]
         self.rows = 0
         self.tokens = 0
@@ -239,7 +269,7 @@ class ShardWriter:
         count = int(row["token_count"])
         values = (*(row.get(column) for column in self._columns), packed)
         self._buffer.append((row_order_key(row["id"], self.shuffle_seed), values))
-        payload = row_payload_bytes(row, self.keep_text)
+        payload = row_payload_bytes(row, self.keep_text, self.kept)
         self._buffered_bytes += payload
         self.payload_bytes += payload
         self.rows += 1

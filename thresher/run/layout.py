@@ -29,6 +29,8 @@ RUN_LOG = "run.log.jsonl"
 REPORT = "report.html"
 #: The work directory: what the run made on its way (phase-A results, dedup outputs, logs).
 WORK = "_work"
+#: Every dropped document (``output.keep_dropped``): a dataset beside the shards.
+DROPPED = "dropped"
 #: The marker of a dataset directory.
 DATASET_MANIFEST = "_manifest.json"
 #: The marker of one input file's phase-A result.
@@ -138,6 +140,11 @@ class RunLayout:
     def duplicates(self) -> str:
         """Dataset of the documents dedup removed (id, url, crawl date, the id each duplicated)."""
         return self.path(WORK, "duplicates")
+
+    @property
+    def dropped(self) -> str:
+        """Dataset of every dropped document, with ``output.keep_dropped`` (beside the shards, not in ``_work``)."""
+        return self.path(DROPPED)
 
     @property
     def worker_log(self) -> str:

@@ -15,7 +15,7 @@ from thresher.io.charset import decode_html
 from thresher.io.pages import HtmlPage, TextPage
 from thresher.stages.langid.language_filter import LanguageFilter
 from thresher.run.plan import PagePlan
-from thresher.record import Document, DroppedDocument, document_id
+from thresher.record import Document, DroppedDocument
 from thresher.stats import StatsSink, dropped, stage_timer
 
 
@@ -133,7 +133,7 @@ class PageProcessor:
         stats.inc("extract/chars_kept", len(text))
         stats.observe("extract/text_chars", len(text))
         return Document(
-            id=document_id(page.record_id, page.url, page.crawl_date),
+            id=page.document_id,
             url=page.url,
             text=text,
             crawl_date=page.crawl_date,
@@ -141,6 +141,7 @@ class PageProcessor:
             offset=page.offset,
             record_id=page.record_id,
             signals={f"extract.by.{result.extractor}": 1.0, **result.signals},
+            fields=dict(page.fields) if isinstance(page, TextPage) and page.fields else {},
         )
 
 
@@ -153,9 +154,10 @@ def _dropped_page(page: HtmlPage | TextPage, reason: str) -> DroppedDocument:
     return DroppedDocument(
         reason=reason,
         url=page.url,
-        id=document_id(page.record_id, page.url, page.crawl_date),
+        id=page.document_id,
         source=page.source,
         offset=page.offset,
+        dropped=page,
     )
 
 
@@ -168,4 +170,5 @@ def _dropped_document(doc: Document, reason: str) -> DroppedDocument:
         offset=doc.offset,
         snippet=doc.text[:_SNIPPET_CHARS],
         signals=dict(doc.signals),
+        dropped=doc,
     )

@@ -13,15 +13,18 @@ instead of adding to them.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from typing import Any, Iterable, Iterator
 
 from thresher.bookkeeping.progress import ProgressReporter
 from thresher.engines.base import Flow, MapStep, Step, StepContext
 from thresher.io import storage
-from thresher.io.documents import DOCUMENT_SCHEMA, REJECT_SCHEMA, document_to_row
+from thresher.io.documents import REJECT_SCHEMA, document_schema, document_to_row
+from thresher.io.dropped import dropped_schema, phase_a_row
+from thresher.io.fields import coerce_kept
 from thresher.io.inputs import InputOptions, iter_input
 from thresher.record import DroppedDocument
-from thresher.run.layout import RunLayout
+from thresher.run.layout import RunLayout, file_key
 from thresher.run.pages import PageProcessor, UrlStage
 from thresher.run.plan import PagePlan, RunPlan
 from thresher.run.results import (
@@ -62,6 +65,7 @@ class ProcessUnits(Step):
         self.layout: RunLayout = plan.layout
         self.fingerprint = plan.fingerprint
         self.progress_dir = progress_dir
+        self.kept_fields = tuple(plan.output.kept_fields)
 
     def setup(self) -> None:
         self.url_stage = UrlStage(self.pages)
@@ -85,14 +89,19 @@ class ProcessUnits(Step):
         audit = AuditCandidates(self.pages.audit_per_reason)
         documents_path = piece_file(self.layout, unit, "documents")
         rejects_path = piece_file(self.layout, unit, "rejects")
-        with storage.ParquetFileWriter(documents_path, DOCUMENT_SCHEMA, always=True) as documents, \
-                storage.ParquetFileWriter(rejects_path, REJECT_SCHEMA, always=True) as rejects:
+        dropped_dir = self.pages.dropped_dir
+        dropped_path = dropped_file(dropped_dir, unit) if dropped_dir else None
+        with storage.ParquetFileWriter(documents_path, document_schema(self.kept_fields), always=True) as documents, \
+                storage.ParquetFileWriter(rejects_path, REJECT_SCHEMA, always=True) as rejects, \
+                _optional_writer(dropped_path, dropped_schema(self.kept_fields)) as dropped:
             reject_rows = _RejectRows(rejects)
             for result in self._results(unit, stats, reject_rows):
                 if isinstance(result, DroppedDocument):
                     audit.add(result)
+                    if dropped is not None:
+                        dropped.add(self._kept_fitting(phase_a_row(result, self.kept_fields), stats))
                 else:
-                    documents.add(document_to_row(result))
+                    documents.add(self._kept_fitting(document_to_row(result), stats))
         piece = Piece(
             unit=unit,
             fingerprint=self.fingerprint,
@@ -102,11 +111,21 @@ class ProcessUnits(Step):
             counters=dict(sorted(stats.counts.items())),
             audit=audit.selected(),
             causes=reject_rows.causes,
+            dropped_file=dropped_path.rsplit("/", 1)[-1] if dropped is not None and dropped.rows else None,
+            dropped=dropped.rows if dropped is not None else 0,
         )
         write_piece(self.layout, piece)
         # The unit's bytes after its last page (its last record, records that are no page).
         self.progress.unit_done(unit.source, max((unit.end or 0) - self._position, 0))
         return piece
+
+    def _kept_fitting(self, row: dict[str, Any], stats: DictStats) -> dict[str, Any]:
+        """The row with each kept input value fitting its column's Arrow type (a misfit: null, counted)."""
+        if self.kept_fields:
+            misfits = coerce_kept(row, self.kept_fields)
+            if misfits:
+                stats.inc("read/warning/field_type_mismatch", misfits)
+        return row
 
     def _results(self, unit: WorkUnit, stats: DictStats, rejects: _RejectRows) -> Iterator[Any]:
         self._position = unit.start
@@ -120,6 +139,20 @@ class ProcessUnits(Step):
                 result = self.processor.process(page, stats)
             self.progress.page_done(not isinstance(result, DroppedDocument), before)
             yield result
+
+
+def dropped_file(dropped_dir: str, unit: WorkUnit) -> str:
+    """A work unit's dropped documents: in the run's ``dropped/`` dataset, under a name of its own."""
+    return storage.join(dropped_dir, f"phase_a-{file_key(unit.source)}-{unit.name}.parquet")
+
+
+@contextmanager
+def _optional_writer(path: str | None, schema: Any) -> Iterator[storage.ParquetFileWriter | None]:
+    if path is None:
+        yield None
+        return
+    with storage.ParquetFileWriter(path, schema) as writer:
+        yield writer
 
 
 def _by_source(piece: Piece) -> Iterable[tuple[str, Piece]]:

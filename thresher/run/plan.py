@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
 from thresher.config import PipelineConfig
@@ -22,10 +22,11 @@ from thresher.stages.dedup.verify import default_threshold
 from thresher.engines.base import RunnerPlan
 from thresher.io.inputs import InputOptions, format_from_name
 from thresher.io.sniff import reads_crawl_archives
+from thresher.run.input_fields import inspect_inputs
 from thresher.run.layout import RunLayout
 
 #: Bumped when phase A's result format changes: results of another version are redone.
-PHASE_A_FORMAT = 2
+PHASE_A_FORMAT = 3  # 3: row ids as given (input.id_field), kept fields, dropped files
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class PagePlan:
     filters: tuple[tuple[str, Mapping[str, Any]], ...]
     keep_signals: bool
     audit_per_reason: int
+    #: ``output.keep_dropped``: where each dropped document goes (``dropped/``); None when off.
+    dropped_dir: str | None = None
 
     @property
     def filter_order(self) -> list[str]:
@@ -67,6 +70,13 @@ class DedupPlan:
     per_language: bool = False
     #: Each kept document records its near-duplicate cluster's size.
     keep_cluster_size: bool = False
+    #: Inputs may give their own ids: the ``dedup_id`` stage keeps the first document of each id.
+    unique_ids: bool = False
+    #: Input columns the documents carry (``input.keep_fields``, with their Arrow types).
+    kept_fields: tuple = ()
+    #: The run's ``dropped/`` dataset; with ``keep_dropped`` removed documents go there too.
+    dropped_dir: str | None = None
+    keep_dropped: bool = False
 
     @property
     def enabled(self) -> bool:
@@ -84,6 +94,8 @@ class OutputPlan:
     one_writer_max_bytes: int = 1 << 30
     #: The shards carry each document's near-duplicate cluster size (``minhash_cluster_size``).
     cluster_size: bool = False
+    #: Input columns the shards carry after their own (``input.keep_fields``): Arrow fields.
+    kept_fields: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -118,7 +130,7 @@ def minhash_params(config: PipelineConfig) -> MinHashParams:
     )
 
 
-def page_plan(config: PipelineConfig) -> PagePlan:
+def page_plan(config: PipelineConfig, dropped_dir: str | None = None) -> PagePlan:
     lid = config.langid
     langid = None
     if lid.enabled:
@@ -140,6 +152,7 @@ def page_plan(config: PipelineConfig) -> PagePlan:
         filters=filters,
         keep_signals=config.output.keep_signals,
         audit_per_reason=config.output.audit_samples_per_reason,
+        dropped_dir=dropped_dir if config.output.keep_dropped else None,
     )
 
 
@@ -173,6 +186,10 @@ def phase_a_fingerprint(config: PipelineConfig, crawl_only: bool = False) -> str
     sections = {key: data[key] for key in ("url_filter", "extract", "langid", "filters")}
     sections["input"] = {k: v for k, v in data["input"].items() if k != "paths"}
     sections["output"] = {k: data["output"][k] for k in ("keep_signals", "audit_samples_per_reason")}
+    if data["output"].get("keep_dropped"):
+        sections["output"]["keep_dropped"] = True  # pieces then write their dropped documents
+    if not sections["input"].get("keep_fields"):
+        sections["input"].pop("keep_fields", None)  # unchanged fingerprints for runs that keep none
     sections["thresher"] = __version__
     if crawl_only:
         sections["crawl_only"] = True
@@ -197,11 +214,15 @@ def build_plan(config: PipelineConfig, engine_args: tuple[str, ...] | list[str] 
     out = config.output
     layout = RunLayout.create(out.path, config.input_paths())
     crawl_only = reads_crawl_archives([format_from_name(p) for p in layout.input_files], config.input.format)
+    inputs = dataclasses.replace(InputOptions.from_config(config.input), crawl_only=crawl_only)
+    facts = inspect_inputs(layout.input_files, inputs)
+    dropped_dir = layout.dropped if out.keep_dropped else None
     return RunPlan(
         layout=layout,
-        inputs=dataclasses.replace(InputOptions.from_config(config.input), crawl_only=crawl_only),
-        pages=page_plan(config),
-        dedup=dedup_plan(config),
+        inputs=inputs,
+        pages=page_plan(config, dropped_dir),
+        dedup=replace(dedup_plan(config), unique_ids=facts.given_ids, kept_fields=facts.kept_fields,
+                      dropped_dir=layout.dropped, keep_dropped=out.keep_dropped),
         output=OutputPlan(
             keep_text=out.keep_text,
             shard_target_tokens=out.shard_target_tokens,
@@ -210,6 +231,7 @@ def build_plan(config: PipelineConfig, engine_args: tuple[str, ...] | list[str] 
             compression=out.compression,
             one_writer_max_bytes=out.one_writer_max_bytes,
             cluster_size=config.dedup.minhash.enabled and config.dedup.minhash.keep_cluster_size,
+            kept_fields=facts.kept_fields,
         ),
         tokenize=TokenizePlan(
             tokenizer=config.tokenize.tokenizer,

@@ -54,6 +54,9 @@ class Piece:
     audit: list[dict[str, Any]] = field(default_factory=list)
     #: Why the whole file failed, by reject reason (the exception as one line): for the user, never counted.
     causes: dict[str, str] = field(default_factory=dict)
+    #: With ``output.keep_dropped``: the piece's file in the run's ``dropped/`` dataset (None: no drop) and its rows.
+    dropped_file: str | None = None
+    dropped: int = 0
 
     def to_json(self) -> dict[str, Any]:
         return {**asdict(self), "unit": asdict(self.unit)}
@@ -117,6 +120,11 @@ def write_piece(layout: RunLayout, piece: Piece) -> None:
     storage.write_json(piece_marker(layout, piece.unit), piece.to_json(), indent=None)
 
 
+#: result.json's list of the file's dropped documents in the run's ``dropped/`` dataset (``output.keep_dropped``);
+#: not ``dropped_files``, which names files of the result's own directory (the report reads those).
+KEPT_DROPPED = "kept_dropped_files"
+
+
 def commit_file(layout: RunLayout, source: str, fingerprint: str, pieces: Sequence[Piece], per_reason: int) -> None:
     """Write ``result.json`` for an input file whose every piece is done."""
     pieces = sorted(pieces, key=lambda p: p.unit.index)
@@ -133,9 +141,16 @@ def commit_file(layout: RunLayout, source: str, fingerprint: str, pieces: Sequen
             "counters": merge(p.counters for p in pieces),
             "audit": select_audit((d for p in pieces for d in p.audit), per_reason),
             "causes": {reason: cause for p in reversed(pieces) for reason, cause in p.causes.items()},
+            **_dropped_entry(pieces),
         },
         indent=None,
     )
+
+
+def _dropped_entry(pieces: Sequence[Piece]) -> dict[str, Any]:
+    """:data:`KEPT_DROPPED`: ``[name, rows]`` in the run's ``dropped/`` dataset (only when pieces wrote some)."""
+    files = [[p.dropped_file, p.dropped] for p in pieces if p.dropped_file]
+    return {KEPT_DROPPED: files} if files else {}
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ its (empty) shard, so ``shard-i-of-N`` names always form a complete set.
 from __future__ import annotations
 
 from functools import partial
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import pyarrow as pa
 
@@ -41,10 +41,9 @@ from thresher.stats import stage_timer
 from thresher.stages.tokenize.counting import count_tokenized
 from thresher.stages.tokenize.encoder import DocumentTokenizer
 
-#: What a shard keeps of a document file's columns (tokens are added).
-def document_columns(cluster_size: bool = False) -> list[str]:
+def document_columns(cluster_size: bool = False, kept_fields: Sequence[pa.Field] = ()) -> list[str]:
     """What a shard keeps of a document file's columns (tokens are added)."""
-    return [f.name for f in shard_schema(True, cluster_size) if f.name not in ("token_ids", "token_count")]
+    return [f.name for f in shard_schema(True, cluster_size, kept_fields) if f.name not in ("token_ids", "token_count")]
 TOKENIZE_BATCH = 256
 
 ShardResult = tuple[ShardInfo, dict[str, dict[str, int]]]
@@ -58,9 +57,9 @@ class TokenizeFiles(Step):
 
     batch_size = 1
 
-    def __init__(self, tokenizer: DocumentTokenizer, cluster_size: bool = False) -> None:
+    def __init__(self, tokenizer: DocumentTokenizer, cluster_size: bool = False, kept_fields: Sequence[pa.Field] = ()) -> None:
         self.tokenizer = tokenizer
-        self.columns = document_columns(cluster_size)
+        self.columns = document_columns(cluster_size, kept_fields)
 
     def setup(self) -> None:
         self.tokenizer.load()
@@ -84,8 +83,8 @@ def tokenized_rows(path: str, tokenizer: DocumentTokenizer, stats: Any, columns:
         count_tokenized(stats, texts, [row["token_count"] for row in rows])
 
 
-def _sizes(row: dict[str, Any], keep_text: bool) -> Iterator[tuple[int, int]]:
-    yield row["token_count"], row_payload_bytes(row, keep_text)
+def _sizes(row: dict[str, Any], keep_text: bool, kept: Sequence[str] = ()) -> Iterator[tuple[int, int]]:
+    yield row["token_count"], row_payload_bytes(row, keep_text, kept)
 
 
 class AssignShard(Step):
@@ -127,7 +126,7 @@ class WriteShard(Step):
 
 def open_shard(directory: str, index: int, num_shards: int, output: OutputPlan, spill_bytes: int = SPILL_BYTES) -> ShardWriter:
     return ShardWriter(directory, shard_name(index, num_shards), keep_text=output.keep_text,
-                       cluster_size=output.cluster_size,
+                       cluster_size=output.cluster_size, kept_fields=output.kept_fields,
                        compression=output.compression, shuffle_seed=output.shuffle_seed, spill_bytes=spill_bytes)
 
 
@@ -177,6 +176,7 @@ def finish_shards(results: list[ShardResult], num_shards: int, target: "WriteMan
         config=target.config,
         shuffle_seed=out.shuffle_seed,
         cluster_size=out.cluster_size,
+        kept_fields=out.kept_fields,
     )
     write_manifest(target.manifest, manifest)
 
@@ -214,15 +214,16 @@ class WriteAllShards(WriteManifest):
         with tempfile.TemporaryDirectory(prefix="thresher-tokens-") as spill, ExitStack() as writers_open:
             spill_path = f"{spill}/tokenized.parquet"
             tokens = payload = 0
-            schema = spill_schema(out.cluster_size)
-            columns = document_columns(out.cluster_size)
+            schema = spill_schema(out.cluster_size, out.kept_fields)
+            columns = document_columns(out.cluster_size, out.kept_fields)
+            kept = [f.name for f in out.kept_fields]
             with pq.ParquetWriter(spill_path, schema, compression="lz4") as spilled:
                 pending: list[dict[str, Any]] = []
                 rows = (row for paths in batch for path in paths
                         for row in tokenized_rows(path, self.tokenizer, stats, columns))
                 for row in rows:
                     tokens += row["token_count"]
-                    payload += row_payload_bytes(row, out.keep_text)
+                    payload += row_payload_bytes(row, out.keep_text, kept)
                     pending.append(row)
                     if len(pending) >= SPILL_BATCH:
                         spilled.write_table(pa.Table.from_pylist(pending, schema=schema))
@@ -244,10 +245,10 @@ class WriteAllShards(WriteManifest):
         yield self.manifest
 
 
-def spill_schema(cluster_size: bool) -> pa.Schema:
+def spill_schema(cluster_size: bool, kept_fields: Sequence[pa.Field] = ()) -> pa.Schema:
     """Rows of the one writer's local spill file: the shard's columns, token ids still packed."""
     return pa.schema([f if f.name != "token_ids" else pa.field("token_ids", pa.binary(), nullable=False)
-                      for f in shard_schema(True, cluster_size)])
+                      for f in shard_schema(True, cluster_size, kept_fields)])
 SPILL_BATCH = 1_000
 
 
@@ -259,9 +260,11 @@ def shards(flow: Flow, document_files: list[str], tokenizer: DocumentTokenizer, 
         flow.apply("WriteAllShards", flow.create("AllFiles", [list(document_files)]),
                    WriteAllShards(directory, manifest, output, tokenizer_info, config, tokenizer))
         return
-    rows = flow.cache(flow.apply("Tokenize", flow.create("DocumentFiles", document_files), TokenizeFiles(tokenizer, output.cluster_size)))
+    rows = flow.cache(flow.apply("Tokenize", flow.create("DocumentFiles", document_files),
+                                 TokenizeFiles(tokenizer, output.cluster_size, output.kept_fields)))
+    kept = tuple(f.name for f in output.kept_fields)
     sizes = flow.singleton(
-        "TotalSizes", flow.apply("Sizes", rows, MapStep(partial(_sizes, keep_text=output.keep_text))), SumTuples(2)
+        "TotalSizes", flow.apply("Sizes", rows, MapStep(partial(_sizes, keep_text=output.keep_text, kept=kept))), SumTuples(2)
     )
     keyed = flow.apply("AssignShard", rows, AssignShard(output), sides={"sizes": sizes})
     infos = flow.apply("WriteShard", flow.group("GroupByShard", keyed), WriteShard(directory, output), sides={"sizes": sizes})

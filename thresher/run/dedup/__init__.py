@@ -38,6 +38,7 @@ from thresher.run.dedup.apply import (
     position,
 )
 from thresher.run.dedup.components import connected_components
+from thresher.run.dedup.ids import ID_STAGE, keep_first_of_each_id
 from thresher.run.dedup.index import drop_indexed
 from thresher.run.dedup.light import LightRecords
 from thresher.run.dedup.stages import (
@@ -64,6 +65,7 @@ from thresher.run.plan import DedupPlan
 def stage_names(plan: DedupPlan) -> list[str]:
     """The dedup stages that run, in order; a stage's rank is its place here."""
     on = (
+        (ID_STAGE, plan.unique_ids),
         (INDEX_STAGE, bool(plan.index_read)),
         (URL_STAGE, plan.url_keep is not None),
         (EXACT_STAGE, plan.exact_normalization is not None),
@@ -121,6 +123,7 @@ def dedup(flow: Flow, plan: DedupPlan, document_files: list[str], documents: int
         # Before any work: a stale index.json at the target must not pass for this run's.
         dedup_index.make_dirs(plan.index_write)
         dedup_index.remove_meta(plan.index_write)
+    remove_dropped_marker(plan)
     numbered = list(enumerate(document_files))
     files = flow.apply("FileByNumber", flow.create("DocumentFiles", numbered), MapStep(file_by_number))
     stages = stage_names(plan)
@@ -132,7 +135,9 @@ def dedup(flow: Flow, plan: DedupPlan, document_files: list[str], documents: int
         where = flow.cache(flow.apply("Where", light, MapStep(partial(position, keep_keys=bool(plan.index_write)))))
         all_light, decisions = light, []
         for rank, stage in enumerate(stages):
-            if stage == INDEX_STAGE:
+            if stage == ID_STAGE:
+                light, removed = keep_first_of_each_id(flow, light, rank)
+            elif stage == INDEX_STAGE:
                 light, removed = drop_indexed(flow, light, plan, rank)
             elif stage in (URL_STAGE, EXACT_STAGE):
                 url = stage == URL_STAGE
@@ -154,10 +159,28 @@ def dedup(flow: Flow, plan: DedupPlan, document_files: list[str], documents: int
         )
         removals, index_rows = [routed.main], [routed[INDEX_ROWS]]
     by_file = flow.cogroup("RemovalsByFile", {"path": files, "removed": flow.flatten("Removals", removals)})
-    records = flow.apply("ApplyToFiles", by_file, ApplyToFile(plan.keep_cluster_size))
+    records = flow.apply("ApplyToFiles", by_file, ApplyToFile(plan.keep_cluster_size, plan.keep_dropped, plan.kept_fields))
     written = flow.apply("Write", flow.flatten("AllRecords", [records, *index_rows]),
                          WriteRecords(output_sinks(plan, documents_dir, duplicates_dir)))
     flow.apply(
-        "Commit", flow.create("Once", ["commit"]), CommitOutputs(plan, documents_dir, duplicates_dir),
+        "Commit", flow.create("Once", ["commit"]), CommitOutputs(plan, documents_dir, duplicates_dir, document_files),
         sides={"written": flow.singleton("WrittenFiles", written, ToList())},
     )
+
+
+def remove_dropped_marker(plan: DedupPlan) -> None:
+    """Before any work: an earlier run's ``dropped/_manifest.json`` must not pass for this run's, and
+    its dedup files go (this job writes its own; phase A's stay: a relaunch reuses them)."""
+    if plan.dropped_dir is None:
+        return
+    from thresher.io import storage
+    from thresher.run.layout import DATASET_MANIFEST
+
+    fs, directory = storage.filesystem(plan.dropped_dir)
+    if not fs.exists(directory):
+        return
+    marker = storage.filesystem(storage.join(plan.dropped_dir, DATASET_MANIFEST))[1]
+    if fs.exists(marker):
+        fs.rm(marker)
+    for stale in fs.glob(directory.rstrip("/") + "/dedup-*.parquet"):
+        fs.rm(stale)

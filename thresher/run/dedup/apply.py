@@ -15,6 +15,7 @@ datasets' manifests, the index's ``index.json``) once every part file is written
 
 from __future__ import annotations
 
+import os
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import pyarrow as pa
@@ -22,15 +23,18 @@ import pyarrow as pa
 from thresher.stages.dedup import index as dedup_index
 from thresher.stages.dedup.stages import INDEX_STAGE
 from thresher.io import storage
-from thresher.io.documents import DOCUMENT_SCHEMA
+from thresher.io.documents import DOCUMENT_SCHEMA, document_schema
+from thresher.io.dropped import dedup_row, dropped_schema
 from thresher.io.shards import CLUSTER_SIZE
 from thresher.engines.base import Step, StepContext, Tagged
 from thresher.run.dedup.light import Light, band_keys, location
+from thresher.run.dedup.ids import ID_STAGE, pair_with_records
 from thresher.run.layout import write_dataset_manifest
+from thresher.run.results import KEPT_DROPPED, read_result
 from thresher.run.plan import DedupPlan
 from thresher.stats import dropped, stage_timer
 
-DOCUMENTS, DUPLICATES = "documents", "duplicates"
+DOCUMENTS, DUPLICATES, DROPPED = "documents", "duplicates", "dropped"
 REMOVED_FIELDS = ("id", "url", "crawl_date", "duplicate_of")
 REMOVED_SCHEMA = pa.schema([DOCUMENT_SCHEMA.field(name) for name in REMOVED_FIELDS])
 
@@ -49,7 +53,8 @@ def position(light: Light, keep_keys: bool) -> Iterator[tuple[str, Any]]:
 
 
 class RouteDecisions(Step):
-    """``(id, {where, decision})`` -> ``(file, (id, offset, duplicate_of))`` for each removed document.
+    """``(id, {where, decision})`` -> ``(file, (id, offset, duplicate_of, None, "stage/reason"))`` for each
+    removed document (and ``(file, (id, offset, None, cluster size, None))`` for a kept one's cluster size).
 
     Counts every stage each document went through. Applying decisions is timed as the last stage's
     work; making this run's index rows (extra output ``index_rows``) as the index's.
@@ -62,6 +67,7 @@ class RouteDecisions(Step):
         # Timed as the last stage (or the index's, when the run only writes an index).
         self.timed_as = self.stages[-1] if self.stages else INDEX_STAGE
         self.write_index = write_index
+        self.id_rank = self.stages.index(ID_STAGE) if ID_STAGE in self.stages else None
 
     def process(self, batch: list[tuple[str, Mapping[str, Iterable[Any]]]], ctx: StepContext) -> list[Any]:
         stats, stages = ctx.stats, self.stages
@@ -69,8 +75,9 @@ class RouteDecisions(Step):
         kept: list[Light] = []
         with stage_timer(stats, self.timed_as):
             for doc_id, groups in batch:
-                decisions = sorted(groups["decision"])
-                for i, where in enumerate(sorted(groups["where"], key=location)):
+                wheres = sorted(groups["where"], key=location)
+                decisions = pair_with_records(list(groups["decision"]), len(wheres), self.id_rank)
+                for i, where in enumerate(wheres):
                     decision = decisions[i] if i < len(decisions) else None
                     removed_by = decision[0] if decision is not None else len(stages)
                     for rank in range(min(removed_by + 1, len(stages))):
@@ -78,12 +85,12 @@ class RouteDecisions(Step):
                         stats.inc(f"{stages[rank]}/kept" if rank < removed_by else dropped(stages[rank], decision[1]))
                     file, offset = location(where)
                     if decision is not None:
-                        out.append((file, (doc_id, offset, decision[2] or None, None)))
+                        out.append((file, (doc_id, offset, decision[2] or None, None, f"{stages[decision[0]]}/{decision[1]}")))
                         continue
                     if self.write_index:
                         kept.append(where)
                     for size in groups.get("cluster", ()):
-                        out.append((file, (doc_id, offset, None, size)))
+                        out.append((file, (doc_id, offset, None, size, None)))
         if kept:
             with stage_timer(stats, INDEX_STAGE):
                 for light in kept:
@@ -106,25 +113,32 @@ class ApplyToFile(Step):
 
     batch_size = 1
 
-    def __init__(self, cluster_size: bool = False) -> None:
+    def __init__(self, cluster_size: bool = False, keep_dropped: bool = False, kept_fields: tuple = ()) -> None:
         self.cluster_size = cluster_size
+        #: Removed documents also go, whole, to the run's ``dropped/`` dataset.
+        self.keep_dropped = keep_dropped
+        self.kept_fields = tuple(kept_fields)
 
     def process(self, batch: list[tuple[int, Mapping[str, Iterable[Any]]]], ctx: StepContext) -> Iterator[tuple[str, dict]]:
         for _, groups in batch:
-            removals: dict[tuple[str, int], list[str | None]] = {}
+            removals: dict[tuple[str, int], list[tuple[str | None, str]]] = {}
             sizes: dict[tuple[str, int], int] = {}
-            for doc_id, offset, duplicate_of, size in groups["removed"]:
+            for doc_id, offset, duplicate_of, size, reason in groups["removed"]:
                 if size is not None:
                     sizes[(doc_id, offset)] = size
                 else:
-                    removals.setdefault((doc_id, offset), []).append(duplicate_of)
+                    removals.setdefault((doc_id, offset), []).append((duplicate_of, reason))
             for path in groups["path"]:
                 for table_batch in storage.open_parquet(path).iter_batches(batch_size=1_000):
                     for row in table_batch.to_pylist():
                         where = (row["id"], row["offset"])
                         pending = removals.get(where)
                         if pending:
-                            yield DUPLICATES, removed_row(row, pending.pop())
+                            duplicate_of, reason = pending.pop()
+                            yield DUPLICATES, removed_row(row, duplicate_of)
+                            if self.keep_dropped:
+                                stage, _, why = reason.partition("/")
+                                yield DROPPED, dedup_row(row, stage, why, duplicate_of, self.kept_fields)
                             continue
                         if self.cluster_size:
                             row[CLUSTER_SIZE] = sizes.get(where, 1)
@@ -133,11 +147,15 @@ class ApplyToFile(Step):
 
 def output_sinks(plan: DedupPlan, documents_dir: str, duplicates_dir: str) -> dict[str, tuple[str, str, pa.Schema]]:
     """``{sink: (directory, file prefix, schema)}`` of what dedup writes."""
-    documents = DOCUMENT_SCHEMA.append(pa.field(CLUSTER_SIZE, pa.int32())) if plan.keep_cluster_size else DOCUMENT_SCHEMA
+    documents = document_schema(plan.kept_fields)
+    if plan.keep_cluster_size:
+        documents = documents.append(pa.field(CLUSTER_SIZE, pa.int32()))
     sinks = {
         DOCUMENTS: (documents_dir, "part", documents),
         DUPLICATES: (duplicates_dir, "part", REMOVED_SCHEMA),
     }
+    if plan.keep_dropped:
+        sinks[DROPPED] = (plan.dropped_dir, "dedup", dropped_schema(plan.kept_fields))
     if plan.index_write:
         for table in dedup_index.TABLES:
             sinks[index_sink(table)] = (plan.index_write, table, dedup_index.SCHEMAS[table])
@@ -177,18 +195,21 @@ class WriteRecords(Step):
 class CommitOutputs(Step):
     """Once every part file is written (side value ``written``): the markers that make them visible."""
 
-    def __init__(self, plan: DedupPlan, documents_dir: str, duplicates_dir: str) -> None:
+    def __init__(self, plan: DedupPlan, documents_dir: str, duplicates_dir: str,
+                 document_files: Sequence[str] = ()) -> None:
         self.plan = plan
         self.documents_dir = documents_dir
         self.duplicates_dir = duplicates_dir
+        self.document_files = tuple(document_files)
 
     def process(self, batch: list[Any], ctx: StepContext) -> Iterator[Any]:
-        commit_outputs(ctx.sides["written"], self.plan, self.documents_dir, self.duplicates_dir)
+        commit_outputs(ctx.sides["written"], self.plan, self.documents_dir, self.duplicates_dir, self.document_files)
         return iter(())
 
 
 def commit_outputs(
-    written: Iterable[tuple[str, str, int]], plan: DedupPlan, documents_dir: str, duplicates_dir: str
+    written: Iterable[tuple[str, str, int]], plan: DedupPlan, documents_dir: str, duplicates_dir: str,
+    document_files: Sequence[str] = (),
 ) -> None:
     """Make dedup's outputs visible: each dataset's manifest, then the index's ``index.json`` (last)."""
     by_sink: dict[str, list[tuple[str, int]]] = {}
@@ -196,7 +217,23 @@ def commit_outputs(
         by_sink.setdefault(sink, []).append((name, rows))
     write_dataset_manifest(documents_dir, by_sink.get(DOCUMENTS, []), "documents")
     write_dataset_manifest(duplicates_dir, by_sink.get(DUPLICATES, []), "duplicates")
+    if plan.keep_dropped:
+        # Phase A's dropped files (named in each input file's committed result) and dedup's, in one dataset.
+        phase_a = phase_a_dropped(document_files)
+        write_dataset_manifest(plan.dropped_dir, phase_a + by_sink.get(DROPPED, []), "dropped")
     if plan.index_write:
         files = {table: [name for name, _ in sorted(by_sink.get(index_sink(table), []))] for table in dedup_index.TABLES}
         rows = {table: sum(n for _, n in by_sink.get(index_sink(table), [])) for table in dedup_index.TABLES}
         dedup_index.write_meta(plan.index_write, plan.params, files, plan.index_normalization, rows=rows)
+
+
+def phase_a_dropped(document_files: Sequence[str]) -> list[tuple[str, int]]:
+    """``(file name, rows)`` of the dropped documents phase A wrote, from the results of the files given."""
+    directories = sorted({path.rsplit("/", 1)[0] if storage.is_url(path) else os.path.dirname(path)
+                          for path in document_files})
+    files: list[tuple[str, int]] = []
+    for directory in directories:
+        result = read_result(directory)
+        if result is not None:
+            files.extend((name, int(rows)) for name, rows in result.data.get(KEPT_DROPPED, []))
+    return files

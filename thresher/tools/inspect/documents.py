@@ -41,9 +41,15 @@ def head_documents(run: Run, count: int) -> list[dict[str, Any]]:
 
 def find_document(run: Run, id_or_prefix: str) -> dict[str, Any]:
     """The document whose id is ``id_or_prefix`` or starts with it; an error when none or several."""
-    key = id_or_prefix.strip().lower()
-    if not key:
+    given = id_or_prefix.strip()
+    if not given:
         raise ThresherError("show: the document ID is empty")
+    # An id the input gave (input.id_field) is matched as it is, before any prefix.
+    exact = _exact_matches(run, given)
+    if len(exact) == 1:
+        name, row = exact[0]
+        return _document(_read_row(run.open_shard(name), row), name, row, RunTokenizer.for_run(run))
+    key = given.lower()
     matches: list[tuple[str, int]] = []
     for shard in _shards_that_may_hold(run, key):
         ids = run.open_shard(shard.name).read(columns=["id"]).column("id")
@@ -64,11 +70,19 @@ def find_document(run: Run, id_or_prefix: str) -> dict[str, Any]:
     return _document(record, name, row, RunTokenizer.for_run(run))
 
 
-def _shards_that_may_hold(run: Run, key: str) -> list:
+def _exact_matches(run: Run, doc_id: str) -> list[tuple[str, int]]:
+    found: list[tuple[str, int]] = []
+    for shard in _shards_that_may_hold(run, doc_id, exact=True):
+        ids = run.open_shard(shard.name).read(columns=["id"]).column("id")
+        found.extend((shard.name, int(row)) for row in np.flatnonzero(pc.equal(ids, doc_id).to_numpy(zero_copy_only=False)))
+    return found
+
+
+def _shards_that_may_hold(run: Run, key: str, exact: bool = False) -> list:
     """A full id names its shard (``shard_index``); a prefix needs every shard scanned."""
     seed = (run.manifest.get("ordering") or {}).get("shuffle_seed")
     # With a seed only the whole id names the shard; without, its first 16 digits do.
-    if len(key) >= (32 if seed is not None else 16):
+    if exact or len(key) >= (32 if seed is not None else 16):
         for shard in run.shards:
             try:
                 home = shard_index(key, shard.planned_shards, seed) if shard.planned_shards > 0 else -1

@@ -64,6 +64,8 @@ def render_summary(console: Console, summary: dict[str, Any], limit: int) -> Non
         ("shards", shards),
         ("bytes", human_bytes(summary["bytes"])),
         ("text column", "yes" if summary["text_column"] else "no"),
+        *([("kept input columns", ", ".join(f"{name} ({kind})" for name, kind in summary["kept_fields"].items()))]
+          if summary.get("kept_fields") else []),
         ("tokenizer", tokenizer),
         ("schema version", str(summary["schema_version"])),
         ("thresher version", str(summary["thresher_version"])),
@@ -170,3 +172,34 @@ def render_validation(console: Console, report: dict[str, Any]) -> None:
         console.print(f"INVALID {report['path']}: {len(report['problems'])} problems ({scope} checked)",
                       markup=False, soft_wrap=True)
 
+
+
+def render_dropped(console: Console, listing: dict[str, Any], limit: int) -> None:
+    """``inspect dropped``: documents per stage and reason, then the first few documents."""
+    filters = {k: v for k, v in listing["filters"].items() if v}
+    shown = ", ".join(f"{k} {v}" for k, v in filters.items())
+    console.print(f"{number(listing['total'])} dropped documents in {listing['path']}" + (f" ({shown})" if shown else ""),
+                  markup=False, soft_wrap=True)
+    table = Table(title="dropped by stage and reason", title_justify="left")
+    for column in ("stage", "reason", "documents"):
+        table.add_column(column, justify="right" if column == "documents" else "left")
+    rows, hidden = _limited(listing["by_reason"], limit)
+    for entry in rows:
+        table.add_row(Text(entry["stage"]), Text(entry["reason"]), number(entry["documents"]))
+    _more_row(table, hidden, "reasons")
+    console.print(table)
+    render_dropped_documents(console, listing["documents"])
+
+
+def render_dropped_documents(console: Console, documents: list[dict[str, Any]]) -> None:
+    for document in documents:
+        table = Table(show_header=False, title=f"dropped {document['id']}", title_justify="left")
+        table.add_column("field", style="bold")
+        table.add_column("value", overflow="fold")
+        for key, value in document.items():
+            if key != "text" and value is not None:
+                table.add_row(key, Text(printable(str(value))))
+        console.print(table)
+        if document.get("text") is not None:
+            console.print(Text(document["text"]), soft_wrap=True)
+        console.print()

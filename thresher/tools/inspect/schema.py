@@ -44,6 +44,31 @@ def schema_differences(actual: pa.Schema, expected: pa.Schema) -> list[str]:
     return problems
 
 
+def kept_fields(run: Run) -> dict[str, str]:
+    """The input columns the manifest says the shards carry (``input.keep_fields``): name -> Arrow type."""
+    return dict((run.manifest.get("columns") or {}).get("kept_fields") or {})
+
+
+def contract_schema(run: Run, actual: pa.Schema | None = None) -> pa.Schema:
+    """The schema the run's shards promise: the contract's columns, then the kept input columns.
+
+    A kept column's type is the one the manifest names; it is taken from ``actual`` when the names
+    agree (Arrow types cannot be parsed back from their names), else stands as a string column.
+    """
+    kept = []
+    for name, type_name in kept_fields(run).items():
+        if actual is not None and name in actual.names and _type_name(actual.field(name).type) == _type_name(type_name):
+            kept.append(actual.field(name).with_nullable(True))
+        else:
+            kept.append(pa.field(name, pa.string()))  # a mismatch: reported as a type difference
+    return shard_schema(run.keeps_text, run.keeps_cluster_size, kept)
+
+
+def _type_name(arrow_type: Any) -> str:
+    # A list's element is named "item" in Arrow and "element" once read back from Parquet.
+    return str(arrow_type).replace("<element: ", "<item: ")
+
+
 def describe_schema(run: Run) -> dict[str, Any]:
     """The first shard's schema (its footer only is read) beside the contract's."""
     expected = shard_schema(run.keeps_text, run.keeps_cluster_size)
@@ -52,6 +77,7 @@ def describe_schema(run: Run) -> dict[str, Any]:
         actual = run.open_shard(source).schema_arrow
     else:
         source, actual = None, expected
+    expected = contract_schema(run, actual)
     want = {f.name: f for f in expected}
     columns = []
     for field in actual:

@@ -27,6 +27,8 @@ def run_summary(run: Run) -> dict[str, Any]:
         "bytes": sum(s.bytes for s in shards),
         "mean_tokens_per_document": tokens / documents if documents else 0.0,
         "text_column": run.keeps_text,
+        # Input columns the shards carry (input.keep_fields): name -> Arrow type.
+        "kept_fields": dict((run.manifest.get("columns") or {}).get("kept_fields") or {}),
         "tokenizer": tokenizer,
         "languages": {
             lang: {"documents": int(v.get("documents", 0)), "tokens": int(v.get("tokens", 0))}

@@ -20,9 +20,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from thresher.tools.inspect.schema import schema_differences
+from thresher.tools.inspect.schema import contract_schema, schema_differences
 from thresher.tools.inspect.stats import UNKNOWN_LANGUAGE
-from thresher.io.shards import SCHEMA_VERSION, row_order_key, shard_index, shard_schema
+from thresher.io.shards import SCHEMA_VERSION, row_order_key, shard_index
 from thresher.tools.loader import storage
 from thresher.tools.loader.run import MANIFEST_NAME, SHARD_NAME, TOKENIZER_NAME, Run, ShardEntry
 from thresher.tools.loader.stream import flatten_token_lists
@@ -192,7 +192,7 @@ def _check_shard(run: Run, shard: ShardEntry, vocab_size, eos_id, fail, report, 
     except (pa.ArrowException, OSError) as exc:
         fail("parquet", name, f"not a readable Parquet file ({exc})")
         return False
-    for difference in schema_differences(schema, shard_schema(run.keeps_text, run.keeps_cluster_size)):
+    for difference in schema_differences(schema, contract_schema(run, schema)):
         fail("schema", name, difference)
     needed = {"id", "token_count", "token_ids", "language"}
     if not needed <= set(schema.names) or not _is_integer_list(schema.field("token_ids").type):
