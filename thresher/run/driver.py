@@ -28,6 +28,7 @@ from thresher.run.dedup import dedup
 from thresher.run.layout import RunLayout
 from thresher.run.phase_a import phase_a
 from thresher.run.plan import RunPlan, build_plan
+from thresher.run.remote import check_access, prepare_storage
 from thresher.run.results import completed_results, merged_audit, merged_counters
 from thresher.run.shards import shards
 from thresher.run.tokenizer import prepare_tokenizer
@@ -56,8 +57,10 @@ def run_pipeline(
     returns the recorded stats, unless ``overwrite``. Over an unfinished one it
     resumes: input files whose phase-A result is committed are not read again.
     """
+    prepare_storage(config)  # a missing filesystem package is one line, before inputs are listed
     plan = build_plan(config, tuple(extra_args or ()))
     layout = plan.layout
+    check_access(layout.input_files, layout.root, _other_reads(plan))
     if storage.exists(layout.manifest) and not overwrite:
         log(f"{layout.root} holds a finished run: nothing to do (use --overwrite to redo it)")
         return RunResult(layout=layout, stats=storage.read_json(layout.stats), skipped=True)
@@ -137,6 +140,15 @@ def run_documents(plan: RunPlan, engine: Engine, progress_dir: str | None) -> di
 
 #: Up to this many documents, dedup is small work: a local engine runs it without worker processes.
 SMALL_DEDUP_DOCUMENTS = 20_000
+
+
+def _other_reads(plan: RunPlan) -> list[tuple[str, str]]:
+    reads = [("dedup index", path) for path in plan.dedup.index_read]
+    if plan.pages.langid and plan.pages.langid.get("model_path"):
+        reads.append(("language ID model", plan.pages.langid["model_path"]))
+    if plan.tokenize.tokenizer:
+        reads.append(("tokenizer", plan.tokenize.tokenizer))
+    return reads
 
 
 def _document_files(layout: RunLayout) -> list[str]:

@@ -38,21 +38,16 @@ FILE_RESULT = "result.json"
 def expand_inputs(patterns: list[str]) -> list[str]:
     """Globs and ``*.paths``/``*.paths.gz`` lists (Common Crawl style) as sorted, unique files.
 
-    Local paths come out absolute: workers run in other directories (Spark executors).
+    Any of them may be a URL (``s3://bucket/seg/*.warc.gz``, a path list on a store). Local
+    paths come out absolute: workers run in other directories (Spark executors).
     """
     files: list[str] = []
     for pattern in patterns:
         if pattern.endswith((".paths", ".paths.gz")):
-            opener = gzip.open if pattern.endswith(".gz") else open
-            with opener(pattern, "rt", encoding="utf-8") as fh:
-                base = os.path.dirname(os.path.abspath(pattern))
-                for line in fh:
-                    line = line.strip()
-                    if line and not line.startswith("#"):
-                        files.append(line if "://" in line or os.path.isabs(line) else os.path.join(base, line))
+            files.extend(_path_list(pattern))
             continue
-        if "://" in pattern:
-            files.append(pattern)
+        if storage.is_url(pattern):
+            files.extend(_remote_matches(pattern))
             continue
         matches = sorted(glob.glob(os.path.expanduser(pattern)))
         if not matches:
@@ -60,6 +55,42 @@ def expand_inputs(patterns: list[str]) -> list[str]:
         files.extend(os.path.abspath(m) for m in matches if os.path.isfile(m))
     # Sorted and unique: the input set, not the order it was named in, defines the run.
     return sorted(set(files))
+
+
+def _path_list(pattern: str) -> list[str]:
+    """The files a ``*.paths(.gz)`` list names; relative ones are taken beside the list."""
+    remote = storage.is_url(pattern)
+    try:
+        fs, where = storage.filesystem(pattern)
+        with fs.open(where, "rb") as raw:
+            data = raw.read()
+    except OSError as exc:
+        raise ThresherError(f"input: cannot read the path list {pattern}: {exc}") from None
+    if pattern.endswith(".gz"):
+        data = gzip.decompress(data)
+    base = pattern.rsplit("/", 1)[0] if remote else os.path.dirname(os.path.abspath(pattern))
+    files = []
+    for line in data.decode("utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            files.append(line if "://" in line or os.path.isabs(line) else storage.join(base, line))
+    return files
+
+
+def _remote_matches(pattern: str) -> list[str]:
+    """A URL as is, or the objects a URL glob matches (full URLs, same scheme)."""
+    if not any(char in pattern for char in "*?["):
+        return [pattern]
+    fs, where = storage.filesystem(pattern)
+    try:
+        matches = sorted(fs.glob(where))
+    except Exception as exc:  # noqa: BLE001 - a store's own error kinds; reported on one line
+        from thresher.io.schemes import describe
+
+        raise ThresherError(f"input {pattern}: cannot list: {describe(exc)}") from None
+    if not matches:
+        raise ThresherError(f"input: no file matches {pattern!r}")
+    return [fs.unstrip_protocol(m) for m in matches]
 
 
 def file_key(source: str) -> str:
@@ -144,7 +175,10 @@ class RunLayout:
 
     def file_results(self) -> list[str]:
         """Every phase-A file result directory with its marker (for tools: the driver knows its own)."""
-        return sorted(os.path.dirname(p) for p in glob.glob(os.path.join(self.phase_a, "*", FILE_RESULT)))
+        if not storage.is_url(self.root):
+            return sorted(os.path.dirname(p) for p in glob.glob(os.path.join(self.phase_a, "*", FILE_RESULT)))
+        fs, where = storage.filesystem(self.phase_a)
+        return sorted(fs.unstrip_protocol(m).rsplit("/", 1)[0] for m in fs.glob(f"{where}/*/{FILE_RESULT}"))
 
 
 def _absolute(path: str) -> str:

@@ -20,6 +20,7 @@ from thresher.stages.dedup.params import MinHashParams
 from thresher.stages.dedup.verify import default_threshold
 from thresher.engines.base import RunnerPlan
 from thresher.io.inputs import InputOptions
+from thresher.io.secrets import redact_config
 from thresher.run.layout import RunLayout
 
 #: Bumped when phase A's result format changes: results of another version are redone.
@@ -165,7 +166,9 @@ def phase_a_fingerprint(config: PipelineConfig) -> str:
 
     data = config.to_dict()
     sections = {key: data[key] for key in ("url_filter", "extract", "langid", "filters")}
+    # Storage options (credentials) do not shape a result: rotating a key must not redo phase A.
     sections["input"] = {k: v for k, v in data["input"].items() if k != "paths"}
+    sections["input"]["storage_options"] = {}
     sections["output"] = {k: data["output"][k] for k in ("keep_signals", "audit_samples_per_reason")}
     sections["thresher"] = __version__
     canonical = json.dumps(sections, sort_keys=True, default=str)
@@ -209,5 +212,5 @@ def build_plan(config: PipelineConfig, engine_args: tuple[str, ...] | list[str] 
         ),
         runner=runner_plan(config, engine_args),
         fingerprint=phase_a_fingerprint(config),
-        config_record=config.to_dict(),
+        config_record=redact_config(config.to_dict()),
     )
