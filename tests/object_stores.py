@@ -115,3 +115,40 @@ def store_env(monkeypatch):
 
     yield use
     _clear_caches()
+
+
+@pytest.fixture
+def s3_server_with_auth() -> Iterator[tuple[Store, dict[str, str]]]:
+    """A moto S3 server that checks credentials: an IAM user allowed everything on S3, and its key.
+
+    moto's authentication switch is process-wide (the threaded server runs in this process): it is
+    switched on for this fixture only and off again after it.
+    """
+    moto_server = pytest.importorskip("moto.server")
+    boto3 = pytest.importorskip("boto3")
+    from moto import settings
+    from moto.core.responses import ActionAuthenticatorMixin
+
+    port = free_port()
+    server = moto_server.ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    endpoint = f"http://127.0.0.1:{port}"
+    admin = dict(endpoint_url=endpoint, aws_access_key_id="setup", aws_secret_access_key="setup", region_name="us-east-1")
+    # moto's state is process-wide too: names of this fixture's own
+    bucket, user = f"locked-{uuid.uuid4().hex[:8]}", f"runner-{uuid.uuid4().hex[:8]}"
+    boto3.client("s3", **admin).create_bucket(Bucket=bucket)
+    iam = boto3.client("iam", **admin)
+    iam.create_user(UserName=user)
+    iam.put_user_policy(UserName=user, PolicyName="s3", PolicyDocument=(
+        '{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}]}'))
+    key = iam.create_access_key(UserName=user)["AccessKey"]
+    previous = settings.INITIAL_NO_AUTH_ACTION_COUNT
+    settings.INITIAL_NO_AUTH_ACTION_COUNT = 0
+    ActionAuthenticatorMixin.request_count = 0
+    try:
+        env = {"AWS_DEFAULT_REGION": "us-east-1", "AWS_ENDPOINT_URL_S3": endpoint}
+        yield Store("s3", bucket, endpoint, env), {"AWS_ACCESS_KEY_ID": key["AccessKeyId"],
+                                                     "AWS_SECRET_ACCESS_KEY": key["SecretAccessKey"]}
+    finally:
+        settings.INITIAL_NO_AUTH_ACTION_COUNT = previous
+        server.stop()

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from object_stores import gcs_server, s3_server, store_env  # noqa: F401 - fixtures
+from object_stores import gcs_server, s3_server, s3_server_with_auth, store_env  # noqa: F401 - fixtures
 from thresher.tools.sample.generator import write_sample_crawl
 
 SECRET = "planted-Secret-9f3c1e7d"
@@ -89,3 +89,29 @@ def test_a_missing_filesystem_package_is_one_line(crawl, tmp_path):
     done = _thresher(tmp_path, _config([crawl], "abfs://container/out"), {})
     assert done.returncode != 0
     assert done.stderr.strip() == "thresher: error: abfs:// needs adlfs: pip install adlfs"
+
+
+@pytest.mark.parametrize("wrong", ["secret", "key"])
+def test_wrong_credentials_stop_before_any_work(s3_server_with_auth, crawl, tmp_path, wrong):
+    store, credentials = s3_server_with_auth
+    bad = dict(credentials)
+    if wrong == "secret":
+        bad["AWS_SECRET_ACCESS_KEY"] = "not-the-secret"
+    else:
+        bad["AWS_ACCESS_KEY_ID"] = "AKIANOSUCHKEY0000000"
+    done = _thresher(tmp_path, _config([crawl], store.url("out")), {**store.env, **bad})
+    assert done.returncode != 0
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1, done.stderr
+    assert store.url("out") in lines[0] and "access denied, check the credentials" in lines[0]
+    # the same run with the right key pair is let through the preflight and finishes
+    good = _thresher(tmp_path, _config([crawl], store.url("out")), {**store.env, **credentials})
+    assert good.returncode == 0, good.stderr
+
+
+def test_a_glob_in_a_bucket_that_does_not_exist(s3_server, store_env, tmp_path):
+    store = store_env(s3_server)
+    done = _thresher(tmp_path, _config(["s3://no-such-bucket-here/seg/*.warc.gz"], str(tmp_path / "out")), store.env)
+    assert done.returncode != 0
+    assert done.stderr.strip().splitlines() == [
+        "thresher: error: input s3://no-such-bucket-here/seg/*.warc.gz: cannot list: not found (Not Found)"]

@@ -81,12 +81,14 @@ def _remote_matches(pattern: str) -> list[str]:
     """A URL as is, or the objects a URL glob matches (full URLs, same scheme)."""
     if not any(char in pattern for char in "*?["):
         return [pattern]
+    from thresher.io.schemes import describe
+
     fs, where = storage.filesystem(pattern)
     try:
         matches = sorted(fs.glob(where))
+        if not matches:  # stores answer a glob in a missing bucket with nothing: say which it is
+            fs.info(where.split("/", 1)[0])
     except Exception as exc:  # noqa: BLE001 - a store's own error kinds; reported on one line
-        from thresher.io.schemes import describe
-
         raise ThresherError(f"input {pattern}: cannot list: {describe(exc)}") from None
     if not matches:
         raise ThresherError(f"input: no file matches {pattern!r}")
