@@ -6,6 +6,8 @@ remote, row for row (their ``source`` naming the object) when the inputs are rem
 
 from __future__ import annotations
 
+import json
+
 import pyarrow.parquet as pq
 import pytest
 
@@ -85,3 +87,37 @@ def test_inputs_and_output_on_a_store(store, crawl, local_run, tmp_path):
         local_to_url = dict(zip(crawl, inputs))
         assert [row["source"] for row in remote] == [local_to_url[row["source"]] for row in local]
         assert [{**row, "source": None} for row in remote] == [{**row, "source": None} for row in local]
+
+
+def test_index_model_and_tokenizer_on_a_store(store, crawl, tmp_path):
+    """A dedup index written to and read from the store, the language-ID model and a given tokenizer
+    read from it: the same shards as with all of them on local disk."""
+    from thresher.stages.langid.fasttext_lid import bundled_lid176_path
+
+    local = tmp_path / "local"
+    local.mkdir()
+    first, second = crawl[:1], crawl
+    local_tokenizer = tmp_path / "tok" / "tokenizer.json"
+    run_pipeline(config_from_dict({**_config(first, str(local / "a")), "dedup": {"index": {"write": str(local / "index")}}}))
+    local_tokenizer.parent.mkdir()
+    local_tokenizer.write_bytes((local / "a" / "tokenizer.json").read_bytes())
+
+    def second_run(out: str, index: str, model: str, tokenizer: str) -> dict:
+        return {**_config(second, out), "dedup": {"index": {"read": [index]}},
+                "langid": {"model": model}, "tokenize": {"tokenizer": tokenizer}}
+
+    run_pipeline(config_from_dict(second_run(str(local / "b"), str(local / "index"), bundled_lid176_path(),
+                                             str(local_tokenizer))))
+    remote = store.fresh("models")
+    store.upload(bundled_lid176_path(), f"{remote}/lid.176.ftz")
+    store.upload(str(local_tokenizer), f"{remote}/tokenizer.json")
+    root = store.fresh("runs")
+    run_pipeline(config_from_dict({**_config(first, f"{root}/a"), "dedup": {"index": {"write": f"{root}/index"}}}))
+    assert store.read(f"{root}/a/tokenizer.json") == local_tokenizer.read_bytes()
+    run_pipeline(config_from_dict(second_run(f"{root}/b", f"{root}/index", f"{remote}/lid.176.ftz",
+                                             f"{remote}/tokenizer.json")))
+    names = sorted(p.name for p in (local / "b").glob("shard-*.parquet"))
+    assert names and {n: store.read(f"{root}/b/{n}") for n in names} == {
+        n: (local / "b" / n).read_bytes() for n in names}
+    stats = json.loads(store.read(f"{root}/b/stats.json"))
+    assert any("index" in key and value for key, value in stats["counters"].items())
