@@ -121,3 +121,21 @@ def test_index_model_and_tokenizer_on_a_store(store, crawl, tmp_path):
         n: (local / "b" / n).read_bytes() for n in names}
     stats = json.loads(store.read(f"{root}/b/stats.json"))
     assert any("index" in key and value for key, value in stats["counters"].items())
+
+
+def test_spark_run_with_output_on_a_store(store, crawl, local_run, tmp_path):
+    """Spark (local[2], its own worker processes) writes the same shards to the store."""
+    import os
+    import subprocess
+    import sys
+
+    pytest.importorskip("pyspark")
+    _, expected = local_run
+    root = store.fresh("spark")
+    config = {**_config(crawl, root), "runner": {"name": "spark", "options": {"master": "local[2]"}}}
+    config_file = tmp_path / "run.yaml"
+    config_file.write_text(json.dumps(config))
+    done = subprocess.run([sys.executable, "-m", "thresher.cli", "run", str(config_file), "--quiet"],
+                          capture_output=True, text=True, env={**os.environ, **store.env}, timeout=600)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert _remote_outputs(store, root, expected) == expected
