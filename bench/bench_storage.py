@@ -81,6 +81,7 @@ def main() -> None:
         return {"wall_s": time.perf_counter() - wall, "cpu_s": _cpu() - cpu,
                 "documents": result.stats.get("counters", {}).get("shards/documents", 0)}
 
+    timed_run(crawl[:1], str(work / "warm-up"))  # imports, model loads and caches: not the first measured run's
     results = {"local": timed_run(crawl, str(work / "out"))}
     for name, start in (("s3", _start_s3), ("gcs", _start_gcs)):
         server, bucket = start()
@@ -96,7 +97,9 @@ def main() -> None:
     for name in ("s3", "gcs"):
         results[name]["wall_ratio"] = results[name]["wall_s"] / results["local"]["wall_s"]
         results[name]["cpu_ratio"] = results[name]["cpu_s"] / results["local"]["cpu_s"]
-    record = {"pages_per_file": args.pages, "files": args.files, "workers": args.workers, "runs": results}
+    record = {"command": " ".join(["bench/bench_storage.py", *sys.argv[1:]]),
+              "utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "load_1min": os.getloadavg()[0],
+              "pages_per_file": args.pages, "files": args.files, "workers": args.workers, "runs": results}
     out = ROOT / "bench" / "results" / "storage.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(record, indent=2) + "\n")
