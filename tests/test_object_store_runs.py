@@ -58,6 +58,7 @@ def test_output_on_a_store_is_byte_identical_to_local(store, crawl, local_run):
     assert _remote_outputs(store, root, expected) == expected
     listed = [name.rsplit("/", 1)[-1] for name in store.listing(root)]
     assert "manifest.json" in listed and "stats.json" in listed and "_manifest.json" in listed
+    assert any(name.endswith("/_work/logs/workers.log") for name in store.listing(root))
     # the run's state lives on the store too, committed by its markers
     assert any("/_work/phase_a/" in name and name.endswith("/result.json") for name in store.listing(root))
     # a relaunch over the finished output is a no-op that reads the recorded stats

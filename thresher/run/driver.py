@@ -76,11 +76,12 @@ def _run(plan: RunPlan, engine: Engine, log: Callable[[str], None], progress: bo
     started = time.monotonic()
     clear_previous_outputs(layout, keep_phase_a=not overwrite)
     log(f"reading {len(layout.input_files)} input file(s) on the {plan.runner.name} runner")
-    # Progress files live on this machine's disk: only a local engine's workers can write them.
-    local = engine.local and not storage.is_url(layout.root)
+    # Progress files live on this machine's disk (a scratch folder for a URL output): only a local
+    # engine's workers can write them.
+    local = engine.local
     total_bytes = sum(_local_size(p) for p in layout.input_files)
     progress_dir = layout.progress if local else None
-    with worker_output_to(layout.worker_log, enabled=local), ProgressMonitor(
+    with worker_output_to(layout.local_worker_log, enabled=local), ProgressMonitor(
         layout.progress, total_bytes, enabled=progress if local else False
     ) as monitor:
         # Each phase's wall time, as stats.json's timings.phases: the stages' own times
@@ -104,6 +105,9 @@ def _run(plan: RunPlan, engine: Engine, log: Callable[[str], None], progress: bo
     )
     results = completed_results(layout, plan.fingerprint).values()
     write_run_log(layout.run_log, stats, [path for result in results for path in result.files("rejects")])
+    if local and layout.local_worker_log != layout.worker_log and os.path.exists(layout.local_worker_log):
+        with open(layout.local_worker_log, "rb") as fh:  # the log joins the run's state on the store
+            storage.write_bytes(layout.worker_log, fh.read())
     storage.write_json(layout.stats, stats)
     return RunResult(layout=layout, stats=stats)
 
@@ -208,6 +212,10 @@ def clear_previous_outputs(layout: RunLayout, keep_phase_a: bool) -> None:
     Committed per-file phase-A results survive unless asked otherwise: they
     are what makes a relaunch cheap (their fingerprint is checked later).
     """
+    if layout.local_scratch != layout.work:  # a URL output's progress and worker log on this machine
+        import shutil
+
+        shutil.rmtree(layout.local_scratch, ignore_errors=True)
     fs, root = storage.filesystem(layout.root)
     if fs.exists(root):
         for path in fs.glob(storage.join(root, "shard-*.parquet*")):

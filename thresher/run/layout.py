@@ -169,11 +169,28 @@ class RunLayout:
 
     @property
     def worker_log(self) -> str:
+        """Where the run's worker log is kept (``_work/logs/workers.log``, on the store for a URL root)."""
         return self.path(WORK, "logs", "workers.log")
 
     @property
+    def local_scratch(self) -> str:
+        """A folder on this machine for what local processes write as they go (progress, their output):
+        ``_work`` itself on local disk, a temporary folder named after the root when the root is a URL."""
+        if not storage.is_url(self.root):
+            return self.work
+        import tempfile
+
+        name = hashlib.sha256(self.root.encode("utf-8")).hexdigest()[:16]
+        return os.path.join(tempfile.gettempdir(), "thresher-scratch", name)
+
+    @property
+    def local_worker_log(self) -> str:
+        """The file local worker processes print into; :attr:`worker_log` itself on local disk."""
+        return os.path.join(self.local_scratch, "logs", "workers.log") if storage.is_url(self.root) else self.worker_log
+
+    @property
     def progress(self) -> str:
-        return self.path(WORK, "progress")
+        return os.path.join(self.local_scratch, "progress") if storage.is_url(self.root) else self.path(WORK, "progress")
 
     def file_results(self) -> list[str]:
         """Every phase-A file result directory with its marker (for tools: the driver knows its own)."""
