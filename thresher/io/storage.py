@@ -120,6 +120,12 @@ def atomic_write(path: str, mode: str = "wb", storage_options: Mapping[str, Any]
                 os.remove(tmp)
         return
     fs, remote = filesystem(path, storage_options)
+    if scheme(path) not in OBJECT_STORES:
+        # Other filesystems (memory, sftp, hdfs...) may show a file while it is written: a temporary
+        # name beside the final one, moved into place on success, as on local disk.
+        with _renamed_into_place(fs, remote) as tmp, _opened(fs, tmp, mode) as fh:
+            yield fh
+        return
     handle = fs.open(remote, "wb")
     try:
         if "b" in mode:
@@ -141,6 +147,27 @@ def atomic_write(path: str, mode: str = "wb", storage_options: Mapping[str, Any]
                 pass
         raise
     handle.close()
+
+
+@contextmanager
+def _renamed_into_place(fs, remote: str) -> Iterator[str]:
+    directory, _, name = remote.rpartition("/")
+    tmp = f"{directory}/.{name}.{uuid.uuid4().hex}.tmp"
+    try:
+        yield tmp
+        fs.mv(tmp, remote)
+    finally:
+        try:
+            if fs.exists(tmp):
+                fs.rm(tmp)
+        except OSError:
+            pass
+
+
+@contextmanager
+def _opened(fs, path: str, mode: str) -> Iterator[IO]:
+    with fs.open(path, mode, **({"encoding": "utf-8"} if "b" not in mode else {})) as fh:
+        yield fh
 
 
 def write_bytes(path: str, data: bytes, storage_options: Mapping[str, Any] | None = None) -> None:
