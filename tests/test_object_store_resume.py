@@ -1,4 +1,4 @@
-"""Kill a run writing to S3 (moto's server on loopback) after some phase-A results are committed,
+"""Kill a run writing to S3 or GCS (moto's server, gcp-storage-emulator, on loopback) after some phase-A results are committed,
 relaunch it, and get the shards of an uninterrupted local run, byte for byte.
 
 On an object store there is no rename: a result becomes visible only through its marker,
@@ -16,7 +16,7 @@ import time
 
 import pytest
 
-from object_stores import s3_server, store_env  # noqa: F401 - fixtures
+from object_stores import gcs_server, s3_server, store_env  # noqa: F401 - fixtures
 from thresher.config import config_from_dict
 from thresher.run.driver import run_pipeline
 from thresher.stats import is_measurement
@@ -38,8 +38,9 @@ def _config(crawl: list[str], out: str, **runner) -> dict:
     return {"input": {"paths": crawl}, "output": {"path": out}, "runner": {"workers": 1, **runner}}
 
 
-def test_killed_run_on_s3_resumes_to_the_local_shards(s3_server, store_env, crawl, tmp_path):
-    store = store_env(s3_server)
+@pytest.mark.parametrize("server", ["s3_server", "gcs_server"])
+def test_killed_run_on_a_store_resumes_to_the_local_shards(request, server, store_env, crawl, tmp_path):
+    store = store_env(request.getfixturevalue(server))
     reference_dir = tmp_path / "reference"
     reference = run_pipeline(config_from_dict(_config(crawl, str(reference_dir))))
     names = sorted(p.name for p in reference_dir.glob("shard-*.parquet")) + ["tokenizer.json", "audit.json"]
