@@ -49,6 +49,8 @@ def prepare_storage(config: PipelineConfig) -> None:
 
 def check_access(inputs: Iterable[str], output: str, reads: Iterable[tuple[str, str]] = ()) -> None:
     """Inputs (and other things read) readable, the output writable: else one error line, before any work."""
+    inputs = list(inputs)
+    schemes.check_installed(inputs)  # files a path list named may be of another scheme
     for path in inputs:
         schemes.check_readable("input", path)
     for what, path in reads:
