@@ -51,7 +51,13 @@ def check_access(inputs: Iterable[str], output: str, reads: Iterable[tuple[str, 
     """Inputs (and other things read) readable, the output writable: else one error line, before any work."""
     inputs = list(inputs)
     schemes.check_installed(inputs)  # files a path list named may be of another scheme
+    # One input per bucket: what fails here is a bucket or credentials, and a dump names tens of
+    # thousands of objects. A single missing object is counted as a read error by phase A instead.
+    first_per_bucket: dict[str, str] = {}
     for path in inputs:
+        if storage.is_url(path):
+            first_per_bucket.setdefault(bucket_prefix(path), path)
+    for path in first_per_bucket.values():
         schemes.check_readable("input", path)
     for what, path in reads:
         schemes.check_readable(what, path)
