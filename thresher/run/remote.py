@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from thresher.config import PipelineConfig
+from thresher.errors import ThresherError
 from thresher.io import schemes, storage
 
 
@@ -57,8 +58,15 @@ def check_access(inputs: Iterable[str], output: str, reads: Iterable[tuple[str, 
     for path in inputs:
         if storage.is_url(path):
             first_per_bucket.setdefault(bucket_prefix(path), path)
-    for path in first_per_bucket.values():
-        schemes.check_readable("input", path)
+    for prefix, path in first_per_bucket.items():
+        try:
+            schemes.check_readable("input", path)
+        except ThresherError as object_error:
+            try:
+                schemes.check_readable("input", prefix)
+            except ThresherError:
+                raise object_error from None
+            # the bucket is readable: that one missing object is counted by phase A
     for what, path in reads:
         schemes.check_readable(what, path)
     schemes.check_writable("output", output)
