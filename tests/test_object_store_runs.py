@@ -140,3 +140,13 @@ def test_spark_run_with_output_on_a_store(store, crawl, local_run, tmp_path):
                           capture_output=True, text=True, env={**os.environ, **store.env}, timeout=600)
     assert done.returncode == 0, done.stderr[-2000:]
     assert _remote_outputs(store, root, expected) == expected
+
+
+def test_a_missing_object_in_a_readable_bucket_is_counted_not_fatal(s3_server, store_env, crawl):
+    store = store_env(s3_server)
+    prefix = store.fresh("holes")
+    store.upload(crawl[1], f"{prefix}/part-1.warc.gz")
+    missing = f"{prefix}/part-0-missing.warc.gz"  # sorts first: the preflight's object for this bucket
+    result = run_pipeline(config_from_dict(_config([missing, f"{prefix}/part-1.warc.gz"], store.fresh("out"))))
+    assert result.stats["counters"]["read/error/file_not_found"] == 1
+    assert result.stats["identity"]["holds"]
