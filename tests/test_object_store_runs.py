@@ -150,3 +150,16 @@ def test_a_missing_object_in_a_readable_bucket_is_counted_not_fatal(s3_server, s
     result = run_pipeline(config_from_dict(_config([missing, f"{prefix}/part-1.warc.gz"], store.fresh("out"))))
     assert result.stats["counters"]["read/error/file_not_found"] == 1
     assert result.stats["identity"]["holds"]
+
+
+def test_report_of_a_run_on_a_store(store, crawl):
+    """The report reads the run where it is (shards, duplicates, phase-A results) and lands beside it."""
+    from thresher.tools.report.html import write_report
+
+    root = store.fresh("report")
+    run_pipeline(config_from_dict(_config(crawl, root)))
+    assert write_report(root) == f"{root}/report.html"
+    page = store.read(f"{root}/report.html").decode("utf-8")
+    assert page.rstrip().endswith("</html>")
+    documents = json.loads(store.read(f"{root}/manifest.json"))["totals"]["documents"]
+    assert f"{documents:,}" in page or str(documents) in page

@@ -26,9 +26,6 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.workers is not None:
         overrides["runner.workers"] = args.workers
     config = load_config(args.config, overrides)
-    if args.report and "://" in config.output.path and not config.output.path.startswith("file://"):
-        # The report reads a run's files from local disk: refused before any work, never a local "s3:" folder.
-        raise ThresherError("--report reads the run from local disk: copy the output down and run `thresher report`")
     # Looks sys.stderr up at call time: during a run it is the terminal, not the worker log.
     say = (lambda _m: None) if args.quiet else (lambda m: print(f"thresher: {m}", file=sys.stderr))
     started = time.monotonic()
