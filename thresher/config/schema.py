@@ -34,7 +34,10 @@ class InputConfig:
 
 @dataclass
 class OutputConfig:
+    #: A local folder or any fsspec URL (``s3://bucket/run``, ``gs://...``): shards, manifest and ``_work/``.
     path: str = "thresher-out"
+    #: fsspec options for the output's store (credentials, ``endpoint_url``...); never recorded.
+    storage_options: dict[str, Any] = field(default_factory=dict)
     #: Keep the document text in the shards beside the token ids.
     keep_text: bool = True
     #: Target tokens per shard; the number of shards follows from the corpus size.

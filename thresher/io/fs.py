@@ -13,7 +13,8 @@ a custom endpoint (MinIO, Ceph, a local moto server), set one of:
 * an fsspec config file ``~/.config/fsspec/s3.json`` holding
   ``{"s3": {"endpoint_url": "http://host:9000"}}``;
 * or ``storage_options`` (``InputOptions.storage_options``), passed to
-  ``fsspec.open`` as keyword arguments.
+  ``fsspec.open`` as keyword arguments; without them, the options configured for the URL
+  (:func:`thresher.io.storage.options_for`) apply.
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ import zlib
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Mapping
 
-import fsspec
 
 GZIP_MAGIC = b"\x1f\x8b"
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
@@ -59,7 +59,10 @@ class OpenedInput:
 
 def open_input(path: str, storage_options: Mapping[str, Any] | None = None) -> OpenedInput:
     """Open ``path`` for reading; raises OSError (FileNotFoundError...) when it cannot be opened."""
-    raw = fsspec.open(path, "rb", **dict(storage_options or {})).open()
+    from thresher.io import storage
+
+    fs, remote = storage.filesystem(path, storage_options)
+    raw = fs.open(remote, "rb")
     try:
         raw_head = raw.read(_HEAD_BYTES)
         raw.seek(0)

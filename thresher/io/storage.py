@@ -14,7 +14,16 @@ or one of the helpers built on it. One commit rule holds for all of them:
   Readers go by the marker, never by listing a directory, so a stray file of a failed or
   retried attempt is never read, and nothing depends on a listing being up to date.
 
-Paths are local paths or URLs (``s3://``, ``gs://``, ``file://``...).
+Paths are local paths or URLs (``s3://``, ``gs://``, ``memory://``, ``file://``...). The options of
+a URL's filesystem (credentials, ``endpoint_url``...) are found by the URL itself (see
+:func:`configure_options`), so that writers and readers anywhere in a run, on any worker, pass
+paths only.
+
+On an object store there is no rename and a listing may lag behind writes. The rule above
+needs neither: objects are put whole, names are unique to their writer or their content is the
+same whoever writes it (a retried task rewrites identical bytes), and the marker is read by its
+name. Listing caches are switched off on object stores so a marker another process wrote is
+seen at once.
 """
 
 from __future__ import annotations
@@ -34,6 +43,46 @@ def is_url(path: str) -> bool:
     return "://" in path and not path.startswith("file://")
 
 
+#: Where the storage options by URL prefix travel: the environment reaches every worker process a
+#: local engine starts (Beam's SDK workers, Spark's Python workers), whatever pickles them.
+OPTIONS_ENV = "THRESHER_STORAGE_OPTIONS"
+_parsed: tuple[str, dict[str, dict[str, Any]]] = ("", {})
+
+
+def configure_options(by_prefix: Mapping[str, Mapping[str, Any]]) -> None:
+    """Set the fsspec options of URLs under each prefix (``s3://bucket/``, ``gs://``...), for this
+    process and the worker processes it starts. The longest matching prefix wins."""
+    clean = {prefix: dict(options) for prefix, options in by_prefix.items() if options}
+    if clean:
+        os.environ[OPTIONS_ENV] = json.dumps(clean, sort_keys=True)
+    else:
+        os.environ.pop(OPTIONS_ENV, None)
+
+
+def options_for(path: str) -> dict[str, Any]:
+    """The options :func:`configure_options` set for ``path`` (empty when none apply)."""
+    global _parsed
+    raw = os.environ.get(OPTIONS_ENV, "")
+    if not raw:
+        return {}
+    if _parsed[0] != raw:
+        _parsed = (raw, json.loads(raw))
+    best = ""
+    for prefix in _parsed[1]:
+        if path.startswith(prefix) and len(prefix) > len(best):
+            best = prefix
+    return dict(_parsed[1][best]) if best else {}
+
+
+def scheme(path: str) -> str:
+    """``s3`` for ``s3://bucket/x``; ``file`` for a local path."""
+    return path.split("://", 1)[0].lower() if is_url(path) else "file"
+
+
+#: Object stores: no rename, listings cached by fsspec may lag behind other processes' writes.
+OBJECT_STORES = frozenset({"s3", "s3a", "gs", "gcs", "abfs", "abfss", "az", "adl", "oss", "r2"})
+
+
 def _local(path: str) -> str:
     return path[len("file://"):] if path.startswith("file://") else path
 
@@ -44,10 +93,14 @@ def join(base: str, *names: str) -> str:
 
 
 def filesystem(path: str, storage_options: Mapping[str, Any] | None = None):
-    """``(fsspec filesystem, path on it)``."""
+    """``(fsspec filesystem, path on it)``; options given here, else those configured for the URL."""
     from fsspec.core import url_to_fs
 
-    return url_to_fs(path, **dict(storage_options or {}))
+    options = dict(storage_options) if storage_options else options_for(path)
+    if scheme(path) in OBJECT_STORES:
+        # Markers written by other processes must be seen at once: never answer from a listing cache.
+        options.setdefault("use_listings_cache", False)
+    return url_to_fs(path, **options)
 
 
 @contextmanager
@@ -67,6 +120,12 @@ def atomic_write(path: str, mode: str = "wb", storage_options: Mapping[str, Any]
                 os.remove(tmp)
         return
     fs, remote = filesystem(path, storage_options)
+    if scheme(path) not in OBJECT_STORES:
+        # Other filesystems (memory, sftp, hdfs...) may show a file while it is written: a temporary
+        # name beside the final one, moved into place on success, as on local disk.
+        with _renamed_into_place(fs, remote) as tmp, _opened(fs, tmp, mode) as fh:
+            yield fh
+        return
     handle = fs.open(remote, "wb")
     try:
         if "b" in mode:
@@ -82,9 +141,33 @@ def atomic_write(path: str, mode: str = "wb", storage_options: Mapping[str, Any]
         # An object store must not complete the upload of a partial object.
         discard = getattr(handle, "discard", None)
         if discard is not None:
-            discard()
+            try:
+                discard()
+            except Exception:  # noqa: BLE001 - an upload never completed stays invisible anyway
+                pass
         raise
     handle.close()
+
+
+@contextmanager
+def _renamed_into_place(fs, remote: str) -> Iterator[str]:
+    directory, _, name = remote.rpartition("/")
+    tmp = f"{directory}/.{name}.{uuid.uuid4().hex}.tmp"
+    try:
+        yield tmp
+        fs.mv(tmp, remote)
+    finally:
+        try:
+            if fs.exists(tmp):
+                fs.rm(tmp)
+        except OSError:
+            pass
+
+
+@contextmanager
+def _opened(fs, path: str, mode: str) -> Iterator[IO]:
+    with fs.open(path, mode, **({"encoding": "utf-8"} if "b" not in mode else {})) as fh:
+        yield fh
 
 
 def write_bytes(path: str, data: bytes, storage_options: Mapping[str, Any] | None = None) -> None:

@@ -31,6 +31,7 @@ from thresher.run.layout import RunLayout, read_dataset_manifest
 from thresher.run.outcome import problem_files, problem_files_record
 from thresher.run.phase_a import phase_a
 from thresher.run.plan import RunPlan, build_plan
+from thresher.run.remote import check_access, prepare_storage
 from thresher.run.results import completed_results, merged_audit, merged_counters
 from thresher.run.shards import shards
 from thresher.run.tokenizer import prepare_tokenizer
@@ -59,8 +60,10 @@ def run_pipeline(
     returns the recorded stats, unless ``overwrite``. Over an unfinished one it
     resumes: input files whose phase-A result is committed are not read again.
     """
+    prepare_storage(config)  # a missing filesystem package is one line, before inputs are listed
     plan = build_plan(config, tuple(extra_args or ()))
     layout = plan.layout
+    check_access(layout.input_files, layout.root, _other_reads(plan))
     if storage.exists(layout.manifest) and not overwrite:
         stats = storage.read_json(layout.stats) if storage.exists(layout.stats) else None
         # Another config or input there is an error that says what differs, never "nothing to do".
@@ -81,11 +84,12 @@ def _run(plan: RunPlan, engine: Engine, log: Callable[[str], None], progress: bo
     started = time.monotonic()
     clear_previous_outputs(layout, keep_phase_a=not overwrite)
     log(f"reading {len(layout.input_files)} input file(s) on the {plan.runner.name} runner")
-    # Progress files live on this machine's disk: only a local engine's workers can write them.
-    local = engine.local and not storage.is_url(layout.root)
+    # Progress files and engine logs live on this machine's disk (a scratch folder for a URL
+    # output): only a local engine's workers can write progress files.
+    local = engine.local
     progress_dir = layout.progress if local else None
     # Engine logs (Beam's workers, Spark's JVM) go to a file; the display keeps the terminal.
-    with worker_output_to(engine_log_path(layout)), ProgressMonitor(
+    with worker_output_to(layout.local_worker_log), ProgressMonitor(
         progress_dir, RunDisplay(display_mode(progress, sys.stderr), sys.stderr)
     ) as monitor:
         # Each phase's wall time, as stats.json's timings.phases: the stages' own times
@@ -114,6 +118,9 @@ def _run(plan: RunPlan, engine: Engine, log: Callable[[str], None], progress: bo
     stats["max_error_share"] = plan.config_record["output"]["max_error_share"]
     stats["problem_files"] = problem_files_record(problem_files(results))
     write_run_log(layout.run_log, stats, [path for result in results for path in result.files("rejects")])
+    if layout.local_worker_log != layout.worker_log and os.path.exists(layout.local_worker_log):
+        with open(layout.local_worker_log, "rb") as fh:  # the log joins the run's state on the store
+            storage.write_bytes(layout.worker_log, fh.read())
     storage.write_json(layout.stats, stats)
     return RunResult(layout=layout, stats=stats)
 
@@ -164,6 +171,15 @@ def run_documents(
 SMALL_DEDUP_DOCUMENTS = 20_000
 
 
+def _other_reads(plan: RunPlan) -> list[tuple[str, str]]:
+    reads = [("dedup index", path) for path in plan.dedup.index_read]
+    if plan.pages.langid and plan.pages.langid.get("model_path"):
+        reads.append(("language ID model", plan.pages.langid["model_path"]))
+    if plan.tokenize.tokenizer:
+        reads.append(("tokenizer", plan.tokenize.tokenizer))
+    return reads
+
+
 def _document_files(layout: RunLayout) -> list[str]:
     from thresher.run.layout import dataset_files
 
@@ -177,15 +193,6 @@ def _phase(phases: dict[str, float], name: str, monitor: ProgressMonitor) -> Ite
     started = time.monotonic()
     yield
     phases[name] = time.monotonic() - started
-
-
-def engine_log_path(layout: RunLayout) -> str:
-    """Where engine logs go: ``_work/logs/`` of a local output, a local temporary file beside a remote one."""
-    if not storage.is_url(layout.root):
-        return layout.worker_log
-    import tempfile
-
-    return os.path.join(tempfile.gettempdir(), f"thresher-{os.getpid()}-workers.log")
 
 
 @contextmanager
@@ -223,6 +230,10 @@ def clear_previous_outputs(layout: RunLayout, keep_phase_a: bool) -> None:
     Committed per-file phase-A results survive unless asked otherwise: they
     are what makes a relaunch cheap (their fingerprint is checked later).
     """
+    if layout.local_scratch != layout.work:  # a URL output's progress and worker log on this machine
+        import shutil
+
+        shutil.rmtree(layout.local_scratch, ignore_errors=True)
     fs, root = storage.filesystem(layout.root)
     if fs.exists(root):
         for path in fs.glob(storage.join(root, "shard-*.parquet*")):

@@ -40,21 +40,16 @@ FILE_RESULT = "result.json"
 def expand_inputs(patterns: list[str]) -> list[str]:
     """Globs and ``*.paths``/``*.paths.gz`` lists (Common Crawl style) as sorted, unique files.
 
-    Local paths come out absolute: workers run in other directories (Spark executors).
+    Any of them may be a URL (``s3://bucket/seg/*.warc.gz``, a path list on a store). Local
+    paths come out absolute: workers run in other directories (Spark executors).
     """
     files: list[str] = []
     for pattern in patterns:
         if pattern.endswith((".paths", ".paths.gz")):
-            opener = gzip.open if pattern.endswith(".gz") else open
-            with opener(pattern, "rt", encoding="utf-8") as fh:
-                base = os.path.dirname(os.path.abspath(pattern))
-                for line in fh:
-                    line = line.strip()
-                    if line and not line.startswith("#"):
-                        files.append(line if "://" in line or os.path.isabs(line) else os.path.join(base, line))
+            files.extend(_path_list(pattern))
             continue
-        if "://" in pattern:
-            files.append(pattern)
+        if storage.is_url(pattern):
+            files.extend(_remote_matches(pattern))
             continue
         matches = sorted(glob.glob(os.path.expanduser(pattern)))
         if not matches:
@@ -67,6 +62,44 @@ def expand_inputs(patterns: list[str]) -> list[str]:
         files.extend(found)
     # Sorted and unique: the input set, not the order it was named in, defines the run.
     return sorted(set(files))
+
+
+def _path_list(pattern: str) -> list[str]:
+    """The files a ``*.paths(.gz)`` list names; relative ones are taken beside the list."""
+    remote = storage.is_url(pattern)
+    try:
+        fs, where = storage.filesystem(pattern)
+        with fs.open(where, "rb") as raw:
+            data = raw.read()
+    except OSError as exc:
+        raise ThresherError(f"input: cannot read the path list {pattern}: {exc}") from None
+    if pattern.endswith(".gz"):
+        data = gzip.decompress(data)
+    base = pattern.rsplit("/", 1)[0] if remote else os.path.dirname(os.path.abspath(pattern))
+    files = []
+    for line in data.decode("utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            files.append(line if "://" in line or os.path.isabs(line) else storage.join(base, line))
+    return files
+
+
+def _remote_matches(pattern: str) -> list[str]:
+    """A URL as is, or the objects a URL glob matches (full URLs, same scheme)."""
+    if not any(char in pattern for char in "*?["):
+        return [pattern]
+    from thresher.io.schemes import describe
+
+    fs, where = storage.filesystem(pattern)
+    try:
+        matches = sorted(fs.glob(where))
+        if not matches:  # stores answer a glob in a missing bucket with nothing: say which it is
+            fs.info(where.split("/", 1)[0])
+    except Exception as exc:  # noqa: BLE001 - a store's own error kinds; reported on one line
+        raise ThresherError(f"input {pattern}: cannot list: {describe(exc)}") from None
+    if not matches:
+        raise ThresherError(f"input: no file matches {pattern!r}")
+    return [fs.unstrip_protocol(m) for m in matches]
 
 
 def file_key(source: str) -> str:
@@ -148,15 +181,35 @@ class RunLayout:
 
     @property
     def worker_log(self) -> str:
+        """Where the run's worker log is kept (``_work/logs/workers.log``, on the store for a URL root)."""
         return self.path(WORK, "logs", "workers.log")
 
     @property
+    def local_scratch(self) -> str:
+        """A folder on this machine for what local processes write as they go (progress, their output):
+        ``_work`` itself on local disk, a temporary folder named after the root when the root is a URL."""
+        if not storage.is_url(self.root):
+            return self.work
+        import tempfile
+
+        name = hashlib.sha256(self.root.encode("utf-8")).hexdigest()[:16]
+        return os.path.join(tempfile.gettempdir(), "thresher-scratch", name)
+
+    @property
+    def local_worker_log(self) -> str:
+        """The file local worker processes print into; :attr:`worker_log` itself on local disk."""
+        return os.path.join(self.local_scratch, "logs", "workers.log") if storage.is_url(self.root) else self.worker_log
+
+    @property
     def progress(self) -> str:
-        return self.path(WORK, "progress")
+        return os.path.join(self.local_scratch, "progress") if storage.is_url(self.root) else self.path(WORK, "progress")
 
     def file_results(self) -> list[str]:
         """Every phase-A file result directory with its marker (for tools: the driver knows its own)."""
-        return sorted(os.path.dirname(p) for p in glob.glob(os.path.join(self.phase_a, "*", FILE_RESULT)))
+        if not storage.is_url(self.root):
+            return sorted(os.path.dirname(p) for p in glob.glob(os.path.join(self.phase_a, "*", FILE_RESULT)))
+        fs, where = storage.filesystem(self.phase_a)
+        return sorted(fs.unstrip_protocol(m).rsplit("/", 1)[0] for m in fs.glob(f"{where}/*/{FILE_RESULT}"))
 
 
 def _absolute(path: str) -> str:

@@ -21,6 +21,7 @@ from thresher.stages.dedup.params import MinHashParams
 from thresher.stages.dedup.verify import default_threshold
 from thresher.engines.base import RunnerPlan
 from thresher.io.inputs import InputOptions, format_from_name
+from thresher.io.secrets import redact_config
 from thresher.io.sniff import reads_crawl_archives
 from thresher.run.input_fields import inspect_inputs
 from thresher.run.layout import RunLayout
@@ -184,7 +185,9 @@ def phase_a_fingerprint(config: PipelineConfig, crawl_only: bool = False) -> str
 
     data = config.to_dict()
     sections = {key: data[key] for key in ("url_filter", "extract", "langid", "filters")}
+    # Storage options (credentials) do not shape a result: rotating a key must not redo phase A.
     sections["input"] = {k: v for k, v in data["input"].items() if k != "paths"}
+    sections["input"]["storage_options"] = {}
     sections["output"] = {k: data["output"][k] for k in ("keep_signals", "audit_samples_per_reason")}
     if data["output"].get("keep_dropped"):
         sections["output"]["keep_dropped"] = True  # pieces then write their dropped documents
@@ -241,5 +244,5 @@ def build_plan(config: PipelineConfig, engine_args: tuple[str, ...] | list[str] 
         ),
         runner=runner_plan(config, engine_args),
         fingerprint=phase_a_fingerprint(config, crawl_only),
-        config_record=config.to_dict(),
+        config_record=redact_config(config.to_dict()),
     )

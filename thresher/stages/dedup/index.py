@@ -136,16 +136,13 @@ def join_path(directory: str, name: str) -> str:
 
 
 def _open(path: str, mode: str):
-    import fsspec
-
-    return fsspec.open(path, mode)
+    fs, remote = storage.filesystem(path)
+    return fs.open(remote, mode)
 
 
 def _fs(path: str):
-    """``(filesystem, path on it)`` for a local path or URL."""
-    from fsspec.core import url_to_fs
-
-    return url_to_fs(path)
+    """``(filesystem, path on it)`` for a local path or URL, with the options configured for it."""
+    return storage.filesystem(path)
 
 
 def make_dirs(path: str) -> None:

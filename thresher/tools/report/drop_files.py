@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from thresher.io import storage
 from thresher.tools.report.domains import DomainCounts
 from thresher.tools.report.pairs import drop_reason
 from thresher.tools.report.run_paths import BATCH, phase_a_results, result_files
@@ -44,7 +45,6 @@ def read_drops(root: str, audit: dict[str, list[dict[str, Any]]] | None,
     before they existed), from audit.json's samples instead, and the page says so. Removed
     duplicates count under their stage: recorded, or as ``stage_of`` (worked out) names it.
     """
-    import pyarrow.parquet as pq
 
     results = phase_a_results(root)
     dropped_files = [result_files(d, "dropped") for d in results]
@@ -59,7 +59,7 @@ def read_drops(root: str, audit: dict[str, list[dict[str, Any]]] | None,
     if results and all(files is not None for files in dropped_files):
         source = "dropped"
         for path in (path for files in dropped_files for path in files or []):
-            parquet = pq.ParquetFile(path)
+            parquet = storage.open_parquet(path)
             names = set(parquet.schema_arrow.names)
             columns = [c for c in ("url", "reason", "language", "language_score") if c in names]
             for batch in parquet.iter_batches(columns=columns, batch_size=BATCH):
@@ -97,15 +97,14 @@ def audit_language(sample: dict[str, Any]) -> tuple[str | None, float | None]:
 
 def _count_rejects(results: list[str], domains: DomainCounts, error_files: dict[str, int]) -> int | None:
     """Count every rejected record's domain into ``domains`` and each failed record's file into ``error_files``."""
-    import pyarrow.parquet as pq
 
     files = [path for d in results for path in (result_files(d, "rejects") or [])]
     if not files:
         return None
     total = 0
     for path in files:
-        columns = [c for c in ("url", "reason", "source") if c in pq.ParquetFile(path).schema_arrow.names]
-        table = pq.read_table(path, columns=columns).to_pydict()
+        columns = [c for c in ("url", "reason", "source") if c in storage.open_parquet(path).schema_arrow.names]
+        table = storage.read_parquet(path, columns=columns).to_pydict()
         sources = table.get("source") or [None] * len(table["reason"])
         for url, reason, source in zip(table.get("url") or [""] * len(sources), table["reason"], sources):
             domains.add_rejected(url or "", reason)

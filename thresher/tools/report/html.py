@@ -567,8 +567,8 @@ def write_report(run_dir: str, output: str | None = None) -> str:
     ``output`` defaults to ``<run_dir>/report.html``. Raises :class:`ThresherError` when
     ``run_dir`` is not a finished run's output directory.
     """
-    root = os.path.abspath(run_dir)
+    root = run_dir if storage.is_url(run_dir) else os.path.abspath(run_dir)
     page = render_report(read_run(root))
-    path = os.path.abspath(output) if output else RunLayout.of(root).report
+    path = (output if storage.is_url(output) else os.path.abspath(output)) if output else RunLayout.of(root).report
     storage.write_bytes(path, page.encode("utf-8"))  # a reader never sees half a page
     return path

@@ -8,10 +8,10 @@ tokenized exactly.
 from __future__ import annotations
 
 import bisect
-import os
 from dataclasses import dataclass, field
 from typing import Any
 
+from thresher.io import storage
 from thresher.errors import ThresherError
 from thresher.tools.report.domains import DomainCounts
 from thresher.tools.report.run_paths import BATCH, dataset_parts, value_set
@@ -86,17 +86,16 @@ def read_kept_documents(root: str, manifest: dict[str, Any]) -> tuple[ShardMeasu
     shards keep it, otherwise lengths and example texts come from ``_work/documents``.
     """
     import pyarrow.compute as pc
-    import pyarrow.parquet as pq
 
     char_lengths: list[int] | None = []
     token_counts: list[int] = []
     kept = KeptDocuments()
     picker = _ExamplePicker(EXAMPLES_PER_LANGUAGE)
     for shard in manifest["shards"]:
-        path = os.path.join(root, str(shard.get("name", "")))
-        if not os.path.isfile(path):
+        path = storage.join(root, str(shard.get("name", "")))
+        if not storage.exists(path):
             raise ThresherError(f"shard {path} named in manifest.json is missing")
-        parquet = pq.ParquetFile(path)
+        parquet = storage.open_parquet(path)
         present = set(parquet.schema_arrow.names)
         if "text" not in present:
             char_lengths = None  # keep_text: false, lengths are unknowable from the shards
@@ -159,7 +158,6 @@ def _with_text(example: KeptExample, text: str | None) -> KeptExample:
 def _document_table_text(root: str, ids: set[str]) -> tuple[list[int] | None, dict[str, str]]:
     """Every text length of ``_work/documents``, and the whole texts of ``ids``."""
     import pyarrow.compute as pc
-    import pyarrow.parquet as pq
 
     files = dataset_parts(RunLayout.of(root).documents)
     if not files:
@@ -167,7 +165,7 @@ def _document_table_text(root: str, ids: set[str]) -> tuple[list[int] | None, di
     lengths: list[int] = []
     texts: dict[str, str] = {}
     for path in files:
-        for batch in pq.ParquetFile(path).iter_batches(columns=["id", "text"], batch_size=BATCH):
+        for batch in storage.open_parquet(path).iter_batches(columns=["id", "text"], batch_size=BATCH):
             lengths.extend(pc.utf8_length(batch.column("text")).to_pylist())
             if ids:
                 for row in batch.filter(pc.is_in(batch.column("id"), value_set(ids))).to_pylist():

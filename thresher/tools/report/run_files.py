@@ -13,7 +13,6 @@ rejects (records skipped or failed before the stages). Where each file is:
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections import Counter
@@ -21,6 +20,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
 
+from thresher.io import storage
 from thresher.errors import ThresherError
 from thresher.tools.report.domains import DomainCounts
 from thresher.tools.report.drop_files import DropSources, audit_language, read_drops
@@ -98,15 +98,14 @@ class RunFiles:
 
 
 def _read_json(path: str, required: bool) -> Any:
-    if not os.path.exists(path):
+    if not storage.exists(path):
         if required:
             raise ThresherError(
                 f"{path} not found: is {os.path.dirname(path)} the output directory of a finished thresher run?"
             )
         return None
     try:
-        with open(path, encoding="utf-8") as fh:
-            return json.load(fh)
+        return storage.read_json(path)
     except (OSError, ValueError) as exc:
         raise ThresherError(f"cannot read {path}: {exc}") from exc
 
@@ -123,14 +122,13 @@ def _check_shape(stats: Any, manifest: Any, root: str) -> None:
 
 def read_removed_duplicates(root: str) -> list[RemovedDuplicate] | None:
     """Every row of ``_work/duplicates``, with the removing stage where the run recorded it."""
-    import pyarrow.parquet as pq
 
     files = dataset_parts(RunLayout.of(root).duplicates)
     if not files:
         return None
     removed = []
     for path in files:
-        parquet = pq.ParquetFile(path)
+        parquet = storage.open_parquet(path)
         names = set(parquet.schema_arrow.names)
         from_name = _STAGE_IN_FILE_NAME.search(os.path.basename(path))
         columns = [c for c in ("id", "url", "duplicate_of", "stage") if c in names]
@@ -179,7 +177,7 @@ def read_duplicate_clusters(root: str) -> DuplicateClusters | None:
 
 def read_run(root: str) -> RunFiles:
     """Everything the report shows; raises :class:`ThresherError` for a missing or invalid run."""
-    if not os.path.isdir(root):
+    if not storage.exists(root):
         raise ThresherError(f"run directory {root} does not exist")
     layout = RunLayout.of(root)
     stats = _read_json(layout.stats, required=True)

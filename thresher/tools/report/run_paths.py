@@ -12,6 +12,7 @@ import glob
 import os
 from typing import Any, Callable, Iterable
 
+from thresher.io import storage
 from thresher.run.layout import RunLayout, dataset_files
 from thresher.run.results import read_result
 
@@ -36,8 +37,8 @@ def result_files(directory: str, kind: str) -> list[str] | None:
         result = None
     if result is not None and isinstance(result.data.get(f"{kind}_files"), list):
         return result.files(kind)
-    legacy = os.path.join(directory, f"{kind}.parquet")
-    return [legacy] if os.path.isfile(legacy) else None
+    legacy = storage.join(directory, f"{kind}.parquet")
+    return [legacy] if storage.exists(legacy) else None
 
 
 def phase_a_results(root: str) -> list[str]:
@@ -53,7 +54,6 @@ def scan_phase_a_documents(
     Streams batch by batch, so a run's whole text is never in memory at once.
     """
     import pyarrow.compute as pc
-    import pyarrow.parquet as pq
 
     files = [path for d in phase_a_results(root) for path in (result_files(d, "documents") or [])]
     if not files:
@@ -63,7 +63,7 @@ def scan_phase_a_documents(
     wanted = value_set(ids)
     columns = ["id", *(c for c in columns if c != "id")]
     for path in files:
-        for batch in pq.ParquetFile(path).iter_batches(columns=columns, batch_size=BATCH):
+        for batch in storage.open_parquet(path).iter_batches(columns=columns, batch_size=BATCH):
             for row in batch.filter(pc.is_in(batch.column("id"), wanted)).to_pylist():
                 visit(row)
     return True
