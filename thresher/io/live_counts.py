@@ -33,9 +33,12 @@ def live_dir() -> str | None:
 class LiveCounts:
     """Worker side: accumulate counts, write them to ``directory`` at most every ``interval`` s."""
 
-    def __init__(self, directory: str | None, interval: float = 0.5) -> None:
+    def __init__(self, directory: str | None, interval: float = 0.5, key: str | None = None) -> None:
         self.directory = directory
         self.interval = interval
+        #: Names the file: a task that runs again (a retry, a recomputed partition) under the same
+        #: key replaces its earlier counts instead of adding to them. None: one file per copy.
+        self.key = key
         self.counts: Counter[str] = Counter()
         self._path: str | None = None
         self._last = 0.0
@@ -54,7 +57,8 @@ class LiveCounts:
             return
         if self._path is None:
             os.makedirs(self.directory, exist_ok=True)
-            self._path = os.path.join(self.directory, f"{os.getpid()}-{uuid.uuid4().hex}.json")
+            name = self.key or f"{os.getpid()}-{uuid.uuid4().hex}"
+            self._path = os.path.join(self.directory, f"{name}.json")
         storage.write_json(self._path, dict(self.counts), indent=None)
 
     def __getstate__(self) -> dict:

@@ -8,6 +8,7 @@ run by :meth:`SparkFlow.finish`.
 
 from __future__ import annotations
 
+import uuid
 from functools import partial
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
@@ -27,13 +28,15 @@ class _StepRunner:
         self.step = step
         self.sides = sides
         self.name = name
-        self.live = LiveCounts(live_dir())  # the progress display's directory, named on the driver
+        self.live_dir = live_dir()  # the progress display's directory, named on the driver
+        self.uid = uuid.uuid4().hex  # with the partition index, names this step's live-count files
 
     def __call__(self, index: int, items: Iterator[Any], stats: PartitionStats) -> Iterator[Any]:
         step = self.step
         tagged = bool(step.outputs)
         step.setup()
-        live = LiveStats(stats, self.live)
+        # Spark may run a partition's task again (a retry, a recomputed stage): its file is replaced.
+        live = LiveStats(stats, LiveCounts(self.live_dir, key=f"{self.uid}-{index:05d}"))
         # The partition index names the step's files: a retried task rewrites the same ones.
         ctx = StepContext(live, dict(self.sides), token=f"{index:05d}")
         try:
