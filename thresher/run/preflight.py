@@ -78,13 +78,7 @@ def _check_writable(directory: str, option: str, target: str | None = None) -> N
 
 
 def _check_scheme(url: str, option: str) -> None:
-    scheme = url.split("://", 1)[0]
-    try:
-        from fsspec.registry import get_filesystem_class
+    # One rule for every location: io.schemes names the package a missing scheme needs.
+    from thresher.io.schemes import check_installed
 
-        get_filesystem_class(scheme)
-    except ValueError:
-        raise ThresherError(f"{option} {url}: unknown storage scheme {scheme}://") from None
-    except ImportError as exc:
-        # fsspec names the library: "Please install gcsfs to access Google Storage".
-        raise ThresherError(f"{option} {url}: {exc}") from None
+    check_installed([url])
