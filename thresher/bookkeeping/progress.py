@@ -94,24 +94,24 @@ def dedup_figures(phase: _Phase, counts: Counter, now: float) -> PhaseFigures:
     details = [f"MinHash round {max(rounds)}"] if rounds else []
     removed = sum(n for name, n in counts.items() if name.startswith("dedup_") and "/dropped/" in name)
     details.append(f"removed {removed:,}")
-    total = phase.total or 0
-    return PhaseFigures(
-        name=phase.name, done=min(decided, total), total=phase.total,
-        headline=f"documents {decided:,}/{_count(phase.total)}", details=details,
-        eta=_eta(decided, total, elapsed), elapsed=elapsed, finished=phase.ended is not None,
-    )
+    return _documents_figures(phase, decided, details, elapsed)
 
 
 def shards_figures(phase: _Phase, counts: Counter, now: float) -> PhaseFigures:
     """Shards: documents tokenized of the documents dedup kept; shards written."""
     elapsed = (phase.ended or now) - phase.started
     delta = counts - phase.base
-    tokenized, total = delta.get("tokenize/in", 0), phase.total or 0
     details = [f"shards written {delta.get('shards/written', 0):,}", f"tokens {delta.get('tokenize/tokens', 0):,}"]
+    return _documents_figures(phase, delta.get("tokenize/in", 0), details, elapsed)
+
+
+def _documents_figures(phase: _Phase, done: int, details: list[str], elapsed: float) -> PhaseFigures:
+    """A later phase counted in documents of the phase's known total (dedup, shards)."""
+    total = phase.total or 0
     return PhaseFigures(
-        name=phase.name, done=min(tokenized, total), total=phase.total,
-        headline=f"documents {tokenized:,}/{_count(phase.total)}", details=details,
-        eta=_eta(tokenized, total, elapsed), elapsed=elapsed, finished=phase.ended is not None,
+        name=phase.name, done=min(done, total), total=phase.total,
+        headline=f"documents {done:,}/{_count(phase.total)}", details=details,
+        eta=_eta(done, total, elapsed), elapsed=elapsed, finished=phase.ended is not None,
     )
 
 
