@@ -14,12 +14,11 @@ import json
 from pathlib import Path
 
 import pytest
+from sample_tokenizer import train_on_sample
 
-from thresher.config import bundled_sample_path, config_from_dict
-from thresher.io.inputs import iter_input
+from thresher.config import config_from_dict
 from thresher.run.driver import run_pipeline
-from thresher.stages.tokenize.bpe_trainer import train_byte_level_bpe
-from thresher.stats import NullStats, is_measurement
+from thresher.stats import is_measurement
 
 pytest.importorskip("pyspark", reason="the Spark engine needs the spark extra (pyspark)")
 pytest_plugins = ["spark_cluster"]
@@ -27,13 +26,7 @@ pytest_plugins = ["spark_cluster"]
 
 @pytest.fixture(scope="module")
 def tokenizer_file(tmp_path_factory) -> str:
-    texts = []
-    for page in iter_input(bundled_sample_path(), NullStats()):
-        body = getattr(page, "body", None)
-        texts.append(body.decode("utf-8", "replace") if body is not None else page.text)
-    path = tmp_path_factory.mktemp("tokenizer") / "tokenizer.json"
-    train_byte_level_bpe(texts, vocab_size=1024).save(str(path))
-    return str(path)
+    return train_on_sample(tmp_path_factory.mktemp("tokenizer") / "tokenizer.json", vocab_size=1024)
 
 
 def _run(out: Path, tokenizer: str, runner: dict) -> Path:

@@ -15,15 +15,14 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from sample_tokenizer import train_on_sample
 
 from thresher.tools.inspect import validate_run
-from thresher.io.inputs import iter_input
 from thresher.tools.loader import open_run
 from thresher.config import bundled_sample_path, config_from_dict
 from thresher.run.driver import run_pipeline
 from thresher.tools.sample.truth import SampleTruth, truth_path_for
-from thresher.stats import NullStats, is_measurement
-from thresher.stages.tokenize.bpe_trainer import train_byte_level_bpe
+from thresher.stats import is_measurement
 
 pytest.importorskip("pyspark", reason="the Spark engine needs the spark extra (pyspark)")
 pytest_plugins = ["spark_cluster"]
@@ -32,13 +31,7 @@ pytest_plugins = ["spark_cluster"]
 @pytest.fixture(scope="module")
 def tokenizer_file(tmp_path_factory) -> str:
     """A small BPE trained on the sample's pages: both engines get this very file."""
-    texts = []
-    for page in iter_input(bundled_sample_path(), NullStats()):
-        body = getattr(page, "body", None)
-        texts.append(body.decode("utf-8", "replace") if body is not None else page.text)
-    path = tmp_path_factory.mktemp("tokenizer") / "tokenizer.json"
-    train_byte_level_bpe(texts, vocab_size=2048).save(str(path))
-    return str(path)
+    return train_on_sample(tmp_path_factory.mktemp("tokenizer") / "tokenizer.json", vocab_size=2048)
 
 
 BYTE_TARGET = 100_000
