@@ -10,22 +10,16 @@ import json
 
 import pyarrow.parquet as pq
 import pytest
+from sample_crawls import write_small_crawls
 
 from object_stores import gcs_server, s3_server, store_env  # noqa: F401 - fixtures
 from thresher.config import config_from_dict
 from thresher.run.driver import run_pipeline
-from thresher.tools.sample.generator import write_sample_crawl
 
 
 @pytest.fixture(scope="module")
 def crawl(tmp_path_factory) -> list[str]:
-    root = tmp_path_factory.mktemp("crawl")
-    paths = []
-    for seed in range(2):
-        path = root / f"part-{seed}.warc.gz"
-        write_sample_crawl(path, pages=30, seed=seed + 1)
-        paths.append(str(path))
-    return paths
+    return write_small_crawls(tmp_path_factory.mktemp("crawl"), files=2, pages=30, first_seed=1)
 
 
 def _config(inputs: list[str], out: str, **output) -> dict:

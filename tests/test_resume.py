@@ -11,23 +11,17 @@ import time
 from pathlib import Path
 
 import pytest
+from sample_crawls import write_small_crawls
 
 from thresher.config import config_from_dict
 from thresher.run.driver import run_pipeline
-from thresher.tools.sample.generator import write_sample_crawl
 from thresher.stats import is_measurement
 
 
 @pytest.fixture(scope="module")
 def crawl(tmp_path_factory) -> list[str]:
     """Four small crawls: enough files for a kill to land between two passes."""
-    root = tmp_path_factory.mktemp("crawl")
-    paths = []
-    for seed in range(4):
-        path = root / f"part-{seed}.warc.gz"
-        write_sample_crawl(path, pages=40, seed=seed + 1)
-        paths.append(str(path))
-    return paths
+    return write_small_crawls(tmp_path_factory.mktemp("crawl"), files=4, pages=40, first_seed=1)
 
 
 def _config(crawl: list[str], out: Path, **runner) -> dict:

@@ -12,20 +12,14 @@ import time
 from pathlib import Path
 
 import pytest
+from sample_crawls import write_small_crawls
 
-from thresher.tools.sample.generator import write_sample_crawl
 from truth_cli import thresher
 
 
 @pytest.fixture(scope="module")
 def crawl(tmp_path_factory) -> list[str]:
-    root = tmp_path_factory.mktemp("crawl")
-    paths = []
-    for seed in range(4):
-        path = root / f"part-{seed}.warc.gz"
-        write_sample_crawl(path, pages=40, seed=seed + 11)
-        paths.append(str(path))
-    return paths
+    return write_small_crawls(tmp_path_factory.mktemp("crawl"), files=4, pages=40, first_seed=11)
 
 
 def _config(tmp_path: Path, crawl: list[str], out: Path, runner: str = "direct") -> Path:
