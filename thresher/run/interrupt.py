@@ -99,7 +99,9 @@ def committed_summary(config: "PipelineConfig") -> Callable[[], str]:
     when the run is interrupted.
     """
     from thresher.run.plan import build_plan
+    from thresher.run.remote import prepare_storage
 
+    prepare_storage(config)  # an input glob on a store is listed with the config's storage options
     plan = build_plan(config)  # the run's own layout and fingerprint
     return lambda: describe_committed(plan.layout, plan.fingerprint)
 

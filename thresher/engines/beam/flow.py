@@ -12,6 +12,7 @@ from apache_beam.utils.windowed_value import WindowedValue
 
 from thresher.engines.base import Batcher, Combiner, MeasureShuffle, Outputs, Step, StepContext, Tagged, step_outputs
 from thresher.engines.beam.metrics import BeamStats
+from thresher.io import worker_storage
 from thresher.io.live_counts import LiveCounts, LiveStats, live_dir
 
 _GLOBAL = (GlobalWindow(),)
@@ -41,10 +42,12 @@ class StepDoFn(beam.DoFn):
         self.side_names = tuple(side_names)
         self.name = name
         self.live_dir = live_dir()  # read where the job is built; travels to the workers with the DoFn
+        self.storage = worker_storage.job_options()  # where the stores are; never a secret
 
     def setup(self) -> None:
         # Counters go to Beam's metrics (stats.json) and, live, to the progress display.
         self.stats = LiveStats(BeamStats(), LiveCounts(self.live_dir))
+        worker_storage.install(self.storage)
         self.step.setup()
 
     def start_bundle(self) -> None:

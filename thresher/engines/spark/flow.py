@@ -16,6 +16,7 @@ from pyspark import RDD, SparkContext, StorageLevel
 
 from thresher.engines.base import Combiner, MeasureShuffle, Outputs, Step, StepContext, Tagged, batches, step_outputs
 from thresher.engines.spark.stats import PartitionStats, SparkStats
+from thresher.io import worker_storage
 from thresher.io.live_counts import LiveCounts, LiveStats, live_dir
 
 _MAIN = "\x00main"
@@ -30,10 +31,12 @@ class _StepRunner:
         self.name = name
         self.live_dir = live_dir()  # the progress display's directory, named on the driver
         self.uid = uuid.uuid4().hex  # with the partition index, names this step's live-count files
+        self.storage = worker_storage.job_options()  # where the stores are, for executors elsewhere; no secret
 
     def __call__(self, index: int, items: Iterator[Any], stats: PartitionStats) -> Iterator[Any]:
         step = self.step
         tagged = bool(step.outputs)
+        worker_storage.install(self.storage)
         step.setup()
         # Spark may run a partition's task again (a retry, a recomputed stage): its file is replaced.
         live = LiveStats(stats, LiveCounts(self.live_dir, key=f"{self.uid}-{index:05d}"))
