@@ -6,10 +6,10 @@ the run's config, the local inputs, the reference run's output) are hidden under
 The pool's environment holds credentials only: the store's endpoint reaches the workers with the
 job (:mod:`thresher.io.worker_storage`), the config's secret never does.
 
-A probe job through the same pool shows what a worker sees: a file planted in the launcher's tmp
-root is absent there, the hidden directory is empty, and its storage options name the endpoint
-without the secret. The run itself (inputs and output on S3) must give the shards, tokenizer and
-audit of a local run byte for byte.
+The run (inputs and output on S3, a config with the endpoint and a planted secret) must give the
+shards, tokenizer and audit of a local run byte for byte. The pool's own view (``/proc/PID/root``,
+which its SDK worker processes share as its children) shows that a file planted in the launcher's
+tmp root is absent there and the hidden directories are empty, while the launcher sees them full.
 """
 
 from __future__ import annotations
@@ -20,18 +20,19 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import pytest
 from sample_crawls import write_small_crawls
 
 from object_stores import free_port, s3_server, store_env  # noqa: F401 - fixtures
-from thresher.engines.base import RunnerPlan, Step
 from thresher.io import storage
 
 SECRET = "planted-Secret-5b1d77a0"
-TESTS = Path(__file__).resolve().parent
+#: What the workers write to their own temporary directory during the run.
+WORKERS_OWN = {"thresher-models"}
 
 
 def _hidden_dirs(tmp_root: Path) -> list[str]:
@@ -51,16 +52,38 @@ def _unshare_works() -> bool:
     return probe.returncode == 0
 
 
+@dataclass
+class WorkerPool:
+    address: str
+    #: The launcher's directories the pool's processes see as empty tmpfs.
+    hidden: list[str]
+    process: subprocess.Popen
+    log: Path
+
+    def ready(self) -> subprocess.Popen:
+        """Wait until the pool answers (it starts while the reference run works)."""
+        import grpc
+
+        channel = grpc.insecure_channel(self.address)
+        try:
+            grpc.channel_ready_future(channel).result(timeout=120)
+        except grpc.FutureTimeoutError:
+            pytest.fail("Beam's worker pool did not start: " + self.log.read_text()[-2000:])
+        finally:
+            channel.close()
+        return self.process
+
+
 @pytest.fixture(scope="module")
-def worker_pool(tmp_path_factory, s3_server):
-    """Beam's worker pool in a private mount namespace; yields (its address, the dirs hidden from it)."""
+def worker_pool(tmp_path_factory, s3_server) -> Iterator[WorkerPool]:
+    """Beam's worker pool in a private mount namespace, the launcher's temporary directories hidden."""
     if not _unshare_works():
         pytest.skip("needs `unshare -m` and tmpfs mounts (root, or a user namespace)")
     tmp_root = tmp_path_factory.getbasetemp()
     hidden = _hidden_dirs(tmp_root)
     import thresher
 
-    needed = [sys.prefix, os.path.dirname(thresher.__file__), str(TESTS)]
+    needed = [sys.prefix, os.path.dirname(thresher.__file__)]
     if any(p.startswith(d + os.sep) or p == d for p in map(os.path.realpath, needed) for d in hidden):
         pytest.skip("the interpreter or the code lies in a directory this test must hide")
     port = free_port()
@@ -71,62 +94,33 @@ def worker_pool(tmp_path_factory, s3_server):
         "HOME": os.environ.get("HOME", "/root"),
         # credentials only, as a cluster's workers have them: no endpoint, no storage options
         **{k: v for k, v in s3_server.env.items() if k != "AWS_ENDPOINT_URL_S3"},
-        # the code is shared (installed on a cluster's workers); the tests hold the probe step
-        "PYTHONPATH": str(TESTS),
     }
-    log = open(tmp_root / "worker-pool.log", "wb")
-    pool = subprocess.Popen(
-        ["unshare", "-m", "--propagation", "private", "sh", "-c",
-         f"{mounts} && exec {sys.executable} -m apache_beam.runners.worker.worker_pool_main --service_port {port}"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    import grpc
-
-    channel = grpc.insecure_channel(f"127.0.0.1:{port}")
+    log_path = tmp_root / "worker-pool.log"
+    with open(log_path, "wb") as log:
+        # unshare and sh exec: the pool's Python is this very process id
+        process = subprocess.Popen(
+            ["unshare", "-m", "--propagation", "private", "sh", "-c",
+             f"{mounts} && exec {sys.executable} -m apache_beam.runners.worker.worker_pool_main --service_port {port}"],
+            env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
     try:
-        grpc.channel_ready_future(channel).result(timeout=60)
-    except grpc.FutureTimeoutError:
-        pool.kill()
-        pytest.fail("Beam's worker pool did not start: " + (tmp_root / "worker-pool.log").read_text()[-2000:])
+        yield WorkerPool(f"127.0.0.1:{port}", hidden, process, log_path)
     finally:
-        channel.close()
-    try:
-        yield f"127.0.0.1:{port}", hidden
-    finally:
-        pool.terminate()
+        process.terminate()
         try:
-            pool.wait(timeout=30)
+            process.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            pool.kill()
-        log.close()
+            process.kill()
 
 
 def _engine_args(pool: str) -> list[str]:
     return ["--environment_type=EXTERNAL", f"--environment_config={pool}"]
 
 
-class Probe(Step):
-    """On a worker: what it sees of the launcher's files and of the storage options; the report to S3."""
-
-    def __init__(self, planted: str, hidden: list[str], report: str) -> None:
-        self.planted, self.hidden, self.report = planted, hidden, report
-
-    def process(self, batch, ctx):
-        seen = {
-            "pid": os.getpid(),
-            "planted_exists": os.path.exists(self.planted),
-            "hidden_listing": {d: sorted(os.listdir(d)) if os.path.isdir(d) else None for d in self.hidden},
-            "options": storage.options_for(self.report),
-            "environment_endpoint": os.environ.get("AWS_ENDPOINT_URL_S3"),
-        }
-        storage.write_json(self.report, seen)  # reaches the store only with the job's endpoint
-        return batch
-
-
 @pytest.fixture(scope="module")
 def crawl_on_s3(tmp_path_factory, s3_server) -> str:
     store = s3_server
-    local = write_small_crawls(tmp_path_factory.mktemp("crawl"), files=2, pages=30, first_seed=1)
+    local = write_small_crawls(tmp_path_factory.mktemp("crawl"), files=2, pages=15, first_seed=1)
     prefix = store.fresh("crawl")
     with pytest.MonkeyPatch.context() as patch:
         for key, value in store.env.items():
@@ -144,51 +138,20 @@ def _options(store, secret: str | None = None) -> dict:
     return options
 
 
-def test_workers_cannot_see_the_launchers_files(worker_pool, s3_server, store_env, tmp_path, monkeypatch):
-    from thresher.engines.beam.engine import BeamEngine
-    from thresher.run.remote import bucket_prefix
-
-    pool, hidden = worker_pool
-    store = store_env(s3_server)
-    planted = tmp_path / "planted.txt"
-    planted.write_text("only the launcher has this file")
-    report = store.fresh("probe") + "/seen.json"
-    monkeypatch.delenv("AWS_ENDPOINT_URL_S3")
-    monkeypatch.setenv(storage.OPTIONS_ENV, json.dumps({bucket_prefix(report): _options(store, SECRET)}))
-    engine = BeamEngine(RunnerPlan("portable", 1, None, engine_args=tuple(_engine_args(pool))))
-
-    def build(flow):
-        flow.apply("probe", flow.create("one", [0]), Probe(str(planted), hidden, report))
-
-    engine.run("probe", build)
-    seen = json.loads(store.read(report))
-    assert seen["pid"] != os.getpid()  # it ran in a worker process, not here
-    assert planted.exists() and not seen["planted_exists"]
-    assert all(listing == [] for listing in seen["hidden_listing"].values()), seen["hidden_listing"]
-    assert tmp_path.parent.exists() and os.listdir(hidden[0])  # ... while the launcher sees them full
-    assert seen["environment_endpoint"] is None
-    assert seen["options"]["endpoint_url"] == store.endpoint
-    assert "secret" not in seen["options"] and "key" not in seen["options"]
-    assert SECRET not in json.dumps(seen)
-
-
 def test_a_run_on_s3_through_workers_without_shared_disk_matches_a_local_run(
-        worker_pool, s3_server, store_env, crawl_on_s3, tmp_path):
+        worker_pool, s3_server, store_env, crawl_on_s3, tmp_path, monkeypatch):
     from thresher.config import config_from_dict
     from thresher.run.driver import run_pipeline
 
-    pool, _ = worker_pool
-    store = s3_server
+    store = store_env(s3_server)  # this process reads the store through its environment
+    monkeypatch.setenv(storage.OPTIONS_ENV, "")  # a run sets it: undone after the test
     local_out = tmp_path / "local"
     base = {"input": {"paths": [crawl_on_s3], "storage_options": _options(store)}, "runner": {"workers": 1}}
-    with pytest.MonkeyPatch.context() as patch:
-        for key, value in store.env.items():
-            patch.setenv(key, value)
-        patch.setenv(storage.OPTIONS_ENV, "")  # the run sets it: undone with the rest
-        run_pipeline(config_from_dict({**base, "output": {"path": str(local_out)}}))
+    run_pipeline(config_from_dict({**base, "output": {"path": str(local_out)}}))
     names = sorted(p.name for p in local_out.glob("shard-*.parquet")) + ["tokenizer.json", "audit.json"]
     assert len(names) > 2
 
+    worker_pool.ready()  # it started while the reference run worked
     root = store.fresh("portable")
     config = {**base, "output": {"path": root, "storage_options": _options(store, SECRET)},
               "input": {**base["input"], "storage_options": _options(store, SECRET)},
@@ -198,10 +161,31 @@ def test_a_run_on_s3_through_workers_without_shared_disk_matches_a_local_run(
     launcher_env = {k: v for k, v in os.environ.items()
                     if not k.startswith("AWS_") and k != storage.OPTIONS_ENV}
     done = subprocess.run(
-        [sys.executable, "-m", "thresher.cli", "run", str(config_file), "--quiet", "--", *_engine_args(pool)],
+        [sys.executable, "-m", "thresher.cli", "run", str(config_file), "--quiet", "--",
+         *_engine_args(worker_pool.address)],
         capture_output=True, text=True, env=launcher_env, timeout=600,
     )
     assert done.returncode == 0, done.stderr[-3000:]
     assert {name: store.read(f"{root}/{name}") for name in names} == {
         name: (local_out / name).read_bytes() for name in names}
     assert SECRET not in done.stdout + done.stderr
+
+
+def test_the_workers_cannot_see_the_launchers_files(worker_pool, tmp_path):
+    """The pool's mount namespace (its SDK worker processes are its children and share it) shows the
+    launcher's temporary directories empty: a file planted here is absent there."""
+    pool = worker_pool.ready()
+    planted = tmp_path / "planted.txt"
+    planted.write_text("only the launcher has this file")
+    there = f"/proc/{pool.pid}/root"  # paths as the pool's processes resolve them
+    assert os.readlink(f"/proc/{pool.pid}/ns/mnt") != os.readlink("/proc/self/ns/mnt")
+    assert planted.exists() and not os.path.exists(there + str(planted))
+    assert not os.path.exists(there + str(tmp_path.parent))
+    for directory in worker_pool.hidden:
+        assert os.stat(there + directory).st_dev != os.stat(directory).st_dev  # another filesystem there
+        assert os.listdir(directory), directory  # full here ...
+        # ... and there only what the workers made themselves (their own copy of the language-ID model)
+        assert set(os.listdir(there + directory)) <= WORKERS_OWN, directory
+    with open(f"/proc/{pool.pid}/environ", "rb") as fh:
+        environ = dict(item.split(b"=", 1) for item in fh.read().split(b"\0") if b"=" in item)
+    assert b"AWS_ENDPOINT_URL_S3" not in environ and storage.OPTIONS_ENV.encode() not in environ
