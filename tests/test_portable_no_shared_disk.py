@@ -161,7 +161,7 @@ def test_a_run_on_s3_through_workers_without_shared_disk_matches_a_local_run(
     launcher_env = {k: v for k, v in os.environ.items()
                     if not k.startswith("AWS_") and k != storage.OPTIONS_ENV}
     done = subprocess.run(
-        [sys.executable, "-m", "thresher.cli", "run", str(config_file), "--quiet", "--",
+        [sys.executable, "-m", "thresher.cli", "run", str(config_file), "--",
          *_engine_args(worker_pool.address)],
         capture_output=True, text=True, env=launcher_env, timeout=600,
     )
@@ -169,6 +169,7 @@ def test_a_run_on_s3_through_workers_without_shared_disk_matches_a_local_run(
     assert {name: store.read(f"{root}/{name}") for name in names} == {
         name: (local_out / name).read_bytes() for name in names}
     assert SECRET not in done.stdout + done.stderr
+    assert "storage_options key, secret stay on this machine" in done.stderr  # said, by name only
 
 
 def test_the_workers_cannot_see_the_launchers_files(worker_pool, tmp_path):

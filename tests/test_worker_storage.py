@@ -153,3 +153,14 @@ def test_a_spark_partition_function_carries_the_endpoint_and_no_secret(launcher)
     shipped = cloudpickle.dumps(_StepRunner(MapStep(_where), {}, "step"))
     assert ENDPOINT.encode() in shipped
     assert SECRET.encode() not in shipped and b"AKIDPLANTED" not in shipped
+
+
+def test_the_launcher_names_what_stays_behind_once(launcher):
+    note = worker_storage.withheld_note()
+    assert note.startswith("storage_options client_kwargs.aws_secret_access_key, key, profile, ")
+    assert "need credentials of their own" in note and SECRET not in note
+
+
+def test_no_note_without_secrets(monkeypatch):
+    monkeypatch.setenv(storage.OPTIONS_ENV, json.dumps({"s3://": {"endpoint_url": ENDPOINT}}))
+    assert worker_storage.withheld_note() is None

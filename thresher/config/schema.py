@@ -28,7 +28,8 @@ class InputConfig:
     date_field: str | None = None
     #: Input columns carried into the shards as they are, with their Arrow types.
     keep_fields: list[str] = field(default_factory=list)
-    #: fsspec options for remote paths (credentials, ``endpoint_url``, ...).
+    #: fsspec options for remote paths (credentials, ``endpoint_url``, ...); remote workers get the
+    #: non-secret ones only (io/worker_storage.py).
     storage_options: dict[str, Any] = field(default_factory=dict)
 
 
@@ -36,7 +37,8 @@ class InputConfig:
 class OutputConfig:
     #: A local folder or any fsspec URL (``s3://bucket/run``, ``gs://...``): shards, manifest and ``_work/``.
     path: str = "thresher-out"
-    #: fsspec options for the output's store (credentials, ``endpoint_url``...); never recorded.
+    #: fsspec options for the output's store (credentials, ``endpoint_url``...); never recorded, and
+    #: remote workers get the non-secret ones only (io/worker_storage.py).
     storage_options: dict[str, Any] = field(default_factory=dict)
     #: Keep the document text in the shards beside the token ids.
     keep_text: bool = True

@@ -114,3 +114,12 @@ def install(carried: ByPrefix | None) -> None:
     merged.update({prefix: options for prefix, options in own.items() if prefix not in merged})
     if merged != own:
         storage.configure_options(merged)
+
+
+def withheld_note() -> str | None:
+    """One line for a run whose workers may not share this machine's environment: which options stay here."""
+    names = sorted({name.split(" ", 1)[1] for name in withheld(configured())})
+    if not names:
+        return None
+    return (f"storage_options {', '.join(names)} stay on this machine: workers elsewhere need credentials "
+            "of their own (environment, profile or instance role)")

@@ -24,7 +24,7 @@ from thresher.config import PipelineConfig
 from thresher.engines import open_engine
 from thresher.engines.base import Engine
 from thresher.errors import ThresherError
-from thresher.io import storage
+from thresher.io import storage, worker_storage
 from thresher.run.dedup import dedup
 from thresher.run.finished import check_same_run, inputs_record
 from thresher.run.layout import RunLayout, read_dataset_manifest
@@ -73,6 +73,9 @@ def run_pipeline(
                 "(use --overwrite to redo it)")
             return RunResult(layout=layout, stats=stats, skipped=True)
     engine = open_engine(plan.runner)
+    note = None if engine.local else worker_storage.withheld_note()
+    if note:
+        log(note)  # names only, never a value
     try:
         return _run(plan, engine, log, progress, overwrite)
     finally:
