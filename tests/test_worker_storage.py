@@ -69,6 +69,13 @@ def test_what_is_withheld_is_named_without_values(launcher):
     assert SECRET not in " ".join(names)
 
 
+def test_a_token_that_names_a_method_travels_one_that_holds_a_credential_does_not():
+    assert worker_storage.shareable({"token": "anon"}) == {"token": "anon"}
+    assert worker_storage.shareable({"token": "google_default"}) == {"token": "google_default"}
+    assert worker_storage.shareable({"token": "/home/me/key.json"}) == {}
+    assert worker_storage.shareable({"token": {"client_secret": SECRET}}) == {}
+
+
 def test_a_password_inside_an_endpoint_stays_back():
     options = {"endpoint_url": f"https://user:{SECRET}@minio.internal:9000", "region_name": "x"}
     assert worker_storage.shareable(options) == {"region_name": "x"}

@@ -38,6 +38,8 @@ PUBLIC_STRINGS = frozenset({
     "endpoint_url", "endpoint", "region_name", "region", "project", "default_location",
     "signature_version", "addressing_style", "location", "consistency", "requester_pays", "account_name",
 })
+#: gcsfs ``token`` values that name a way to get credentials rather than hold one.
+PUBLIC_TOKENS = frozenset({"anon", "google_default", "cloud"})
 #: Names of credentials and of what selects them: withheld whatever their value's type.
 SECRET_NAME = re.compile(r"key|secret|token|passw|credential|session|auth|sas|cert|profile|connection", re.I)
 
@@ -45,6 +47,8 @@ ByPrefix = Mapping[str, Mapping[str, Any]]
 
 
 def _public(name: str, value: Any) -> bool:
+    if name == "token" and isinstance(value, str) and value in PUBLIC_TOKENS:
+        return True
     if name in PUBLIC_STRINGS and isinstance(value, str):
         # ``https://user:password@host``: the whole value stays back (a redacted URL would not work)
         return secrets.redact_url(value) == value
