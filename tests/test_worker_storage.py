@@ -83,7 +83,7 @@ def test_a_password_inside_an_endpoint_stays_back():
 
 
 def test_a_worker_without_options_gets_the_jobs(monkeypatch):
-    monkeypatch.delenv(storage.OPTIONS_ENV, raising=False)
+    monkeypatch.setenv(storage.OPTIONS_ENV, "")  # none (and what install sets is undone after the test)
     carried = {"s3://bucket/": {"endpoint_url": ENDPOINT}}
     worker_storage.install(carried)
     assert storage.options_for("s3://bucket/a/b") == {"endpoint_url": ENDPOINT}
@@ -102,11 +102,25 @@ def test_a_workers_own_options_win_and_a_local_worker_is_not_changed(launcher, m
         "endpoint_url": "http://own:1/", "anon": True, "client_kwargs": {"region_name": "r", "verify": False}}
 
 
+def test_a_reused_worker_takes_each_jobs_options_not_a_previous_jobs(monkeypatch):
+    """Spark reuses Python workers across jobs: what one job installed is no option of the worker's own."""
+    monkeypatch.setenv(storage.OPTIONS_ENV, "")
+    worker_storage.install({"s3://b/": {"endpoint_url": "http://first:1/"}})
+    worker_storage.install({"s3://b/": {"endpoint_url": "http://second:2/"}})
+    assert storage.options_for("s3://b/x") == {"endpoint_url": "http://second:2/"}
+    worker_storage.install({})
+    assert storage.options_for("s3://b/x") == {}
+    # a launcher's run in this process sets its own options: those are the environment's, and win
+    storage.configure_options({"s3://b/": {"endpoint_url": "http://launcher:3/", "secret": SECRET}})
+    worker_storage.install({"s3://b/": {"endpoint_url": "http://second:2/"}})
+    assert storage.options_for("s3://b/x") == {"endpoint_url": "http://launcher:3/", "secret": SECRET}
+
+
 def test_nothing_carried_changes_nothing(monkeypatch):
-    monkeypatch.delenv(storage.OPTIONS_ENV, raising=False)
+    monkeypatch.setenv(storage.OPTIONS_ENV, json.dumps({"s3://": {"secret": SECRET}}))
     worker_storage.install({})
     worker_storage.install(None)
-    assert storage.OPTIONS_ENV not in __import__("os").environ
+    assert storage.options_for("s3://x/y") == {"secret": SECRET}
 
 
 def _uncompressed(raw: bytes) -> bytes:

@@ -17,7 +17,8 @@ Dataflow) do not inherit the launcher's environment. The rule, the same for ever
   own environment, profiles, or instance or workload identity, as on any real cluster.
 * **A worker's own options win.** :func:`install` puts the job's options under those the worker's
   environment already holds: a local worker, which inherited the launcher's full options, is not
-  changed.
+  changed. What one job installed is not the worker's own: a reused worker process (Spark's Python
+  workers) takes each job's options, never a previous job's.
 
 Engines use two calls: ``carried = job_options()`` where the job is built (in the launcher),
 ``install(carried)`` on the worker before the step's setup.
@@ -109,15 +110,30 @@ def _under(own: Mapping[str, Any], carried: Mapping[str, Any]) -> dict[str, Any]
     return merged
 
 
+#: (the environment's own options, what :func:`install` last wrote): a long-lived worker process
+#: (Spark's Python workers are reused) must not take a previous job's options for its own.
+_last: tuple[str, str | None] = ("", None)
+
+
 def install(carried: ByPrefix | None) -> None:
     """On a worker: the job's options, under those this worker's environment already sets."""
-    if not carried:
+    global _last
+    raw = os.environ.get(storage.OPTIONS_ENV, "")
+    base, written = _last
+    if written is None or raw != written:
+        base = raw  # not what a job installed: the environment's own (a launcher sets them per run)
+    if not carried and base == raw:
         return
-    own = configured()
-    merged = {prefix: _under(own.get(prefix, {}), options) for prefix, options in carried.items()}
+    own = json.loads(base) if base else {}
+    merged = {prefix: _under(own.get(prefix, {}), options) for prefix, options in (carried or {}).items()}
     merged.update({prefix: options for prefix, options in own.items() if prefix not in merged})
     if merged != own:
         storage.configure_options(merged)
+    elif base:
+        os.environ[storage.OPTIONS_ENV] = base
+    else:
+        os.environ.pop(storage.OPTIONS_ENV, None)
+    _last = (base, os.environ.get(storage.OPTIONS_ENV, ""))
 
 
 def withheld_note() -> str | None:
