@@ -145,13 +145,7 @@ def test_a_run_on_s3_through_workers_without_shared_disk_matches_a_local_run(
 
     store = store_env(s3_server)  # this process reads the store through its environment
     monkeypatch.setenv(storage.OPTIONS_ENV, "")  # a run sets it: undone after the test
-    local_out = tmp_path / "local"
     base = {"input": {"paths": [crawl_on_s3], "storage_options": _options(store)}, "runner": {"workers": 1}}
-    run_pipeline(config_from_dict({**base, "output": {"path": str(local_out)}}))
-    names = sorted(p.name for p in local_out.glob("shard-*.parquet")) + ["tokenizer.json", "audit.json"]
-    assert len(names) > 2
-
-    worker_pool.ready()  # it started while the reference run worked
     root = store.fresh("portable")
     config = {**base, "output": {"path": root, "storage_options": _options(store, SECRET)},
               "input": {**base["input"], "storage_options": _options(store, SECRET)},
@@ -160,16 +154,29 @@ def test_a_run_on_s3_through_workers_without_shared_disk_matches_a_local_run(
     config_file.write_text(json.dumps(config))
     launcher_env = {k: v for k, v in os.environ.items()
                     if not k.startswith("AWS_") and k != storage.OPTIONS_ENV}
-    done = subprocess.run(
-        [sys.executable, "-m", "thresher.cli", "run", str(config_file), "--",
-         *_engine_args(worker_pool.address)],
-        capture_output=True, text=True, env=launcher_env, timeout=600,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
+    worker_pool.ready()
+    # The portable run in its own process, the local reference run here meanwhile.
+    with open(tmp_path / "stdout", "wb") as out, open(tmp_path / "stderr", "wb") as err:
+        portable = subprocess.Popen(
+            [sys.executable, "-m", "thresher.cli", "run", str(config_file), "--",
+             *_engine_args(worker_pool.address)],
+            stdout=out, stderr=err, env=launcher_env,
+        )
+    try:
+        local_out = tmp_path / "local"
+        run_pipeline(config_from_dict({**base, "output": {"path": str(local_out)}}))
+        returncode = portable.wait(timeout=600)
+    finally:
+        if portable.poll() is None:
+            portable.kill()
+    printed = (tmp_path / "stdout").read_text() + (tmp_path / "stderr").read_text()
+    assert returncode == 0, printed[-3000:]
+    names = sorted(p.name for p in local_out.glob("shard-*.parquet")) + ["tokenizer.json", "audit.json"]
+    assert len(names) > 2
     assert {name: store.read(f"{root}/{name}") for name in names} == {
         name: (local_out / name).read_bytes() for name in names}
-    assert SECRET not in done.stdout + done.stderr
-    assert "storage_options key, secret stay on this machine" in done.stderr  # said, by name only
+    assert SECRET not in printed
+    assert "storage_options key, secret stay on this machine" in printed  # said, by name only
 
 
 def test_the_workers_cannot_see_the_launchers_files(worker_pool, tmp_path):
