@@ -120,5 +120,5 @@ def test_dataflow_without_beams_gcp_libraries_names_the_extra_before_any_work(tm
     out = tmp_path / "o"
     result = thresher("run", "--runner", "dataflow", "--output", str(out), "--",
                       "--project=my-project-123", "--region=us-central1", "--temp_location=gs://my-bucket/tmp")
-    assert_one_line_error(result, 2, "dataflow runner needs", "pip install 'thresher[gcp]'")
+    assert_one_line_error(result, 2, "dataflow runner needs", "pip install 'thresher[dataflow]'")
     assert not out.exists()
