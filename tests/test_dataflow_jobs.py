@@ -198,8 +198,11 @@ def test_the_dockerfile_base_image_is_the_sdk_the_jobs_are_built_with(dry_run):
     request = json.loads((jobs / "dedup.json").read_text())
     capabilities = [c for pool in request["environment"]["workerPools"] for image in pool["sdkHarnessContainerImages"]
                     for c in image["capabilities"] if c.startswith("beam:version:sdk_base:")]
-    base = re.search(r"^FROM (\S+)", (REPO / "Dockerfile").read_text(), re.M).group(1)
+    dockerfile = (REPO / "Dockerfile").read_text()
+    base = re.search(r"^FROM (\S+)", dockerfile, re.M).group(1)
     assert capabilities == [f"beam:version:sdk_base:{base}"]
+    # Workers write gs:// through gcsfs: the image installs Thresher with the dataflow extra.
+    assert re.search(r"^RUN pip install .*'\.\[dataflow\]'", dockerfile, re.M), dockerfile
 
 
 def test_no_secret_in_any_job_file_staged_object_or_printed_line(dry_run):
