@@ -140,7 +140,7 @@ def dry_run(tmp_path_factory, gcs_server):  # noqa: F811 - the fixture
     result = thresher(
         "run", str(config), "--dry-run", str(jobs), "--",
         "--project=my-project", "--region=europe-west4", f"--temp_location={temp}",
-        f"--sdk_container_image={IMAGE}", "--no_auth", env=env,
+        f"--sdk_container_image={IMAGE}", "--job_name=thresher-test", "--no_auth", env=env,
     )
     with pytest.MonkeyPatch.context() as patch:  # this process reads the emulator too
         for key, value in gcs_server.env.items():
@@ -181,6 +181,7 @@ def test_each_job_has_its_transforms_and_the_prescribed_worker_setup(dry_run, jo
     environment = request["environment"]
     options = environment["sdkPipelineOptions"]["options"]
     assert (options["project"], options["region"], options["runner"]) == ("my-project", "europe-west4", "DataflowRunner")
+    assert request["name"] == f"thresher-test-{job}"  # each job its own name, so the console tells them apart
     assert options["temp_location"].startswith(temp)
     # Workers run the container the Dockerfile builds: Thresher baked in, nothing installed at start-up.
     pools = environment["workerPools"]
