@@ -109,16 +109,5 @@ def test_an_input_naming_only_a_directory_says_how_to_name_its_files(tmp_path):
     assert_one_line_error(result, 2, "matches only directories", "crawl/*")
 
 
-def test_dataflow_without_beams_gcp_libraries_names_the_extra_before_any_work(tmp_path):
-    pytest.importorskip("apache_beam")
-    try:
-        import apache_beam.runners.dataflow.internal.apiclient  # noqa: F401
-    except ImportError:
-        pass
-    else:
-        pytest.skip("Beam's GCP libraries are installed here")
-    out = tmp_path / "o"
-    result = thresher("run", "--runner", "dataflow", "--output", str(out), "--",
-                      "--project=my-project-123", "--region=us-central1", "--temp_location=gs://my-bucket/tmp")
-    assert_one_line_error(result, 2, "dataflow runner needs", "pip install 'thresher[gcp]'")
-    assert not out.exists()
+# Dataflow without Beam's GCP libraries, or without --project/--region/--temp_location: one line before any
+# work, in tests/test_dataflow_jobs.py (a child made to lack the libraries, so it runs where they are installed).

@@ -31,10 +31,16 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.max_error_share is not None:
         overrides["output.max_error_share"] = args.max_error_share
     config = load_config(args.config, overrides)
-    check_output_dir(config.output.path)
+    from thresher.run.dry_run import dry_run, dry_run_request
+
+    describe_to, args.engine_args = dry_run_request(args.dry_run, args.engine_args)
+    check_output_dir(describe_to or config.output.path, "--dry-run" if describe_to else "--output")
     check_run_references(config)
     # Looks sys.stderr up at call time: during a run it is the terminal, not the worker log.
     say = (lambda _m: None) if args.quiet else (lambda m: print(f"thresher: {m}", file=sys.stderr))
+    if describe_to:
+        print("\n".join(dry_run(config, describe_to, args.engine_args, say)))
+        return 0
     started = time.monotonic()
     with stop_cleanly_on_interrupt(committed_summary(config)):
         result = run_pipeline(
@@ -115,6 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--report", action="store_true", help="write report.html (the HTML run report) at the end")
     run.add_argument(
         "--overwrite", action="store_true", help="redo a finished output instead of leaving it as it is"
+    )
+    run.add_argument(
+        "--dry-run", metavar="DIR", help="build every job (phase A, dedup, shards) without running any; write each "
+        "job's description to DIR (Dataflow: the job request, built offline under Beam's --dry_run)",
     )
     run.add_argument(
         "--max-error-share", type=float, metavar="SHARE",

@@ -30,20 +30,22 @@ class EngineEntry:
     extra: str | None = None
     #: Engine options a run must give (each a tuple of alternative names), checked before any work.
     needs: tuple[tuple[str, ...], ...] = ()
+    #: The engine can build a job without running it (``RunnerPlan.describe_to``: a dry run).
+    describes: bool = False
 
 
 ENGINES: dict[str, EngineEntry] = {
     entry.name: entry
     for entry in (
         EngineEntry("direct", "Beam's local FnApiRunner, every core of this machine",
-                    "thresher.engines.beam.engine:BeamEngine"),
+                    "thresher.engines.beam.engine:BeamEngine", describes=True),
         EngineEntry("prism", "Beam's Prism runner from a local binary (--prism_location=PATH; nothing downloads)",
-                    "thresher.engines.beam.engine:BeamEngine"),
+                    "thresher.engines.beam.engine:BeamEngine", describes=True),
         EngineEntry("portable", "a Beam job service (--job_endpoint; none: Beam's own, in this process)",
-                    "thresher.engines.beam.engine:BeamEngine"),
+                    "thresher.engines.beam.engine:BeamEngine", describes=True),
         EngineEntry("dataflow", "Google Cloud Dataflow", "thresher.engines.beam.engine:BeamEngine",
-                    requires=("apache_beam.runners.dataflow.internal.apiclient",), extra="gcp",
-                    needs=(("project",), ("region",), ("temp_location", "gcp_temp_location"))),
+                    requires=("apache_beam.runners.dataflow.internal.apiclient",), extra="dataflow",
+                    needs=(("project",), ("region",), ("temp_location", "gcp_temp_location")), describes=True),
         EngineEntry("spark", "Apache Spark through PySpark (local, standalone, YARN, Kubernetes)",
                     "thresher.engines.spark.engine:SparkEngine", requires=("pyspark",), extra="spark"),
     )
@@ -69,6 +71,9 @@ def open_engine(runner: "RunnerPlan") -> "Engine":
                 f"the {entry.name} runner needs {missing}, which is not installed: "
                 f"pip install 'thresher[{entry.extra}]'"
             ) from None
+    if runner.describe_to and not entry.describes:
+        able = ", ".join(name for name, e in ENGINES.items() if e.describes)
+        raise ThresherError(f"--dry-run: the {entry.name} runner cannot build a job without running it (runners that can: {able})")
     missing = [names for names in entry.needs if not any(_given(runner, name) for name in names)]
     if missing:
         wanted = ", ".join(" or ".join(f"--{name}" for name in names) for names in missing)

@@ -289,6 +289,9 @@ class RunnerPlan:
     unit_bytes: int = 64 * 1024 * 1024
     #: Arguments after ``--`` on the command line, handed to the engine as they are.
     engine_args: tuple[str, ...] = ()
+    #: Build each job without running it: its description goes to ``<describe_to>/<job>.json``
+    #: (``thresher run --dry-run DIR``; only engines registered with ``describes``).
+    describe_to: str | None = None
 
 
 # -- combiners every engine can use -------------------------------------------------------

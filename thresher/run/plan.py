@@ -222,7 +222,9 @@ def build_plan(config: PipelineConfig, engine_args: tuple[str, ...] | list[str] 
     dropped_dir = layout.dropped if out.keep_dropped else None
     return RunPlan(
         layout=layout,
-        inputs=inputs,
+        # Storage options are found by URL (run/remote.py configures them in this process and its local
+        # workers): the plan, which is pickled into every job (and staged by Dataflow), carries none.
+        inputs=dataclasses.replace(inputs, storage_options={}),
         pages=page_plan(config, dropped_dir),
         dedup=replace(dedup_plan(config), unique_ids=facts.given_ids, kept_fields=facts.kept_fields,
                       dropped_dir=layout.dropped, keep_dropped=out.keep_dropped),

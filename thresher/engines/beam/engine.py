@@ -10,11 +10,12 @@ Cloud Dataflow.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import replace
 from typing import Callable
 
 import apache_beam as beam
-from apache_beam.options.pipeline_options import PipelineOptions
+from apache_beam.options.pipeline_options import GoogleCloudOptions, PipelineOptions
 
 from thresher.engines.beam.flow import BeamFlow
 from thresher.engines.beam.metrics import metric_counters
@@ -37,6 +38,9 @@ def pipeline_options(runner: RunnerPlan) -> PipelineOptions:
     for key, value in sorted(runner.options.items()):
         args.append(f"--{key}={value}" if value is not True else f"--{key}")
     args += list(runner.engine_args)
+    if runner.describe_to and runner.name == "dataflow":
+        # Beam's DataflowRunner then builds the job (graph, environment, options) and submits nothing.
+        args.append("--dry_run=True")
     return PipelineOptions(portable_defaults(args) if runner.name == "portable" else args)
 
 
@@ -57,7 +61,10 @@ class BeamEngine:
         return (os.cpu_count() or 1) if self.local else 8
 
     def run(self, job: str, build: Callable[[BeamFlow], None], small: bool = False) -> dict[str, int]:
-        options = self.options
+        if self.runner.describe_to:
+            self.describe(job, build)
+            return {}
+        options = self.job_options(job)
         direct = self.name == "direct"
         if direct and small:
             # One worker in this process: starting worker processes costs seconds, more than the job.
@@ -67,6 +74,43 @@ class BeamEngine:
             build(BeamFlow(pipeline))
         # ``with beam.Pipeline()`` runs on exit and keeps the result.
         return metric_counters(pipeline.result)
+
+    def job_options(self, job: str) -> PipelineOptions:
+        """The options of one job. Dataflow's runner writes the job's name and staging folder into the
+        options it is given: each job gets its own, named after the job when a name is set."""
+        if self.name != "dataflow":
+            return self.options
+        options = pipeline_options(self.runner)
+        cloud = options.view_as(GoogleCloudOptions)
+        if cloud.job_name:
+            cloud.job_name = f"{cloud.job_name}-{re.sub('[^a-z0-9]+', '-', job.lower()).strip('-')}"
+        return options
+
+    def describe(self, job: str, build: Callable[[BeamFlow], None]) -> None:
+        """Build the job without running it: ``<describe_to>/<job>.pipeline.json``, the portable pipeline
+        (every transform, its environment), and for Dataflow ``<job>.json``, the job request Beam would
+        send (what ``--dataflow_job_file`` writes: worker pools, container image, packages, options)."""
+        from google.protobuf import json_format
+
+        from thresher.io import storage
+
+        options = self.job_options(job)
+        dataflow = self.name == "dataflow"
+        pipeline = beam.Pipeline(options=options) if dataflow else beam.Pipeline(runner=local_runner(options), options=options)
+        build(BeamFlow(pipeline))
+        if dataflow:
+            # Under --dry_run Beam builds the job and stops before staging it; staging (the worker
+            # packages, the pipeline, into staging_location) fills in the job's environment.
+            from apache_beam.runners.dataflow.internal import apiclient
+
+            built = pipeline.run().job
+            apiclient.DataflowApplicationClient(built.options, built.root_staging_location).create_job_description(built)
+            proto = built.proto_pipeline
+            storage.write_bytes(storage.join(self.runner.describe_to, f"{job}.json"), built.json().encode("utf-8"))
+        else:
+            proto = pipeline.to_runner_api()
+        storage.write_bytes(storage.join(self.runner.describe_to, f"{job}.pipeline.json"),
+                            json_format.MessageToJson(proto).encode("utf-8"))
 
     def close(self) -> None:
         pass

@@ -113,17 +113,19 @@ def _minhash_decisions(flow: Flow, light: Any, where: Any, files: Any, plan: Ded
 
 
 def dedup(flow: Flow, plan: DedupPlan, document_files: list[str], documents: int | None,
-          documents_dir: str, duplicates_dir: str) -> None:
+          documents_dir: str, duplicates_dir: str, clear_stale: bool = True) -> None:
     """The dedup job: phase-A documents in; kept and removed documents (and the index) written and committed.
 
     ``documents`` bounds the number of input documents when known (it sizes the candidate
-    graph: a small one is labelled on one worker).
+    graph: a small one is labelled on one worker). ``clear_stale=False`` (a dry run, which only
+    describes the job) leaves an earlier index marker and dropped marker alone.
     """
-    if plan.index_write:
+    if clear_stale and plan.index_write:
         # Before any work: a stale index.json at the target must not pass for this run's.
         dedup_index.make_dirs(plan.index_write)
         dedup_index.remove_meta(plan.index_write)
-    remove_dropped_marker(plan)
+    if clear_stale:
+        remove_dropped_marker(plan)
     numbered = list(enumerate(document_files))
     files = flow.apply("FileByNumber", flow.create("DocumentFiles", numbered), MapStep(file_by_number))
     stages = stage_names(plan)
