@@ -24,10 +24,16 @@ from typing import Any, Iterable
 _HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer", "upgrade"}
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client killed mid-request (the point of these tests) is no error to print
+
+
 class _Server:
     def __init__(self, handler: type[BaseHTTPRequestHandler]) -> None:
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _QuietServer(("127.0.0.1", 0), handler)
         self.httpd.owner = self  # type: ignore[attr-defined]
         self.endpoint = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         self._thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
@@ -144,6 +150,10 @@ class HeldFiles(_Server):
 
     def release(self) -> None:
         self.released.set()
+
+    def hold(self) -> None:
+        """Hold the GETs of the held files again (until the next :meth:`release`)."""
+        self.released.clear()
 
     def close(self) -> None:
         self.release()  # no handler thread stays blocked

@@ -47,10 +47,10 @@ def through(s3_server, monkeypatch):  # noqa: F811 - the fixture
 
 @pytest.fixture(scope="module")
 def crawl_on_s3(s3_server, tmp_path_factory) -> list[str]:  # noqa: F811 - the fixture
-    """Three small crawls uploaded straight to the store (never through the proxy)."""
+    """Two small crawls uploaded straight to the store (never through the proxy)."""
     import boto3
 
-    local = write_small_crawls(tmp_path_factory.mktemp("crawl"), files=3, pages=30, first_seed=11)
+    local = write_small_crawls(tmp_path_factory.mktemp("crawl"), files=2, pages=24, first_seed=11)
     client = boto3.client("s3", endpoint_url=s3_server.endpoint, aws_access_key_id="testing",
                           aws_secret_access_key="testing", region_name="us-east-1")
     prefix = s3_server.fresh("flaky-in").split("/", 3)[3]
