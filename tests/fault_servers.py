@@ -2,7 +2,8 @@
 
 * :class:`FlakyProxy`: an HTTP proxy in front of a store (moto's S3 server) that answers a
   deterministic share of requests with a transient 500 or 503 instead of passing them on: every
-  ``every``-th request from request ``start`` on, until ``limit`` faults. A request it fails never
+  ``every``-th request from request ``start`` on, until ``limit`` faults (optionally only requests
+  of some paths and methods). A request it fails never
   reaches the store, so a client's retry is the store's first sight of it.
 * :class:`HeldFiles`: serves a local directory over HTTP (HEAD, GET with byte ranges) and holds
   every GET of the files named ``held`` until :meth:`HeldFiles.release`: work that reads them
@@ -53,9 +54,12 @@ class _Server:
 class FlakyProxy(_Server):
     """Passes requests on to ``upstream``, failing every ``every``-th from ``start`` on, ``limit`` in all."""
 
-    def __init__(self, upstream: str, every: int, limit: int, start: int = 1) -> None:
+    def __init__(self, upstream: str, every: int, limit: int, start: int = 1,
+                 match: str = "", methods: Iterable[str] = ()) -> None:
         self.upstream = upstream.removeprefix("http://")
         self.every, self.limit, self.start = every, limit, start
+        #: Only requests whose path holds ``match`` (and of ``methods``, when given) are counted and failed.
+        self.match, self.methods = match, set(methods)
         self.requests = 0
         #: Faults answered, by method (``GET``, ``PUT``...).
         self.faults: dict[str, int] = {}
@@ -66,8 +70,10 @@ class FlakyProxy(_Server):
     def fault_count(self) -> int:
         return sum(self.faults.values())
 
-    def _decide(self, method: str) -> int | None:
+    def _decide(self, method: str, path: str) -> int | None:
         """The status to fail this request with, or None to pass it on."""
+        if self.match not in path or (self.methods and method not in self.methods):
+            return None
         with self._lock:
             self.requests += 1
             n = self.requests - self.start
@@ -86,7 +92,7 @@ class _ProxyHandler(BaseHTTPRequestHandler):
     def _relay(self) -> None:
         proxy: FlakyProxy = self.server.owner  # type: ignore[attr-defined]
         body = self._body()
-        status = proxy._decide(self.command)
+        status = proxy._decide(self.command, self.path)
         if status is not None:
             code = "ServiceUnavailable" if status == 503 else "InternalError"
             payload = (f'<?xml version="1.0" encoding="UTF-8"?><Error><Code>{code}</Code>'

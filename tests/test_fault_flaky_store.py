@@ -125,3 +125,24 @@ def test_a_store_failing_past_the_retries_is_one_line_naming_the_url(s3_server, 
     assert len(err) == 1 and "Traceback" not in err[0], err
     assert err[0].startswith("thresher: error: s3://thresher-test/"), err
     assert "the store kept failing after its retries (" in err[0] and "HTTP 5" in err[0], err
+
+
+def test_an_input_the_store_keeps_failing_is_no_counted_loss(s3_server, through, crawl_on_s3, tmp_path,  # noqa: F811
+                                                             monkeypatch, capsys):
+    """Reads of one input fail past the retries: the run stops naming that input (it is not
+    counted as an unreadable file, which would drop its pages and exit 0)."""
+    from thresher.cli import main
+
+    config = tmp_path / "run.yaml"
+    config.write_text(json.dumps(_config(crawl_on_s3, str(tmp_path / "out"), workers=1)))
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "2")
+    monkeypatch.setenv("AWS_RETRY_MODE", "standard")
+    name = crawl_on_s3[1].rsplit("/", 1)[-1]
+    with FlakyProxy(s3_server.endpoint, every=1, limit=10_000, match=name, methods={"GET"}) as proxy:
+        through(proxy.endpoint)
+        status = main(["run", str(config), "--quiet"])
+        through(s3_server.endpoint)
+    assert proxy.fault_count > 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert status == 2 and err == [err[0]] and "Traceback" not in err[0], err
+    assert err[0].startswith(f"thresher: error: {crawl_on_s3[1]}: the store kept failing after its retries ("), err

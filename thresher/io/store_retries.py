@@ -47,14 +47,17 @@ def watch(fs: Any) -> None:
     """Count the retries of ``fs``'s client (S3 filesystems; others are left alone)."""
     if type(fs).__module__.split(".")[0] != "s3fs":
         return
-    client = getattr(fs, "_s3", None)
-    if client is None:
-        client = fs.connect()
-    if getattr(client, "_thresher_counted", False):
+    try:
+        client = getattr(fs, "_s3", None)
+        if client is None:
+            client = fs.connect()  # makes the client only: no request
+        if getattr(client, "_thresher_counted", False):
+            return
+        # unique_id: registering twice (another filesystem object sharing the client) counts once.
+        client.meta.events.register("request-created.s3", _count_request, unique_id=_HOOK_ID)
+        client._thresher_counted = True
+    except Exception:  # noqa: BLE001 - a client that cannot be made fails at its first use, with its own cause
         return
-    # unique_id: registering twice (another filesystem object sharing the client) counts once.
-    client.meta.events.register("request-created.s3", _count_request, unique_id=_HOOK_ID)
-    client._thresher_counted = True
 
 
 def take() -> dict[str, int]:
