@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 import threading
 from collections import Counter
-from typing import Any
+from typing import Any, Iterator
 
 from thresher.errors import ThresherError
 
@@ -86,24 +86,34 @@ _TRANSIENT_CODES = frozenset({
 })
 
 
+def _chain(exc: BaseException | None) -> Iterator[BaseException]:
+    """``exc`` and what caused it (``raise ... from``, or raised while handling), each once."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        yield exc
+        exc = exc.__cause__ or exc.__context__
+
+
+def _store_answer(exc: BaseException) -> dict[str, Any] | None:
+    response = getattr(exc, "response", None)
+    return response if isinstance(response, dict) and "Error" in response else None
+
+
 def store_failure(exc: BaseException) -> bool:
     """True when ``exc`` (or what caused it) is a store failing after its client's retries: a 5xx
     answer, throttling, or a connection that could not be made or was cut."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
+    for current in _chain(exc):
         if isinstance(current, StoreUnavailable):
             return True
-        response = getattr(current, "response", None)
-        if isinstance(response, dict) and "Error" in response:
-            status = (response.get("ResponseMetadata") or {}).get("HTTPStatusCode") or 0
-            if int(status) >= 500 or str(response["Error"].get("Code", "")) in _TRANSIENT_CODES:
+        answer = _store_answer(current)
+        if answer is not None:
+            status = (answer.get("ResponseMetadata") or {}).get("HTTPStatusCode") or 0
+            if int(status) >= 500 or str(answer["Error"].get("Code", "")) in _TRANSIENT_CODES:
                 return True
         if type(current).__module__.startswith("botocore") and type(current).__name__ in (
                 "EndpointConnectionError", "ConnectionClosedError", "ReadTimeoutError", "ConnectTimeoutError"):
             return True
-        current = current.__cause__ or current.__context__
     return False
 
 
@@ -118,18 +128,14 @@ class StoreUnavailable(ThresherError):
 
 def _cause(exc: BaseException) -> str:
     """The store's answer (``ServiceUnavailable, HTTP 503: <message>``) when the chain holds one."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
-        response = getattr(current, "response", None)
-        if isinstance(response, dict) and "Error" in response:
-            error = response["Error"]
-            status = (response.get("ResponseMetadata") or {}).get("HTTPStatusCode")
+    for current in _chain(exc):
+        answer = _store_answer(current)
+        if answer is not None:
+            error = answer["Error"]
+            status = (answer.get("ResponseMetadata") or {}).get("HTTPStatusCode")
             code = error.get("Code") or "error"
             text = f"{code}, HTTP {status}" if status else str(code)
             return f"{text}: {error['Message']}" if error.get("Message") else text
-        current = current.__cause__ or current.__context__
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
@@ -147,10 +153,7 @@ _IN_TRACEBACK = re.compile(r"StoreUnavailable: ([^\n]+)")
 
 def from_engine_error(exc: BaseException) -> StoreUnavailable | None:
     """The :class:`StoreUnavailable` a worker raised, found in the error an engine raised for it."""
-    seen: set[int] = set()
-    current: BaseException | None = exc
-    while current is not None and id(current) not in seen:
-        seen.add(id(current))
+    for current in _chain(exc):
         found = str(current) if isinstance(current, StoreUnavailable) else None
         if found is None:
             match = _IN_TRACEBACK.search(str(current))
@@ -158,7 +161,6 @@ def from_engine_error(exc: BaseException) -> StoreUnavailable | None:
         if found:
             # Without what an engine appends to a message (Beam: " [while running 'Step']").
             return StoreUnavailable(re.sub(r"\s*\[while running [^\]]*\]\s*$", "", found).strip())
-        current = current.__cause__ or current.__context__
     return None
 
 
