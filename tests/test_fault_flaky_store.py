@@ -11,6 +11,10 @@ the URL.
 from __future__ import annotations
 
 import json
+import logging
+import os
+import subprocess
+import sys
 
 import pytest
 from fault_servers import FlakyProxy
@@ -23,6 +27,8 @@ from thresher.run.driver import run_pipeline
 from thresher.stats import decisions_only
 
 pytest.importorskip("s3fs")
+# moto's server logs every request at INFO to stderr, where these tests read the run's one line.
+logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
 
 def _fresh_clients() -> None:
@@ -60,6 +66,13 @@ def crawl_on_s3(s3_server, tmp_path_factory) -> list[str]:  # noqa: F811 - the f
         client.upload_file(path, s3_server.bucket, key)
         urls.append(f"s3://{s3_server.bucket}/{key}")
     return urls
+
+
+def thresher_run(config_file) -> tuple[int, list[str]]:
+    """``thresher run CONFIG --quiet`` as a user runs it: exit status and the lines on stderr."""
+    done = subprocess.run([sys.executable, "-m", "thresher.cli", "run", str(config_file), "--quiet"],
+                          capture_output=True, text=True, env=dict(os.environ), timeout=600)
+    return done.returncode, done.stderr.strip().splitlines()
 
 
 def _config(inputs: list[str], out: str, workers: int) -> dict:
@@ -106,9 +119,7 @@ def s3_server_fs():
 
 
 def test_a_store_failing_past_the_retries_is_one_line_naming_the_url(s3_server, through, crawl_on_s3, tmp_path,  # noqa: F811
-                                                                     monkeypatch, capsys):
-    from thresher.cli import main
-
+                                                                     monkeypatch):
     root = s3_server.fresh("down-out")
     config = tmp_path / "run.yaml"
     config.write_text(json.dumps(_config(crawl_on_s3, root, workers=1)))
@@ -117,10 +128,9 @@ def test_a_store_failing_past_the_retries_is_one_line_naming_the_url(s3_server, 
     monkeypatch.setenv("AWS_RETRY_MODE", "standard")
     with FlakyProxy(s3_server.endpoint, every=1, limit=10_000, start=40) as proxy:
         through(proxy.endpoint)
-        status = main(["run", str(config), "--quiet"])
+        status, err = thresher_run(config)
         through(s3_server.endpoint)
     assert proxy.fault_count > 0
-    err = capsys.readouterr().err.strip().splitlines()
     assert status != 0
     assert len(err) == 1 and "Traceback" not in err[0], err
     assert err[0].startswith("thresher: error: s3://thresher-test/"), err
@@ -128,21 +138,18 @@ def test_a_store_failing_past_the_retries_is_one_line_naming_the_url(s3_server, 
 
 
 def test_an_input_the_store_keeps_failing_is_no_counted_loss(s3_server, through, crawl_on_s3, tmp_path,  # noqa: F811
-                                                             monkeypatch, capsys):
-    """Reads of one input fail past the retries: the run stops naming that input (it is not
-    counted as an unreadable file, which would drop its pages and exit 0)."""
-    from thresher.cli import main
-
-    config = tmp_path / "run.yaml"
-    config.write_text(json.dumps(_config(crawl_on_s3, str(tmp_path / "out"), workers=1)))
+                                                             monkeypatch):
+    """Every read of one input fails past the retries: the run stops naming that input (never a
+    file counted unreadable, whose pages would be dropped with exit status 0)."""
+    config_file = tmp_path / "run.yaml"
+    config_file.write_text(json.dumps(_config(crawl_on_s3, str(tmp_path / "out"), workers=1)))
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "2")
     monkeypatch.setenv("AWS_RETRY_MODE", "standard")
     name = crawl_on_s3[1].rsplit("/", 1)[-1]
     with FlakyProxy(s3_server.endpoint, every=1, limit=10_000, match=name, methods={"GET"}) as proxy:
         through(proxy.endpoint)
-        status = main(["run", str(config), "--quiet"])
+        status, err = thresher_run(config_file)
         through(s3_server.endpoint)
     assert proxy.fault_count > 0
-    err = capsys.readouterr().err.strip().splitlines()
     assert status == 2 and err == [err[0]] and "Traceback" not in err[0], err
     assert err[0].startswith(f"thresher: error: {crawl_on_s3[1]}: the store kept failing after its retries ("), err
