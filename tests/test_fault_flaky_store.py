@@ -123,17 +123,18 @@ def test_a_store_failing_past_the_retries_is_one_line_naming_the_url(s3_server, 
     root = s3_server.fresh("down-out")
     config = tmp_path / "run.yaml"
     config.write_text(json.dumps(_config(crawl_on_s3, root, workers=1)))
-    # Two attempts per request (the standard AWS setting), and from the 40th request on, every one fails.
+    # Two attempts per request (the standard AWS setting); every write of a piece's marker fails:
+    # the first one a worker makes stops the run.
     monkeypatch.setenv("AWS_MAX_ATTEMPTS", "2")
     monkeypatch.setenv("AWS_RETRY_MODE", "standard")
-    with FlakyProxy(s3_server.endpoint, every=1, limit=10_000, start=40) as proxy:
+    with FlakyProxy(s3_server.endpoint, every=1, limit=10_000, match="/piece-", methods={"PUT"}) as proxy:
         through(proxy.endpoint)
         status, err = thresher_run(config)
         through(s3_server.endpoint)
     assert proxy.fault_count > 0
     assert status != 0
     assert len(err) == 1 and "Traceback" not in err[0], err
-    assert err[0].startswith("thresher: error: s3://thresher-test/"), err
+    assert err[0].startswith(f"thresher: error: {root}/_work/phase_a/"), err
     assert "the store kept failing after its retries (" in err[0] and "HTTP 5" in err[0], err
 
 
