@@ -24,6 +24,10 @@ needs neither: objects are put whole, names are unique to their writer or their 
 same whoever writes it (a retried task rewrites identical bytes), and the marker is read by its
 name. Listing caches are switched off on object stores so a marker another process wrote is
 seen at once.
+
+Requests a store fails now and then are retried by its own client, with backoff; each retry is
+counted into stats.json, and a store still failing after them stops the run with one line naming
+the path (:mod:`thresher.io.store_retries`), never a file silently missing.
 """
 
 from __future__ import annotations
