@@ -32,9 +32,9 @@ from typing import Iterable, Iterator, Literal, Mapping, MutableMapping, Protoco
 
 #: Counters that measure how the work went (time, CPU, what a shuffle carried) rather than what
 #: it decided: they differ between runs, engines and worker counts, where every other counter
-#: must not.
+#: must not. ``storage/`` counts a store's retried requests.
 MEASUREMENT_SUFFIXES = ("/time_us", "/cpu_us")
-MEASUREMENT_PREFIXES = ("shuffle/",)
+MEASUREMENT_PREFIXES = ("shuffle/", "storage/")
 
 
 def is_measurement(name: str) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from thresher.bookkeeping.timings import build_timings, stage_seconds
+from thresher.io import store_retries
 from thresher.stats import distributions
 
 #: Characters the shards phase tokenized (``len(text)`` of every kept document).
@@ -167,6 +168,8 @@ def build_stats(
         "distributions": per_stage_distributions,
         "timings": build_timings(counters, filter_order, phases),
         "shuffle": shuffle_summary(counters, input_bytes),
+        # Object-store requests the store's client sent again (io/store_retries.py).
+        "storage": store_retries.summary(counters),
         "extraction": {"kept_by_extractor": extraction_summary(counters)},
         "filters_by_language": language_summary(counters, filter_order),
         "counters": dict(sorted(counters.items())),

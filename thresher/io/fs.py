@@ -59,10 +59,12 @@ class OpenedInput:
 
 def open_input(path: str, storage_options: Mapping[str, Any] | None = None) -> OpenedInput:
     """Open ``path`` for reading; raises OSError (FileNotFoundError...) when it cannot be opened."""
-    from thresher.io import storage
+    from thresher.io import storage, store_retries
 
     fs, remote = storage.filesystem(path, storage_options)
     raw = fs.open(remote, "rb")
+    if storage.is_url(path):
+        raw = store_retries.WatchedStream(raw, path)  # a store failing mid-read is no damaged file
     try:
         raw_head = raw.read(_HEAD_BYTES)
         raw.seek(0)

@@ -15,9 +15,11 @@ that cannot be opened, or is no known format, counts one errored record.
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
+from thresher.io import store_retries
 from thresher.io.fs import PARQUET_MAGIC, OpenedInput, open_input
 from thresher.io.pages import HtmlPage, Page, TextPage
 from thresher.io.rejects import NullRejects, ReadAccount, RejectSink
@@ -96,10 +98,12 @@ def iter_input(
     try:
         opened = open_input(path, options.storage_options)
     except OSError as exc:
+        store_retries.check(path, exc)  # a store that kept failing stops the run: nothing counted as lost
         if first:
             account.error(open_error_reason(exc), offset=0, cause=exc)
         return
     except Exception as exc:  # noqa: BLE001 - unknown scheme, bad credentials: the run goes on
+        store_retries.check(path, exc)
         if first:
             account.error("unreadable_file", offset=0, cause=exc)
         return
@@ -120,6 +124,9 @@ def iter_input(
             account.error("no_records", offset=0)
     finally:
         opened.close()
+        failure = getattr(opened.raw, "failure", None)
+        if failure is not None and sys.exc_info()[0] is None:
+            raise failure  # what the reader counted as damage was the store failing
 
 
 def _read(

@@ -19,7 +19,7 @@ import time
 import uuid
 from collections import Counter
 
-from thresher.io import storage
+from thresher.io import storage, store_retries
 
 #: The environment variable naming the directory of a run's live counter files.
 LIVE_DIR_ENV = "THRESHER_LIVE_DIR"
@@ -91,6 +91,9 @@ class LiveStats:
         self.live.add(f"step/{step}", n)
 
     def flush(self) -> None:
+        # The end of a bundle or partition: the store retries this process counted go with its counts.
+        for name, n in store_retries.take().items():
+            self.sink.inc(name, n)
         self.live.flush()
 
 

@@ -24,6 +24,10 @@ needs neither: objects are put whole, names are unique to their writer or their 
 same whoever writes it (a retried task rewrites identical bytes), and the marker is read by its
 name. Listing caches are switched off on object stores so a marker another process wrote is
 seen at once.
+
+Requests a store fails now and then are retried by its own client, with backoff; each retry is
+counted into stats.json, and a store still failing after them stops the run with one line naming
+the path (:mod:`thresher.io.store_retries`), never a file silently missing.
 """
 
 from __future__ import annotations
@@ -31,12 +35,15 @@ from __future__ import annotations
 import json
 import os
 import posixpath
+import sys
 import uuid
 from contextlib import contextmanager
 from typing import IO, Any, Iterator, Mapping
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from thresher.io import store_retries
 
 
 def is_url(path: str) -> bool:
@@ -100,7 +107,20 @@ def filesystem(path: str, storage_options: Mapping[str, Any] | None = None):
     if scheme(path) in OBJECT_STORES:
         # Markers written by other processes must be seen at once: never answer from a listing cache.
         options.setdefault("use_listings_cache", False)
-    return url_to_fs(path, **options)
+    fs, remote = url_to_fs(path, **options)
+    if scheme(path) in OBJECT_STORES:
+        store_retries.watch(fs)  # the client's retries count into stats.json
+    return fs, remote
+
+
+@contextmanager
+def naming_failures(path: str) -> Iterator[None]:
+    """A store that keeps failing (past its client's retries) while ``path`` is used: one line naming it."""
+    try:
+        yield
+    except Exception as exc:
+        store_retries.check(path, exc)
+        raise
 
 
 @contextmanager
@@ -119,14 +139,16 @@ def atomic_write(path: str, mode: str = "wb", storage_options: Mapping[str, Any]
             if os.path.exists(tmp):
                 os.remove(tmp)
         return
-    fs, remote = filesystem(path, storage_options)
+    with naming_failures(path):
+        fs, remote = filesystem(path, storage_options)
     if scheme(path) not in OBJECT_STORES:
         # Other filesystems (memory, sftp, hdfs...) may show a file while it is written: a temporary
         # name beside the final one, moved into place on success, as on local disk.
         with _renamed_into_place(fs, remote) as tmp, _opened(fs, tmp, mode) as fh:
             yield fh
         return
-    handle = fs.open(remote, "wb")
+    with naming_failures(path):
+        handle = fs.open(remote, "wb")
     try:
         if "b" in mode:
             yield handle
@@ -145,8 +167,10 @@ def atomic_write(path: str, mode: str = "wb", storage_options: Mapping[str, Any]
                 discard()
             except Exception:  # noqa: BLE001 - an upload never completed stays invisible anyway
                 pass
+        store_retries.check(path, sys.exc_info()[1])
         raise
-    handle.close()
+    with naming_failures(path):
+        handle.close()
 
 
 @contextmanager
@@ -181,14 +205,16 @@ def write_json(path: str, data: Any, storage_options: Mapping[str, Any] | None =
 
 
 def read_json(path: str, storage_options: Mapping[str, Any] | None = None) -> Any:
-    fs, remote = filesystem(path, storage_options)
-    with fs.open(remote, "rb") as fh:
-        return json.loads(fh.read().decode("utf-8"))
+    with naming_failures(path):
+        fs, remote = filesystem(path, storage_options)
+        with fs.open(remote, "rb") as fh:
+            return json.loads(fh.read().decode("utf-8"))
 
 
 def exists(path: str, storage_options: Mapping[str, Any] | None = None) -> bool:
-    fs, remote = filesystem(path, storage_options)
-    return fs.exists(remote)
+    with naming_failures(path):
+        fs, remote = filesystem(path, storage_options)
+        return fs.exists(remote)
 
 
 def open_parquet(path: str, storage_options: Mapping[str, Any] | None = None) -> pq.ParquetFile:
@@ -201,14 +227,16 @@ def open_parquet(path: str, storage_options: Mapping[str, Any] | None = None) ->
     """
     if not is_url(path):
         return pq.ParquetFile(_local(path))
-    fs, remote = filesystem(path, storage_options)
-    return pq.ParquetFile(fs.open(remote, "rb"), pre_buffer=False)
+    with naming_failures(path):
+        fs, remote = filesystem(path, storage_options)
+        return pq.ParquetFile(fs.open(remote, "rb"), pre_buffer=False)
 
 
 def read_parquet(path: str, columns: list[str] | None = None,
                  storage_options: Mapping[str, Any] | None = None) -> pa.Table:
     """A whole Parquet file (or some of its columns) as a table."""
-    return open_parquet(path, storage_options).read(columns=columns)
+    with naming_failures(path):
+        return open_parquet(path, storage_options).read(columns=columns)
 
 
 def unique_name(prefix: str, suffix: str) -> str:

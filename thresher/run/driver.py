@@ -24,7 +24,7 @@ from thresher.config import PipelineConfig
 from thresher.engines import open_engine
 from thresher.engines.base import Engine
 from thresher.errors import ThresherError
-from thresher.io import storage, worker_storage
+from thresher.io import storage, store_retries, worker_storage
 from thresher.run.dedup import dedup
 from thresher.run.finished import check_same_run, inputs_record
 from thresher.run.layout import RunLayout, read_dataset_manifest
@@ -60,6 +60,7 @@ def run_pipeline(
     returns the recorded stats, unless ``overwrite``. Over an unfinished one it
     resumes: input files whose phase-A result is committed are not read again.
     """
+    store_retries.take()  # retries counted before this run (an earlier run in this process) are not its own
     prepare_storage(config)  # a missing filesystem package is one line, before inputs are listed
     plan = build_plan(config, tuple(extra_args or ()))
     layout = plan.layout
@@ -78,6 +79,12 @@ def run_pipeline(
         log(note)  # names only, never a value
     try:
         return _run(plan, engine, log, progress, overwrite)
+    except Exception as exc:
+        # A store that kept failing in a worker comes back inside the engine's error: its one line.
+        unavailable = store_retries.from_engine_error(exc)
+        if unavailable is None:
+            raise
+        raise unavailable from None
     finally:
         engine.close()
 
@@ -112,7 +119,7 @@ def _run(plan: RunPlan, engine: Engine, log: Callable[[str], None], progress: bo
                 layout.manifest, plan.config_record, document_bytes,
             ), small=one_writer)
     stats = build_stats(
-        merge([counters_a, counters_b]), plan.pages.filter_order, phases=phases,
+        merge([counters_a, counters_b, store_retries.take()]), plan.pages.filter_order, phases=phases,
         wall_seconds=time.monotonic() - started, input_bytes=sum(file_sizes(layout.input_files).values()),
     )
     results = list(completed_results(layout, plan.fingerprint).values())
@@ -140,6 +147,7 @@ def run_documents(
         log(f"resuming: {len(done)} of {len(layout.input_files)} input file(s) already done, "
             f"reading the other {len(todo)}")
     per_pass = plan.runner.files_per_pass or max(len(todo), 1)
+    retried: list[dict[str, int]] = []
     sizes = file_sizes(todo, plan.inputs.storage_options) if todo else {}
     if monitor is not None:
         monitor.documents_plan(len(layout.input_files), len(layout.input_files) - len(todo), sum(sizes.values()))
@@ -150,24 +158,27 @@ def run_documents(
         units = plan_units(todo[start : start + per_pass], sizes, plan.runner.unit_bytes, parallelism)
         if monitor is not None:
             monitor.expect_units(units)
-        engine.run("phase A", lambda flow: phase_a(flow, units, plan, progress_dir))
+        engine_counts = engine.run("phase A", lambda flow: phase_a(flow, units, plan, progress_dir))
+        # Phase A's decisions travel as data (each file's result); what its workers measured of the
+        # store (retries) comes from the engine.
+        retried.append({k: v for k, v in engine_counts.items() if k.startswith(store_retries.RETRIES)})
     if todo:
         done = completed_results(layout, plan.fingerprint)
     missing = [path for path in layout.input_files if path not in done]
     if missing:  # every file gets a result, even an unreadable one: this is a bug
         raise ThresherError(f"phase A wrote no result for {len(missing)} input file(s), e.g. {missing[0]}")
     results = [done[path] for path in layout.input_files]
-    counters = merged_counters(results)
+    counters = merge([merged_counters(results), *retried])
     if plan.pages.audit_per_reason:
         storage.write_json(layout.audit, merged_audit(results, plan.pages.audit_per_reason))
     document_files = [path for result in results for path in result.files("documents")]
     documents = sum(result.documents for result in results)
     if monitor is not None:
         monitor.start_phase("dedup", total=documents)
-    counters.update(engine.run("dedup", lambda flow: dedup(
+    counters_dedup = engine.run("dedup", lambda flow: dedup(
         flow, plan.dedup, document_files, documents, layout.documents, layout.duplicates
-    ), small=documents <= SMALL_DEDUP_DOCUMENTS))
-    return counters
+    ), small=documents <= SMALL_DEDUP_DOCUMENTS)
+    return merge([counters, counters_dedup])  # summed: both may count store retries
 
 
 #: Up to this many documents, dedup is small work: a local engine runs it without worker processes.
