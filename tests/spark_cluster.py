@@ -85,6 +85,8 @@ class StandaloneCluster:
             "spark.ui.enabled": False,
             "spark.ui.showConsoleProgress": False,
             "spark.executor.memory": "1g",
+            # Its executors share this machine's disk and Python: nothing to ship (see spark_isolated_cluster).
+            "pack": False,
         }
 
     def stop(self) -> None:

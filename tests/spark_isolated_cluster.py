@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -70,6 +71,16 @@ class IsolatedCluster(StandaloneCluster):
                 raise RuntimeError(f"{WORKERS} Spark workers did not register within {timeout_s:.0f} s")
             time.sleep(0.3)
         return self.master_url
+
+    def stop(self) -> None:
+        # Nothing of the workers' is worth a graceful stop (their namespaces and files go with them),
+        # and a JVM's shutdown takes many seconds on a loaded machine: each process group (a worker,
+        # its executors and their Python workers; the master) is killed at once.
+        for process in self.processes.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+        for process in self.processes.values():
+            process.wait()
 
     def engine_args(self) -> list[str]:
         """What follows ``--`` in ``thresher run --runner spark -- ...`` on this cluster (every test the
@@ -184,3 +195,15 @@ def spark_pack_cache(tmp_path_factory) -> Iterator[Path]:
             os.environ.pop(CACHE_ENV, None)
         else:
             os.environ[CACHE_ENV] = previous
+
+
+def isolated_spark_context(cluster: IsolatedCluster):
+    """The SparkContext of ``thresher run --runner spark -- <cluster.engine_args()>`` with the default
+    config: the same settings, so the same context as such a run in this process (started if none)."""
+    from thresher.config import config_from_dict
+    from thresher.engines.spark.session import spark_context, spark_settings
+    from thresher.run.plan import runner_plan
+
+    cluster.wait_ready()
+    config = config_from_dict({"runner": {"name": "spark"}})
+    return spark_context(spark_settings(runner_plan(config, cluster.engine_args())))

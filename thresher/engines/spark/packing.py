@@ -64,11 +64,13 @@ class PackedEnv:
             "spark.executorEnv.PYTHONPATH": f"{CODE_DIR}:{DEPS_DIR}",
         }
 
-    def submit_args(self) -> list[str]:
-        """The same as ``spark-submit`` arguments."""
+    def submit_args(self, main: Path) -> list[str]:
+        """``spark-submit`` arguments that ship the archives and run ``main`` (:func:`submit_main`) on
+        this Python: what follows them are Thresher's own arguments (``run CONFIG --runner spark``)."""
         conf = self.spark_conf()
         return ["--archives", conf["spark.archives"],
-                "--conf", f"spark.executorEnv.PYTHONPATH={conf['spark.executorEnv.PYTHONPATH']}"]
+                "--conf", f"spark.executorEnv.PYTHONPATH={conf['spark.executorEnv.PYTHONPATH']}",
+                "--conf", f"spark.pyspark.driver.python={sys.executable}", str(main)]
 
 
 def cache_dir() -> Path:
@@ -188,6 +190,25 @@ def pack_environment(cache: Path | None = None) -> PackedEnv:
     return PackedEnv(deps=deps, code=code, built=built)
 
 
+def submit_main(cache: Path | None = None) -> Path:
+    """A script that runs Thresher's command line: ``spark-submit`` takes a Python file, not a module
+    (``thresher/cli.py`` itself would put ``thresher/`` first on the path, where ``io`` is Thresher's)."""
+    path = (cache or cache_dir()) / "thresher-submit.py"
+    text = "import sys\n\nfrom thresher.cli import main\n\nsys.exit(main())\n"
+    if not path.exists() or path.read_text() != text:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+        tmp.write_text(text)
+        os.replace(tmp, path)
+    return path
+
+
+def ships_packed_env(conf: Any) -> bool:
+    """Whether ``conf`` ships an archive that unpacks as ``thresher_deps`` (ours, or a spark-submit's)."""
+    archives = f"{conf.get('spark.archives') or ''},{conf.get('spark.yarn.dist.archives') or ''}"
+    return any(a.strip().endswith(f"#{DEPS_DIR}") for a in archives.split(","))
+
+
 def shipping_conf(pack: bool | None, conf: Any) -> dict[str, str]:
     """Conf entries that ship the packed environment, over ``conf`` (a SparkConf, spark-submit's
     settings included); none when ``pack`` is False, or when it is None and either the master is
@@ -196,11 +217,8 @@ def shipping_conf(pack: bool | None, conf: Any) -> dict[str, str]:
     archives = [a for a in (conf.get("spark.archives") or "").split(",") if a]
     if pack is False:
         return {}
-    if pack is None:
-        master = conf.get("spark.master") or "local"
-        shipped = any(a.endswith(f"#{DEPS_DIR}") for a in archives + (conf.get("spark.yarn.dist.archives") or "").split(","))
-        if master.startswith("local") or shipped:
-            return {}
+    if pack is None and ((conf.get("spark.master") or "local").startswith("local") or ships_packed_env(conf)):
+        return {}
     ours = pack_environment().spark_conf()
     path = [p for p in (conf.get("spark.executorEnv.PYTHONPATH") or "").split(":") if p]
     return {
@@ -211,16 +229,20 @@ def shipping_conf(pack: bool | None, conf: Any) -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     """``python -m thresher.engines.spark.packing``: pack (or find in the cache) and print the
-    ``spark-submit`` arguments that ship the archives."""
+    ``spark-submit`` arguments that ship the archives and run Thresher's command line, e.g.
+    ``spark-submit --master URL $(python -m thresher.engines.spark.packing) run cfg.yaml --runner spark``."""
     import shlex
 
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] in ("-h", "--help"):
         print("usage: python -m thresher.engines.spark.packing [CACHE_DIR]\n"
-              "Packs Thresher and its dependencies for Spark executors; prints spark-submit arguments.")
+              "Packs Thresher and its dependencies for Spark executors (in CACHE_DIR, default\n"
+              f"${CACHE_ENV} or ~/.cache/thresher/spark) and prints the spark-submit arguments\n"
+              "that ship them and run Thresher: follow them with e.g. 'run cfg.yaml --runner spark'.")
         return 0
-    packed = pack_environment(Path(argv[0]) if argv else None)
-    print(" ".join(shlex.quote(arg) for arg in packed.submit_args()))
+    cache = Path(argv[0]) if argv else None
+    packed = pack_environment(cache)
+    print(" ".join(shlex.quote(arg) for arg in packed.submit_args(submit_main(cache))))
     return 0
 
 

@@ -32,7 +32,7 @@ from pyspark import SparkConf, SparkContext
 
 from thresher.errors import ConfigError, ThresherError
 from thresher.engines.base import RunnerPlan
-from thresher.engines.spark.packing import shipping_conf
+from thresher.engines.spark.packing import ships_packed_env, shipping_conf
 
 APP_NAME = "thresher"
 _OPTION_KEYS = ("master", "partitions", "pack")
@@ -172,13 +172,12 @@ def spark_context(settings: SparkSettings) -> SparkContext:
             return _ours[1]
         stop_spark_context()
     conf = settings.spark_conf()
-    shipped = shipping_conf(settings.pack, conf)
-    conf.setAll(shipped.items())
+    conf.setAll(shipping_conf(settings.pack, conf).items())
     # PySpark starts executors' Python workers with $PYSPARK_PYTHON (not the conf key): by
     # default this interpreter, whose environment has thresher installed, or with a packed
     # environment the executors' own python3 (the pack goes on its path).
     os.environ["PYSPARK_PYTHON"] = conf.get("spark.pyspark.python") or (
-        "python3" if shipped else os.environ.get("PYSPARK_PYTHON") or sys.executable)
+        "python3" if ships_packed_env(conf) else os.environ.get("PYSPARK_PYTHON") or sys.executable)
     with warnings.catch_warnings():
         # PySpark's start-up imports its pandas helpers, which warn about the pandas
         # version; thresher never hands pandas to Spark.
