@@ -22,7 +22,6 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,18 +58,6 @@ class IsolatedCluster(StandaloneCluster):
     hidden: tuple[str, ...] = ()
     #: The worker's own root, seen only inside its namespace (an empty folder outside it).
     roots: tuple[str, ...] = ()
-
-    def wait_ready(self, timeout_s: float = 120.0) -> str:
-        deadline = time.monotonic() + timeout_s
-        while self.alive_workers() < WORKERS:
-            for name, process in self.processes.items():
-                if process.poll() is not None:
-                    log = (self.logs / f"{name}.log").read_text(errors="replace")[-2000:]
-                    raise RuntimeError(f"the Spark {name} exited ({process.returncode}):\n{log}")
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"{WORKERS} Spark workers did not register within {timeout_s:.0f} s")
-            time.sleep(0.3)
-        return self.master_url
 
     def stop(self) -> None:
         # Nothing of the workers' is worth a graceful stop (their namespaces and files go with them),
@@ -115,7 +102,7 @@ def launch_isolated_cluster(workdir: Path, store_env: dict[str, str]) -> Isolate
     # Outside the hidden folders, an empty folder per worker: its namespace mounts its own tmpfs there.
     roots = tuple(f"/var/tmp/thresher-worker-{uuid.uuid4().hex[:8]}" for _ in range(WORKERS))
     cluster = IsolatedCluster(master_url=f"spark://127.0.0.1:{master_port}", web_ui=f"http://127.0.0.1:{master_ui}",
-                              logs=workdir, hidden=tuple(hidden), roots=roots)
+                              logs=workdir, workers=WORKERS, hidden=tuple(hidden), roots=roots)
     base = {"PATH": SYSTEM_PATH, "SPARK_LOCAL_IP": "127.0.0.1", "LANG": "C.UTF-8"}
     if os.environ.get("JAVA_HOME"):
         base["JAVA_HOME"] = os.environ["JAVA_HOME"]

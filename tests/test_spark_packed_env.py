@@ -58,15 +58,15 @@ def test_a_second_pack_reuses_the_archives(packed):
 
 def test_shipping_is_decided_by_the_master_and_what_is_shipped_already(packed):
     remote = {"spark.master": "spark://10.0.0.1:7077"}
-    assert packing.shipping_conf(None, {"spark.master": "local[2]"}) == {}
+    assert packing.shipping_conf(True, {"spark.master": "local[2]"}) == {}
+    assert packing.shipping_conf(True, {}) == {}  # no master anywhere: local
     assert packing.shipping_conf(False, remote) == {}
-    assert packing.shipping_conf(None, {**remote, "spark.archives": "/x/env.tar#thresher_deps"}) == {}
-    conf = packing.shipping_conf(None, {**remote, "spark.archives": "hdfs:///models.tar#models",
+    assert packing.shipping_conf(True, {**remote, "spark.archives": "/x/env.tar#thresher_deps"}) == {}
+    conf = packing.shipping_conf(True, {**remote, "spark.archives": "hdfs:///models.tar#models",
                                         "spark.executorEnv.PYTHONPATH": "extra"})
     assert conf["spark.archives"] == f"hdfs:///models.tar#models,{packed.deps}#thresher_deps,{packed.code}#thresher_code"
     assert conf["spark.executorEnv.PYTHONPATH"] == "thresher_code:thresher_deps:extra"
     assert packing.ships_packed_env(conf)
-    assert packing.shipping_conf(True, {"spark.master": "local[2]"})["spark.archives"].endswith("#thresher_code")
 
 
 def test_the_spark_submit_arguments(packed, spark_pack_cache, capsys):
@@ -122,6 +122,6 @@ def test_the_pack_option_is_checked():
     def settings(options):
         return spark_settings(runner_plan(config_from_dict({"runner": {"name": "spark", "options": options}})))
 
-    assert settings({"pack": False}).pack is False and settings({}).pack is None
+    assert settings({"pack": False}).pack is False and settings({}).pack is True
     with pytest.raises(ConfigError, match=r"runner\.options\.pack: expected true or false"):
         settings({"pack": "yes"})

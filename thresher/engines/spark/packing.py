@@ -34,6 +34,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from thresher.errors import ThresherError
+
 #: Where the archives unpack on executors (relative to their working directory).
 DEPS_DIR = "thresher_deps"
 CODE_DIR = "thresher_code"
@@ -172,7 +174,12 @@ def pack_environment(cache: Path | None = None) -> PackedEnv:
     import thresher
 
     cache = cache or cache_dir()
-    dists = packed_distributions()
+    try:
+        dists = packed_distributions()
+    except metadata.PackageNotFoundError:
+        raise ThresherError("packing Thresher for Spark executors needs it installed as a distribution "
+                            "(pip install thresher, or pip install -e . in a checkout); "
+                            "or set runner.options.pack: false where executors have it") from None
     deps = cache / f"thresher-deps-{_deps_key(dists)}.tar"
     package = Path(thresher.__file__).resolve().parent
     files = _code_files(package)
@@ -209,17 +216,15 @@ def ships_packed_env(conf: Any) -> bool:
     return any(a.strip().endswith(f"#{DEPS_DIR}") for a in archives.split(","))
 
 
-def shipping_conf(pack: bool | None, conf: Any) -> dict[str, str]:
+def shipping_conf(pack: bool, conf: Any) -> dict[str, str]:
     """Conf entries that ship the packed environment, over ``conf`` (a SparkConf, spark-submit's
-    settings included); none when ``pack`` is False, or when it is None and either the master is
-    local (executors share this Python) or an archive unpacking as ``thresher_deps`` is shipped already
-    (a ``spark-submit`` line given the printed arguments)."""
-    archives = [a for a in (conf.get("spark.archives") or "").split(",") if a]
-    if pack is False:
-        return {}
-    if pack is None and ((conf.get("spark.master") or "local").startswith("local") or ships_packed_env(conf)):
+    settings included). None when ``pack`` is off, when the master is local (its executors are this
+    machine's processes, running this Python), or when an archive unpacking as ``thresher_deps`` is
+    shipped already (a ``spark-submit`` given the arguments :func:`main` prints)."""
+    if not pack or (conf.get("spark.master") or "local").startswith("local") or ships_packed_env(conf):
         return {}
     ours = pack_environment().spark_conf()
+    archives = [a for a in (conf.get("spark.archives") or "").split(",") if a]
     path = [p for p in (conf.get("spark.executorEnv.PYTHONPATH") or "").split(":") if p]
     return {
         "spark.archives": ",".join([*archives, ours["spark.archives"]]),

@@ -1,9 +1,9 @@
 """The SparkContext of a run: master and conf from ``runner`` options and engine arguments.
 
 ``runner.options`` may hold ``master`` (a Spark master URL), ``partitions``
-(how many partitions pages and documents are spread over), ``pack`` (ship
-Thresher and its dependencies to executors, see :mod:`.packing`: by default
-whenever the master is not local and nothing shipped them already) and any
+(how many partitions pages and documents are spread over), ``pack`` (false:
+do not ship Thresher and its dependencies to executors, which by default
+happens whenever the master is not local, see :mod:`.packing`) and any
 ``spark.*`` conf key; the arguments after ``--`` on the command line may
 hold ``--master URL`` and ``--conf key=value`` (they win over the config).
 Without a master from either, one set by ``spark-submit`` is used, and
@@ -48,8 +48,8 @@ class SparkSettings:
     conf: dict[str, str] = field(default_factory=dict)
     #: Partitions pages and documents are spread over; None: twice the cluster's cores.
     partitions: int | None = None
-    #: Ship a packed environment to executors: True, False, or None (when the master is not local).
-    pack: bool | None = None
+    #: Ship a packed environment to executors (when the master is not local and none is shipped yet).
+    pack: bool = True
 
     @property
     def local(self) -> bool:
@@ -90,7 +90,7 @@ def spark_settings(runner: RunnerPlan) -> SparkSettings:
     master: str | None = None
     conf: dict[str, str] = {}
     partitions = None
-    pack = None
+    pack = True
     for key, value in runner.options.items():
         if key == "master":
             master = str(value)
