@@ -36,7 +36,7 @@ def s3_env(s3_server):
 @pytest.fixture(scope="module")
 def crawl(s3_env, tmp_path_factory) -> tuple[str, list[str]]:
     """A small crawl uploaded to S3: the glob of its objects, and the launcher's local copies."""
-    local = write_small_crawls(tmp_path_factory.mktemp("crawl"), files=2, pages=30, first_seed=41)
+    local = write_small_crawls(tmp_path_factory.mktemp("crawl"), files=2, pages=10, first_seed=41)
     prefix = s3_env.fresh("isolated-crawl")
     for path in local:
         s3_env.upload(path, f"{prefix}/{Path(path).name}")

@@ -7,10 +7,10 @@ workers' path through ``spark.executorEnv.PYTHONPATH``:
 * ``thresher-deps-<key>.tar`` -> ``thresher_deps/``: every installed distribution Thresher
   requires (transitively), plus the fsspec filesystems installed here (s3fs, gcsfs...), as
   their files sit in site-packages. Not packed: PySpark and py4j (Spark puts its own on
-  every Python worker's path) and Apache Beam with what only it needs (executors of the
-  Spark engine never import it). ``<key>`` hashes the Python version, the platform and each
-  distribution's name, version and RECORD: a second run with the same installation reuses
-  the archive instead of packing again.
+  every Python worker's path), Apache Beam and datasketch with what only they need
+  (executors of the Spark engine never import them), test suites and C headers. ``<key>``
+  hashes the Python version, the platform and each distribution's name, version and RECORD:
+  a second run with the same installation reuses the archive instead of packing again.
 * ``thresher-code-<key>.tar`` -> ``thresher_code/``: the ``thresher`` package itself, from
   wherever it is imported (an editable checkout cannot be packed as a distribution), keyed
   by its files' content; small, so cheap to rebuild after an edit.
@@ -40,9 +40,9 @@ from thresher.errors import ThresherError
 DEPS_DIR = "thresher_deps"
 CODE_DIR = "thresher_code"
 #: Distributions executors have already (Spark adds its own PySpark and py4j to every Python
-#: worker's path) or never import (the Beam engine's runtime).
-#: datasketch (and SciPy, which it pulls in) only serves :func:`thresher.stages.dedup.minhash.to_datasketch`,
-#: an interoperability helper for users: the pipeline computes signatures itself.
+#: worker's path) or never import: the Beam engine's runtime, and datasketch (with the SciPy it
+#: pulls in), which only :func:`thresher.stages.dedup.minhash.to_datasketch` imports, a helper for
+#: users (the pipeline computes its MinHash signatures itself).
 NOT_PACKED = frozenset({"pyspark", "py4j", "apache-beam", "datasketch", "thresher"})
 #: Inside a package: folders and files no import reads (test suites, C headers, stubs).
 SKIPPED_DIRS = frozenset({"tests", "include"})
