@@ -52,6 +52,8 @@ class StandaloneCluster:
     logs: Path
     #: "master" and "worker", each leading its own process group.
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    #: Workers to wait for.
+    workers: int = 1
 
     def alive_workers(self) -> int:
         try:
@@ -62,9 +64,9 @@ class StandaloneCluster:
         return sum(1 for worker in state.get("workers", []) if worker.get("state") == "ALIVE")
 
     def wait_ready(self, timeout_s: float = START_TIMEOUT_S) -> str:
-        """The master URL, once the worker has registered with the master."""
+        """The master URL, once the workers have registered with the master."""
         deadline = time.monotonic() + timeout_s
-        while self.alive_workers() < 1:
+        while self.alive_workers() < self.workers:
             for name, process in self.processes.items():
                 if process.poll() is not None:
                     log = (self.logs / f"{name}.log").read_text(errors="replace")[-2000:]
@@ -85,6 +87,8 @@ class StandaloneCluster:
             "spark.ui.enabled": False,
             "spark.ui.showConsoleProgress": False,
             "spark.executor.memory": "1g",
+            # Its executors share this machine's disk and Python: nothing to ship (see spark_isolated_cluster).
+            "pack": False,
         }
 
     def stop(self) -> None:

