@@ -10,7 +10,6 @@ Cloud Dataflow.
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from typing import Callable
 
 import apache_beam as beam
@@ -20,6 +19,7 @@ from thresher.engines.beam.flow import BeamFlow
 from thresher.engines.beam.metrics import metric_counters
 from thresher.engines.beam.runners import BEAM_RUNNERS, check_runner, local_runner, portable_defaults
 from thresher.engines.base import RunnerPlan
+from thresher.engines.inprocess import run_in_process
 
 
 def pipeline_options(runner: RunnerPlan) -> PipelineOptions:
@@ -60,8 +60,9 @@ class BeamEngine:
         options = self.options
         direct = self.name == "direct"
         if direct and small:
-            # One worker in this process: starting worker processes costs seconds, more than the job.
-            options = pipeline_options(replace(self.runner, workers=1))
+            # In this process without Beam: a pipeline's build, translation and worker start-up
+            # cost seconds, more than a small job's work (thresher/engines/inprocess.py).
+            return run_in_process(build)
         runner = local_runner(options) if direct else None
         with beam.Pipeline(runner=runner, options=options) as pipeline:
             build(BeamFlow(pipeline))
