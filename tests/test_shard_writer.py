@@ -153,3 +153,18 @@ def test_packed_encoding_is_the_ids_with_eos(tmp_path):
     assert [unpack_token_ids(p).tolist() for p in packed] == lists
     assert all(ids[-1] == tokenizer.eos_id and tokenizer.eos_id not in ids[:-1] for ids in lists)
     assert packed[0][:4] == lists[0][0].to_bytes(4, "little")  # little-endian whatever the machine
+
+
+def test_row_groups_end_at_a_byte_bound_whether_spilled_or_not(tmp_path, monkeypatch):
+    # Long documents must not make one row group (held whole in memory while written) large.
+    import thresher.io.shards as shards_module
+
+    monkeypatch.setattr(shards_module, "ROW_GROUP_BYTES", 20_000)
+    rows = [_row(i, text_chars=3_000) for i in range(40)]  # 3,000-6,000 UTF-8 bytes of text each
+    direct = _write(rows, tmp_path / "direct")
+    random.Random(5).shuffle(rows)
+    spilled = _write(rows, tmp_path / "spilled", spill_rows=7, merge_fan_in=2)
+    assert spilled == direct
+    meta = pq.ParquetFile(tmp_path / "direct" / "s.parquet").metadata
+    groups = [meta.row_group(g).num_rows for g in range(meta.num_row_groups)]
+    assert sum(groups) == 40 and len(groups) > 5 and max(groups) <= 7

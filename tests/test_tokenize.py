@@ -60,3 +60,31 @@ def test_literal_eos_text_is_not_a_special_token(tokenizer_path):
     assert ids.count(tok.eos_id) == 1 and ids[-1] == tok.eos_id
     assert tok.decode(ids) == text
     assert tok.special_tokens() == {"<|endoftext|>": tok.eos_id}
+
+
+def test_training_does_not_depend_on_text_order(tmp_path):
+    # The run streams the training texts file by file rather than sorting the whole corpus by id.
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    train_byte_level_bpe(TEXTS, vocab_size=500).save(str(a))
+    train_byte_level_bpe(list(reversed(TEXTS[1::2] + TEXTS[0::2])), vocab_size=500).save(str(b))
+    assert file_sha256(str(a)) == file_sha256(str(b))
+
+
+def test_training_texts_are_the_smallest_ids_file_by_file(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from thresher.run.layout import RunLayout, write_dataset_manifest
+    from thresher.run.tokenizer import iter_kept_texts
+
+    layout = RunLayout.of(str(tmp_path / "out"))
+    files = {"part-0.parquet": ["d07", "d02", "d09"], "part-1.parquet": ["d05", "d01", "d08"]}
+    (tmp_path / "out").mkdir()
+    import os
+
+    os.makedirs(layout.documents, exist_ok=True)
+    for name, ids in files.items():
+        pq.write_table(pa.table({"id": ids, "text": [f"text of {i}" for i in ids]}), os.path.join(layout.documents, name))
+    write_dataset_manifest(layout.documents, [(name, 3) for name in files], "documents")
+    assert list(iter_kept_texts(layout, 4)) == ["text of d07", "text of d02", "text of d05", "text of d01"]
+    assert len(list(iter_kept_texts(layout, 6))) == len(list(iter_kept_texts(layout, 100))) == 6

@@ -17,6 +17,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import xxhash
 
@@ -24,18 +25,22 @@ from thresher.io import storage
 
 SCHEMA_VERSION = 1
 
-#: Rows per row group of a shard (a writer detail, not part of the contract).
+#: A shard's row group ends at this many rows, or at the row that brings its rows' size
+#: (:func:`row_group_bytes`) to this many bytes, whichever comes first: the writer holds one
+#: row group in memory, so long documents must not make it large (a writer detail, not part
+#: of the contract; the boundaries depend only on the sorted rows, so shards stay byte-identical).
 ROW_GROUP_ROWS = 10_000
+ROW_GROUP_BYTES = 16 * 1024 * 1024
 
 #: A :class:`ShardWriter` sorts and spills its buffer to a temporary run file when it holds
 #: this many rows, or this many payload bytes (:func:`row_payload_bytes`), whichever comes first.
 SPILL_ROWS = 50_000
-SPILL_BYTES = 128 * 1024 * 1024
+SPILL_BYTES = 32 * 1024 * 1024
 #: At most this many run files are merged at once (each holds one read batch in memory);
 #: more runs are first merged in groups into longer runs.
 MERGE_FAN_IN = 16
 #: Rows per row group of a run file, and per batch read back while merging.
-RUN_BATCH_ROWS = 1_000
+RUN_BATCH_ROWS = 100
 
 _BASE_FIELDS = [
     pa.field("id", pa.string(), nullable=False),
@@ -196,7 +201,7 @@ class ShardInfo:
 
 
 # A buffered row: (order key, the schema's values in column order, token ids packed last).
-_Buffered = tuple[str, tuple[Any, ...]]
+_Buffered = tuple[str, tuple[Any, ...], int]
 
 
 class ShardWriter:
@@ -268,7 +273,8 @@ class ShardWriter:
         # token_count is written as given (``thresher inspect validate`` checks it against the ids).
         count = int(row["token_count"])
         values = (*(row.get(column) for column in self._columns), packed)
-        self._buffer.append((row_order_key(row["id"], self.shuffle_seed), values))
+        text_bytes = _utf8_len(row["text"]) if self.keep_text else 0
+        self._buffer.append((row_order_key(row["id"], self.shuffle_seed), values, len(packed) + text_bytes))
         payload = row_payload_bytes(row, self.keep_text, self.kept)
         self._buffered_bytes += payload
         self.payload_bytes += payload
@@ -309,8 +315,9 @@ class ShardWriter:
                         self._spill()
                         self._write_merged(writer)
                     elif self._buffer:
-                        for group in _chunks(self._sorted_buffer(), ROW_GROUP_ROWS):
-                            _write_row_group(writer, self._table(group))
+                        rows, sizes = self._sorted_buffer()
+                        for start, end in row_groups(sizes, ROW_GROUP_ROWS, ROW_GROUP_BYTES):
+                            _write_row_group(writer, self._table(rows[start:end]))
                     else:
                         # One empty row group, as pq.write_table writes for an empty table.
                         writer.write_table(self.schema.empty_table())
@@ -345,12 +352,14 @@ class ShardWriter:
         # Unique per writer: a retried or speculative task writing the same shard never collides.
         return os.path.join(self._spill_dir, f".{self.name}.{self._token}.{kind}")
 
-    def _sorted_buffer(self) -> list[tuple[Any, ...]]:
+    def _sorted_buffer(self) -> tuple[list[tuple[Any, ...]], list[int]]:
+        """The buffered rows in key order, and each one's size for :func:`row_groups`; empties the buffer."""
         self._buffer.sort(key=_order_key)
-        ordered = [values for _key, values in self._buffer]
+        ordered = [values for _key, values, _size in self._buffer]
+        sizes = [size for _key, _values, size in self._buffer]
         self._buffer = []
         self._buffered_bytes = 0
-        return ordered
+        return ordered, sizes
 
     def _table(self, rows: Sequence[tuple[Any, ...]]) -> pa.Table:
         """Columns from buffered rows; the token list from offsets over one packed buffer."""
@@ -375,7 +384,8 @@ class ShardWriter:
         self._run_serial += 1
         self._runs.append(path)
         with pq.ParquetWriter(path, self.schema, compression="lz4") as writer:
-            for group in _chunks(self._sorted_buffer(), RUN_BATCH_ROWS):
+            rows, _sizes = self._sorted_buffer()
+            for group in _chunks(rows, RUN_BATCH_ROWS):
                 writer.write_table(self._table(group))
 
     def _write_merged(self, writer: pq.ParquetWriter) -> None:
@@ -387,31 +397,34 @@ class ShardWriter:
             self._run_serial += 1
             self._runs.append(path)
             with pq.ParquetWriter(path, self.schema, compression="lz4") as run_writer:
-                for table in self._merge(group, RUN_BATCH_ROWS):
+                for table in self._merge(group, RUN_BATCH_ROWS, None):
                     run_writer.write_table(table)
             for done in group:
                 _remove(done)
-        for table in self._merge(self._runs, ROW_GROUP_ROWS):
+        for table in self._merge(self._runs, ROW_GROUP_ROWS, ROW_GROUP_BYTES):
             _write_row_group(writer, table)
 
-    def _merge(self, runs: Sequence[str], rows_per_table: int) -> Iterator[pa.Table]:
-        """The rows of sorted ``runs`` in key order, as tables of ``rows_per_table`` rows."""
+    def _merge(self, runs: Sequence[str], max_rows: int, max_bytes: int | None) -> Iterator[pa.Table]:
+        """The rows of sorted ``runs`` in key order, as tables cut as :func:`row_groups` cuts them."""
         streams = [self._run_rows(number, path) for number, path in enumerate(runs)]
         pending: list[tuple[pa.RecordBatch, int]] = []
-        # Items are (key, run number, row, batch): keys and run numbers decide every comparison.
-        for _key, _run, row, batch in heapq.merge(*streams):
+        pending_bytes = 0
+        # Items are (key, run number, row, batch, size): keys and run numbers decide every comparison.
+        for _key, _run, row, batch, size in heapq.merge(*streams):
             pending.append((batch, row))
-            if len(pending) == rows_per_table:
+            pending_bytes += size
+            if len(pending) == max_rows or (max_bytes is not None and pending_bytes >= max_bytes):
                 yield self._gather(pending)
-                pending = []
+                pending, pending_bytes = [], 0
         if pending:
             yield self._gather(pending)
 
-    def _run_rows(self, number: int, path: str) -> Iterator[tuple[str, int, int, pa.RecordBatch]]:
+    def _run_rows(self, number: int, path: str) -> Iterator[tuple[str, int, int, pa.RecordBatch, int]]:
         seed = self.shuffle_seed
         for batch in pq.ParquetFile(path).iter_batches(batch_size=RUN_BATCH_ROWS):
+            sizes = _batch_row_sizes(batch, self.keep_text)
             for row, doc_id in enumerate(batch.column("id").to_pylist()):
-                yield row_order_key(doc_id, seed), number, row, batch
+                yield row_order_key(doc_id, seed), number, row, batch, sizes[row]
 
     def _gather(self, picks: list[tuple[pa.RecordBatch, int]]) -> pa.Table:
         """One table of the picked rows, in pick order."""
@@ -432,6 +445,28 @@ class ShardWriter:
 
 def _order_key(item: _Buffered) -> str:
     return item[0]
+
+
+def row_groups(sizes: Sequence[int], max_rows: int, max_bytes: int) -> Iterator[tuple[int, int]]:
+    """``(start, end)`` of each row group over rows of these sizes (4 bytes per token, plus the
+    text's UTF-8 bytes when kept): a group ends at ``max_rows`` rows or at the row that brings
+    it to ``max_bytes``. A function of the sorted rows alone, so every engine cuts alike."""
+    start = total = 0
+    for index, size in enumerate(sizes):
+        total += size
+        if index + 1 - start == max_rows or total >= max_bytes:
+            yield start, index + 1
+            start, total = index + 1, 0
+    if start < len(sizes):
+        yield start, len(sizes)
+
+
+def _batch_row_sizes(batch: pa.RecordBatch, keep_text: bool) -> list[int]:
+    """:func:`row_groups`' size of each row of a run file's batch (the same measure as the buffer's)."""
+    sizes = pc.multiply(pc.list_value_length(batch.column("token_ids")).cast(pa.int64()), 4)
+    if keep_text:
+        sizes = pc.add(sizes, pc.binary_length(batch.column("text")).cast(pa.int64()))
+    return sizes.to_pylist()
 
 
 def _chunks(items: list, size: int) -> Iterator[list]:

@@ -182,7 +182,7 @@ def finish_shards(results: list[ShardResult], num_shards: int, target: "WriteMan
 
 
 #: The one writer keeps at most this many bytes of rows in memory, over all its shards' writers.
-ONE_WRITER_MEMORY = 256 * 1024 * 1024
+ONE_WRITER_MEMORY = 32 * 1024 * 1024
 
 
 class WriteAllShards(WriteManifest):

@@ -1,11 +1,12 @@
 """The tokenizer phase, between dedup and shards: the configured tokenizer copied beside the shards, or one trained.
 
-Training reads the kept documents in id order (a deterministic training input, whatever
-engine wrote them), at most ``tokenize.train_max_documents`` of them.
+Training reads the ``tokenize.train_max_documents`` kept documents with the smallest ids (a
+deterministic training input, whatever engine wrote them), streamed one file at a time.
 """
 
 from __future__ import annotations
 
+import heapq
 import os
 from typing import Any, Callable, Iterator
 
@@ -19,15 +20,33 @@ from thresher.stages.tokenize.encoder import DocumentTokenizer, file_sha256
 
 
 def iter_kept_texts(layout: RunLayout, limit: int) -> Iterator[str]:
-    """Kept documents' text in id order, at most ``limit``."""
+    """The text of the ``limit`` kept documents with the smallest ids, one file at a time.
+
+    Memory holds at most ``limit`` ids and one document file's texts, never the corpus. The
+    texts come in file order: the trainer counts words, so their order does not change the
+    tokenizer (``tests/test_tokenize.py`` holds it to that).
+    """
     files = dataset_files(layout.documents)
     if not files:
         return
-    import pyarrow as pa
+    import pyarrow.compute as pc
 
-    tables = [storage.read_parquet(path, columns=["id", "text"]) for path in files]
-    table = pa.concat_tables(tables).sort_by("id").slice(0, limit)
-    yield from table.column("text").to_pylist()
+    cutoff = _id_cutoff(files, limit)
+    for path in files:
+        table = storage.read_parquet(path, columns=["id", "text"])
+        if cutoff is not None:
+            table = table.filter(pc.less_equal(table.column("id"), cutoff))
+        yield from table.column("text").to_pylist()
+
+
+def _id_cutoff(files: list[str], limit: int) -> str | None:
+    """The ``limit``-th smallest document id over ``files``, or None when there are no more than ``limit``."""
+    def ids() -> Iterator[str]:
+        for path in files:
+            yield from storage.read_parquet(path, columns=["id"]).column("id").to_pylist()
+
+    smallest = heapq.nsmallest(limit + 1, ids())
+    return smallest[limit - 1] if len(smallest) > limit else None
 
 
 def prepare_tokenizer(
