@@ -127,6 +127,8 @@ def measured(cmd: list[str], log: Path, env: dict[str, str] | None = None, timeo
         "cpu_reaped_s": round(reaped, 2),
         "cpu_sampled_s": round(sampled, 2),
         "processes": len(monitor.seen),
+        # Where the CPU went: the driver, Beam's SDK workers, the extraction workers (or the peer's pool).
+        "cpu_by_role_s": {role: r["cpu_s"] for role, r in sorted(monitor.by_role().items())},
         "peak_tree_rss_mb": round(monitor.peak_tree_rss / 1e6, 1),
         "load_1m_before": load_before[:1],
         "load_1m_after": common.load_average()[:1],
@@ -157,6 +159,8 @@ def run_thresher(files: list[Path], tokenizer: Path, profile: str, workers: int,
             "tokens": stats["tokens"],
             "extract_by": {k.rsplit("/", 1)[1]: v for k, v in counters.items() if k.startswith("extract/by/")},
             "extract_cpu_s": round(counters.get("extract/cpu_us", 0) / 1e6, 2),
+            "stage_cpu_s": {t["stage"]: t["cpu_seconds"] for t in stats.get("timings", {}).get("stages", [])},
+            "phase_wall_s": {k: round(v, 2) for k, v in stats.get("timings", {}).get("phases", {}).items()},
         })
     return result
 
@@ -199,6 +203,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=common.RESULTS / "peer-e2e.json")
     parser.add_argument("--peer-python", help="datatrove's python (default: bench/peers.py makes or reuses its venv)")
     parser.add_argument("--peer-pythonpath", help="PYTHONPATH for the peer (packages its venv lacks)")
+    parser.add_argument("--peer-from", type=Path,
+                        help="with datatrove left out of --sides: its side from an earlier results file "
+                             "(marked recorded), so the speed-ups are still computed")
     args = parser.parse_args(argv)
     sides = [s for s in args.sides.split(",") if s]
     unknown = set(sides) - set(SIDES)
@@ -226,6 +233,10 @@ def main(argv: list[str] | None = None) -> int:
         r = results[side]
         print(f"  {side}: exit {r['exit_code']}, {r['wall_s']} s wall, {r['cpu_s']} CPU-s", flush=True)
 
+    if "datatrove" not in results and args.peer_from:
+        earlier = json.loads(args.peer_from.read_text())
+        results = {"datatrove": {**earlier["sides"]["datatrove"], "recorded": f"{args.peer_from} ({earlier['time']})"},
+                   **results}
     peer_wall = results.get("datatrove", {}).get("wall_s")
     peer_cpu = results.get("datatrove", {}).get("cpu_s")
     rows = []

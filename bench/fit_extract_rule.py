@@ -109,6 +109,31 @@ def fast_result(outputs: dict[str, Any], params: dict[str, float], max_short_sha
     }
 
 
+ROUTED_SHARES = (0.05, 0.10, 0.15, 0.20, 0.30)
+
+
+def routing_ceiling(outputs: dict[str, Any], params: dict[str, float]) -> dict[str, dict[str, float]]:
+    """Fast-profile F1 when a share of pages goes to trafilatura (the default rule then choosing):
+    chosen perfectly (the pages that gain most), and by the shipped signal (most short-line words).
+
+    The perfect choice bounds what any routing signal can reach at that share, i.e. at that CPU.
+    """
+    rule = CombinedExtractor(timeout_s=None, **params)
+    golds = outputs["golds"]
+    resi = [page_f1(r, g) for r, g in zip(outputs["resiliparse"], golds)]
+    routed = [page_f1(rule.choose(t, r).text, g) for t, r, g in zip(outputs["trafilatura"], outputs["resiliparse"], golds)]
+    n = len(golds)
+    gains = sorted((b - a for a, b in zip(resi, routed)), reverse=True)
+    by_signal = sorted(range(n), key=lambda i: -short_line_share(outputs["resiliparse"][i]))
+    base = statistics.fmean(resi)
+    out = {}
+    for share in ROUTED_SHARES:
+        k = int(share * n)
+        out[f"{share:.2f}"] = {"perfect": round(base + sum(gains[:k]) / n, 4),
+                               "short_line_share": round(base + sum(routed[i] - resi[i] for i in by_signal[:k]) / n, 4)}
+    return out
+
+
 def plateau_middle(grid: list[dict[str, float]], scores: list[float]) -> dict[str, float]:
     """The best-scoring point; among ties (F1 to 4 places), the one nearest the tied points' medians."""
     best = max(round(s, 4) for s in scores)
@@ -157,12 +182,17 @@ def main(argv: list[str] | None = None) -> int:
     curves = {name: {"min_share_alone": {m: round(default_f1(s, {"min_share": m, "min_share_clean": m}), 4)
                                          for m in MIN_SHARE_GRID + [0.65, 0.7, 0.75]}}
               for name, s in sets.items()}
+    ceilings = {name: routing_ceiling(s, folds[0]["params"]) for name, s in sets.items()}
+    for name, table in ceilings.items():
+        print(f"{name}: fast F1 by share routed to trafilatura (perfect choice / by short-line share): "
+              + ", ".join(f"{k} {v['perfect']:.4f}/{v['short_line_share']:.4f}" for k, v in table.items()))
     common.print_table(rows, [(k, k) for k in rows[0]],
                        title="Fitted on one set, scored on both (params: min_share min_share_clean "
                              "max_surplus_short max_short_share)")
     common.write_results(args.out, "extract_fit", common.command_line("fit_extract_rule.py", argv), {
         "folds": folds,
         "default_f1_with_min_share_alone": curves,
+        "fast_f1_by_routed_share": ceilings,
         "cpu_per_page_s": {name: {k: round(v, 5) for k, v in s["cpu_per_page"].items()} for name, s in sets.items()},
     })
     return 0

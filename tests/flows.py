@@ -29,7 +29,8 @@ ENGINES = ("beam", "spark")
 
 def open_test_engine(name: str):
     """``beam``: Beam's local runner, one worker in memory; ``beam2``: two worker processes;
-    ``spark``: PySpark in local mode with two cores (a context shared by the session)."""
+    ``spark``: PySpark in local mode with two cores (a context shared by the session);
+    ``inprocess``: the Flow primitives in this process, as small jobs run on a local engine."""
     if name in ("beam", "beam2"):
         from thresher.engines.beam.engine import BeamEngine
 
@@ -49,7 +50,18 @@ def open_test_engine(name: str):
                 cloudpickle.register_pickle_by_value(module)
 
         return SparkEngine(RunnerPlan("spark", 2, None, options={"master": "local[2]", "partitions": 3}))
+    if name == "inprocess":
+        return InProcessEngine()
     raise ValueError(name)
+
+
+class InProcessEngine:
+    """What a local engine runs a small job on: the Flow primitives in this process (no engine)."""
+
+    def run(self, job: str, build: Callable[[Any], Any], small: bool = True) -> dict[str, int]:
+        from thresher.engines.inprocess import run_in_process
+
+        return run_in_process(build)
 
 
 class Collect(Step):

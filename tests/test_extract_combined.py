@@ -151,3 +151,20 @@ def test_combined_extractor_pickles_without_its_worker_or_libraries():
         assert clone.extract_labelled_inline(ARTICLE) == extractor.extract_labelled_inline(ARTICLE)
     finally:
         extractor.close()
+
+
+def test_only_the_extraction_worker_imports_trafilatura():
+    """The driver and Beam's workers build and ship the extractor: they are spared trafilatura's import."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from thresher.stages.extract import build_extractor; "
+            "build_extractor('combined', {'trafilatura': {'favor_precision': True}}, 'fast'); "
+            "print('trafilatura' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+    bounded = build_extractor("combined", {"timeout_s": 60}, profile="fast")
+    try:
+        assert bounded.extract_labelled(LINKY) == build_extractor("combined", {"timeout_s": None}, "fast").extract_labelled(LINKY)
+        assert "extract.trafilatura_share" in bounded.extract_labelled(LINKY).signals  # routed, in the worker
+    finally:
+        bounded.close()

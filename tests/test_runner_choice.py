@@ -27,7 +27,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _small_job(engine) -> int:
+def _small_job(engine, small: bool = False) -> int:
     """A job of Thresher's and Python's own parts only (worker processes import no test module):
     three (key, value) pairs into a group; what entered the shuffle, by the engine's counters."""
 
@@ -35,7 +35,7 @@ def _small_job(engine) -> int:
         pairs = flow.apply("Pairs", flow.create("Dicts", [{"a": 1, "b": 2}, {"c": 3}]), MapStep(dict.items))
         flow.group("Group", pairs)
 
-    return engine.run("test", build)["shuffle/elements"]
+    return engine.run("test", build, small=small)["shuffle/elements"]
 
 
 @pytest.fixture
@@ -72,10 +72,10 @@ def test_direct_runs_the_fn_api_runner_and_never_prism(runner_spy, tmp_path, wor
     assert "PrismRunner" not in runner_spy and "DirectRunner" not in runner_spy
 
 
-def test_small_jobs_on_direct_also_avoid_prism(runner_spy, tmp_path):
+def test_small_jobs_on_direct_run_in_process_with_the_same_counters(runner_spy, tmp_path):
     engine = open_engine(RunnerPlan("direct", 2, None))
-    engine.run("small", lambda flow: flow.create("One", [1]), small=True)
-    assert runner_spy == ["FnApiRunner"]
+    assert _small_job(engine, small=True) == 3
+    assert runner_spy == []  # no Beam runner at all, Prism least of all
 
 
 def test_prism_is_its_own_registered_choice():

@@ -21,6 +21,7 @@ from thresher.engines.beam.flow import BeamFlow
 from thresher.engines.beam.metrics import metric_counters
 from thresher.engines.beam.runners import BEAM_RUNNERS, check_runner, local_runner, portable_defaults
 from thresher.engines.base import RunnerPlan
+from thresher.engines.inprocess import run_in_process
 
 
 def pipeline_options(runner: RunnerPlan) -> PipelineOptions:
@@ -67,8 +68,9 @@ class BeamEngine:
         options = self.job_options(job)
         direct = self.name == "direct"
         if direct and small:
-            # One worker in this process: starting worker processes costs seconds, more than the job.
-            options = pipeline_options(replace(self.runner, workers=1))
+            # In this process without Beam: a pipeline's build, translation and worker start-up
+            # cost seconds, more than a small job's work (thresher/engines/inprocess.py).
+            return run_in_process(build)
         runner = local_runner(options) if direct else None
         with beam.Pipeline(runner=runner, options=options) as pipeline:
             build(BeamFlow(pipeline))
