@@ -21,7 +21,6 @@ import subprocess
 import sys
 import textwrap
 import zlib
-from pathlib import Path
 
 import pytest
 
