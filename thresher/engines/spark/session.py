@@ -70,9 +70,11 @@ class SparkSettings:
             ours.setdefault("spark.app.name", APP_NAME)
         # Without spark-submit the JVM starts here, with our entries as --conf (the driver's
         # memory only takes effect this way). Under spark-submit it runs already, holding
-        # the submit's settings, which SparkConf() loads.
+        # the submit's settings, which SparkConf() loads. Otherwise the JVM's system properties hold
+        # only what an earlier context in this process was given (a packed environment's archives,
+        # say), which a new context must not inherit.
         SparkContext._ensure_initialized(conf=SparkConf(loadDefaults=False).setAll(ours.items()))
-        return SparkConf().setAll(ours.items())
+        return SparkConf(loadDefaults=submitted).setAll(ours.items())
 
 
 def check_java() -> None:
@@ -161,6 +163,11 @@ def _positive_int(value: Any, where: str) -> int:
 _ours: tuple[SparkSettings, SparkContext] | None = None
 
 
+#: The user's own $PYSPARK_PYTHON, read before a packed run sets it: a later run in this process
+#: that ships no pack must not inherit the packed run's executors' python3.
+_USER_PYSPARK_PYTHON = os.environ.get("PYSPARK_PYTHON")
+
+
 def spark_context(settings: SparkSettings) -> SparkContext:
     """The context for these settings: someone else's active one, ours if they match, else a new one."""
     global _ours
@@ -177,7 +184,7 @@ def spark_context(settings: SparkSettings) -> SparkContext:
     # default this interpreter, whose environment has thresher installed, or with a packed
     # environment the executors' own python3 (the pack goes on its path).
     os.environ["PYSPARK_PYTHON"] = conf.get("spark.pyspark.python") or (
-        "python3" if ships_packed_env(conf) else os.environ.get("PYSPARK_PYTHON") or sys.executable)
+        "python3" if ships_packed_env(conf) else _USER_PYSPARK_PYTHON or sys.executable)
     with warnings.catch_warnings():
         # PySpark's start-up imports its pandas helpers, which warn about the pandas
         # version; thresher never hands pandas to Spark.
