@@ -110,7 +110,11 @@ def test_live_display_fits_80_columns_and_keeps_engine_logs_out(short_dir, runne
     noise = [line for line in lines if re.search(r"WARN|log4j|INFO|\[Stage \d", line)]
     assert noise == []
     log = short_dir / "out" / "_work" / "logs" / "workers.log"
-    assert log.is_file() and log.stat().st_size > 0  # the engine's own output went here
+    assert log.is_file()  # the engine's own output has its place
+    if runner == "spark":
+        # Spark's JVM always logs (log4j start-up lines); it went there, not to the terminal. The
+        # direct runner's small jobs run in this process without Beam and may log nothing at all.
+        assert log.stat().st_size > 0
 
 
 def test_live_display_adapts_to_a_wide_terminal(short_dir):
