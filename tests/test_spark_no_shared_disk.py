@@ -106,3 +106,33 @@ def test_executors_could_not_read_the_launchers_files(cluster_run, isolated_spar
         assert not report["own_python_has_thresher"]
         # Thresher came with the job: unpacked in the executor's own working directory.
         assert report["thresher_from"].startswith(report["cwd"] + "/thresher_code/"), report
+
+
+def test_spark_submit_line_from_the_docs_runs_on_the_cluster(cluster_run, isolated_spark_cluster, spark_pack_cache,
+                                                            crawl, local_run, s3_env):
+    """docs/SPARK.md's line, as a user types it: ``spark-submit --master URL $(python -m
+    thresher.engines.spark.packing) run ...``. The driver is spark-submit's own process (client mode),
+    the executors get Thresher only from the shipped archives; the shards match a local run."""
+    import shlex
+    import subprocess
+
+    from spark_cluster import spark_home
+
+    from thresher.engines.spark.session import stop_spark_context
+
+    # The cluster has one core per worker: this process's application would hold them all.
+    stop_spark_context()
+    env = {**os.environ, "SPARK_HOME": str(spark_home())}
+    packed = subprocess.run([sys.executable, "-m", "thresher.engines.spark.packing", str(spark_pack_cache)],
+                            env=env, capture_output=True, text=True, timeout=600)
+    assert packed.returncode == 0, packed.stderr
+    submit_args = shlex.split(packed.stdout)
+    assert "--archives" in submit_args and submit_args[-1].endswith("thresher-submit.py")
+    out = s3_env.fresh("submitted-out")
+    submitted = subprocess.run([str(spark_home() / "bin" / "spark-submit"), *isolated_spark_cluster.engine_args(),
+                                *submit_args, "run", "--runner", "spark", "--input", crawl[0], "--output", out,
+                                "--quiet"], env=env, capture_output=True, text=True, timeout=900)
+    assert submitted.returncode == 0, submitted.stderr[-3000:]
+    assert {name: s3_env.read(f"{out}/{name}") for name in local_run} == local_run
+    listed = [name.rsplit("/", 1)[-1] for name in s3_env.listing(out)]
+    assert "manifest.json" in listed and "stats.json" in listed
