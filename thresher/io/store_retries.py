@@ -7,7 +7,9 @@ Thresher adds:
 
 * **Counting.** :func:`watch` hooks the client of every S3 filesystem :mod:`thresher.io.storage`
   hands out: each request botocore sends again (its attempt number above 1) counts once, by
-  operation, into a counter of this process. Whoever reports a process's counts takes them with
+  operation, into a counter of this process. gcsfs retries inside ``gcsfs.retry.retry_request``
+  (up to 6 attempts with backoff) and has no event hooks: the question it asks before each retry
+  (``is_retriable``) is wrapped once per process, and each retry counts once as ``gcs``. Whoever reports a process's counts takes them with
   :func:`take` (each retry is taken once): engines' sinks at the end of each bundle or partition
   (:class:`thresher.io.live_counts.LiveStats`), the driver at the end of a run. They reach
   stats.json as ``storage/retries`` and ``storage/retries/<operation>`` (measurements: they differ
@@ -44,8 +46,12 @@ def _count_request(request: Any = None, operation_name: str = "", **_: Any) -> N
 
 
 def watch(fs: Any) -> None:
-    """Count the retries of ``fs``'s client (S3 filesystems; others are left alone)."""
-    if type(fs).__module__.split(".")[0] != "s3fs":
+    """Count the retries of ``fs``'s client (S3 and GCS filesystems; others are left alone)."""
+    package = type(fs).__module__.split(".")[0]
+    if package == "gcsfs":
+        _watch_gcsfs()
+        return
+    if package != "s3fs":
         return
     try:
         client = getattr(fs, "_s3", None)
@@ -58,6 +64,28 @@ def watch(fs: Any) -> None:
         client._thresher_counted = True
     except Exception:  # noqa: BLE001 - a client that cannot be made fails at its first use, with its own cause
         return
+
+
+def _watch_gcsfs() -> None:
+    """Wrap gcsfs's retry question once in this process: ``retry_request`` asks the module's
+    ``is_retriable`` only when another attempt is left, so each True is one retry."""
+    try:
+        from gcsfs import retry
+    except ImportError:
+        return
+    asked = getattr(retry, "is_retriable", None)
+    if asked is None or getattr(asked, "_thresher_counted", False):
+        return
+
+    def counted(exc: BaseException) -> bool:
+        answer = asked(exc)
+        if answer:
+            with _lock:
+                _counts[f"{RETRIES}/gcs"] += 1
+        return answer
+
+    counted._thresher_counted = True  # type: ignore[attr-defined]
+    retry.is_retriable = counted
 
 
 def take() -> dict[str, int]:
@@ -114,7 +142,17 @@ def store_failure(exc: BaseException) -> bool:
         if type(current).__module__.startswith("botocore") and type(current).__name__ in (
                 "EndpointConnectionError", "ConnectionClosedError", "ReadTimeoutError", "ConnectTimeoutError"):
             return True
+        if _gcs_failing(current):
+            return True
     return False
+
+
+def _gcs_failing(exc: BaseException) -> bool:
+    """gcsfs's ``HttpError`` for a 5xx answer or throttling (429), which it raises after its retries."""
+    if not (type(exc).__module__.startswith("gcsfs") and type(exc).__name__ == "HttpError"):
+        return False
+    code = getattr(exc, "code", 0)
+    return isinstance(code, int) and (code >= 500 or code == 429)
 
 
 class StoreUnavailable(ThresherError):
