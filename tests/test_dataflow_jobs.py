@@ -198,9 +198,20 @@ def test_the_dockerfile_base_image_is_the_sdk_the_jobs_are_built_with(dry_run):
     request = json.loads((jobs / "dedup.json").read_text())
     capabilities = [c for pool in request["environment"]["workerPools"] for image in pool["sdkHarnessContainerImages"]
                     for c in image["capabilities"] if c.startswith("beam:version:sdk_base:")]
+    import apache_beam
+
     dockerfile = (REPO / "Dockerfile").read_text()
+    # The base image follows the build arguments, which DATAFLOW.md takes from the launcher's Python.
     base = re.search(r"^FROM (\S+)", dockerfile, re.M).group(1)
-    assert capabilities == [f"beam:version:sdk_base:{base}"]
+    python = "%d.%d" % sys.version_info[:2]
+    built = base.replace("${PYTHON_VERSION}", python).replace("${BEAM_VERSION}", apache_beam.__version__)
+    assert capabilities == [f"beam:version:sdk_base:{built}"]
+    assert base == "apache/beam_python${PYTHON_VERSION}_sdk:${BEAM_VERSION}"
+    guide = (REPO / "docs" / "DATAFLOW.md").read_text()
+    for arg, source in (("BEAM_VERSION", "apache_beam.__version__"), ("PYTHON_VERSION", "sys.version_info")):
+        assert re.search(rf"--build-arg {arg}=\"\$\(python -c '[^']*{re.escape(source)}", guide), arg
+    # pip keeps the base image's Beam (a newer one on PyPI would not be the launcher's).
+    assert 'apache-beam[gcp]==${BEAM_VERSION}' in dockerfile
     # Workers write gs:// through gcsfs: the image installs Thresher with the dataflow extra.
     assert re.search(r"^RUN pip install .*'\.\[dataflow\]'", dockerfile, re.M), dockerfile
 
