@@ -118,13 +118,15 @@ def test_index_model_and_tokenizer_on_a_store(store, crawl, tmp_path):
     assert any("index" in key and value for key, value in stats["counters"].items())
 
 
-def test_spark_run_with_output_on_a_store(store, crawl, local_run, tmp_path):
-    """Spark (local[2], its own worker processes) writes the same shards to the store."""
+def test_spark_run_with_output_on_a_store(gcs_server, store_env, crawl, local_run, tmp_path):  # noqa: F811
+    """Spark (local[2], its own worker processes) writes the same shards to GCS (to S3:
+    tests/test_spark_no_shared_disk.py, on a cluster)."""
     import os
     import subprocess
     import sys
 
     pytest.importorskip("pyspark")
+    store = store_env(gcs_server)
     _, expected = local_run
     root = store.fresh("spark")
     config = {**_config(crawl, root), "runner": {"name": "spark", "options": {"master": "local[2]"}}}

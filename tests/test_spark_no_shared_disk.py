@@ -23,6 +23,11 @@ from thresher.run.driver import run_pipeline
 pytest.importorskip("pyspark", reason="the Spark engine needs the spark extra (pyspark)")
 pytest_plugins = ["spark_isolated_cluster"]
 
+#: What executors import to run the stages: each must come from the shipped archives.
+PIPELINE_MODULES = ["thresher.run.pages", "thresher.stages.dedup.minhash", "thresher.engines.spark.flow",
+                    "pyarrow.parquet", "numpy", "fasttext", "tokenizers", "fastwarc", "resiliparse", "trafilatura",
+                    "s3fs", "zstandard", "xxhash", "yaml", "warcio", "brotli", "charset_normalizer", "lxml.etree"]
+
 
 @pytest.fixture(scope="module")
 def s3_env(s3_server):
@@ -70,9 +75,18 @@ def test_shards_on_a_cluster_without_shared_disk_match_a_local_run(cluster_run, 
     assert "manifest.json" in listed and "stats.json" in listed
 
 
+def test_the_packed_runs_python_does_not_leak_into_later_processes(cluster_run):
+    """The run set $PYSPARK_PYTHON to the executors' python3 for its context: put back after, so a
+    process this one starts later (a local Spark run) does not send its workers there."""
+    from thresher.engines.spark import session
+
+    assert os.environ.get("PYSPARK_PYTHON") == session._USER_PYSPARK_PYTHON
+
+
 def test_executors_could_not_read_the_launchers_files(cluster_run, isolated_spark_cluster, crawl, tmp_path):
     """Both workers' executors, in one barrier stage (one task each, at once), look for what the
-    launcher has: a file planted now, the crawl's local copies, the checkout and this Python."""
+    launcher has: a file planted now, the crawl's local copies, the checkout and this Python; and
+    import every module the stages need, each from the archives Spark unpacked for them."""
     from pyspark import SparkContext
 
     planted = tmp_path / "planted.txt"
@@ -83,6 +97,7 @@ def test_executors_could_not_read_the_launchers_files(cluster_run, isolated_spar
     assert all(os.path.exists(path) for path in launcher_paths)
 
     def probe(_):
+        import importlib
         import os as os_
         import subprocess
         import sys as sys_
@@ -92,9 +107,15 @@ def test_executors_could_not_read_the_launchers_files(cluster_run, isolated_spar
         bare = dict(os_.environ)
         bare.pop("PYTHONPATH", None)
         own = subprocess.run([sys_.executable, "-c", "import thresher"], env=bare, capture_output=True)
+        try:
+            import apache_beam  # noqa: F401
+            beam = True
+        except ImportError:
+            beam = False
         yield {"worker": os_.environ.get("THRESHER_TEST_WORKER"), "seen": [p for p in launcher_paths if os_.path.exists(p)],
                "python": sys_.executable, "thresher_from": shipped.__file__, "cwd": os_.getcwd(),
-               "own_python_has_thresher": own.returncode == 0}
+               "own_python_has_thresher": own.returncode == 0, "beam": beam,
+               "found": {name: importlib.import_module(name).__file__ for name in PIPELINE_MODULES}}
 
     sc = SparkContext._active_spark_context
     assert sc is not None and sc.master == isolated_spark_cluster.master_url  # the run's own context
@@ -106,6 +127,10 @@ def test_executors_could_not_read_the_launchers_files(cluster_run, isolated_spar
         assert not report["own_python_has_thresher"]
         # Thresher came with the job: unpacked in the executor's own working directory.
         assert report["thresher_from"].startswith(report["cwd"] + "/thresher_code/"), report
+        # So did every module the stages need (and no Beam, which the pack leaves out).
+        packs = (f"{report['cwd']}/thresher_deps/", f"{report['cwd']}/thresher_code/")
+        assert {name: path for name, path in report["found"].items() if not path.startswith(packs)} == {}
+        assert not report["beam"]
 
 
 def test_spark_submit_line_from_the_docs_runs_on_the_cluster(cluster_run, isolated_spark_cluster, spark_pack_cache,

@@ -2,7 +2,9 @@
 
 The archives (:mod:`thresher.engines.spark.packing`) are built once per test session into one
 cache; the executors are those of :mod:`spark_isolated_cluster`, whose system ``python3`` has no
-Thresher, NumPy or PyArrow, and which cannot see this checkout.
+Thresher, NumPy or PyArrow, and which cannot see this checkout. That the executors import every
+module the stages need from the archives is checked on the run's own context, in
+``test_spark_no_shared_disk.py`` (one Spark application fewer).
 """
 
 from __future__ import annotations
@@ -80,37 +82,6 @@ def test_the_spark_submit_arguments(packed, spark_pack_cache, capsys):
     # spark-submit runs it as a script; what follows it are Thresher's own arguments.
     ran = subprocess.run([sys.executable, main, "run", "--help"], capture_output=True, text=True)
     assert ran.returncode == 0 and "usage: thresher run" in ran.stdout
-
-
-def test_executors_import_the_pipeline_from_the_pack(isolated_spark_cluster, spark_pack_cache):
-    """Executors running the system Python import every module the stages need, each from the
-    archives Spark unpacked in their working directory, and no Beam."""
-    from spark_isolated_cluster import isolated_spark_context
-
-    modules = ["thresher.run.pages", "thresher.stages.dedup.minhash", "thresher.engines.spark.flow", "pyarrow.parquet",
-               "numpy", "fasttext", "tokenizers", "fastwarc", "resiliparse", "trafilatura", "s3fs", "zstandard",
-               "xxhash", "yaml", "warcio", "brotli", "charset_normalizer", "lxml.etree"]
-
-    def imports(_):
-        import importlib
-        import os as os_
-        import sys as sys_
-
-        found = {name: importlib.import_module(name).__file__ for name in modules}
-        try:
-            import apache_beam  # noqa: F401
-            beam = True
-        except ImportError:
-            beam = False
-        yield {"python": sys_.executable, "cwd": os_.getcwd(), "found": found, "beam": beam}
-
-    sc = isolated_spark_context(isolated_spark_cluster)
-    reports = sc.parallelize(range(2), 2).barrier().mapPartitions(imports).collect()
-    assert len(reports) == 2
-    for report in reports:
-        assert report["python"] == "/usr/bin/python3" and not report["beam"]
-        packs = (f"{report['cwd']}/thresher_deps/", f"{report['cwd']}/thresher_code/")
-        assert {name: path for name, path in report["found"].items() if not path.startswith(packs)} == {}
 
 
 def test_the_pack_option_is_checked():

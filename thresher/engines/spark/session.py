@@ -185,12 +185,20 @@ def spark_context(settings: SparkSettings) -> SparkContext:
     # environment the executors' own python3 (the pack goes on its path).
     os.environ["PYSPARK_PYTHON"] = conf.get("spark.pyspark.python") or (
         "python3" if ships_packed_env(conf) else _USER_PYSPARK_PYTHON or sys.executable)
-    with warnings.catch_warnings():
-        # PySpark's start-up imports its pandas helpers, which warn about the pandas
-        # version; thresher never hands pandas to Spark.
-        warnings.filterwarnings("ignore", message="PySpark does not yet fully support", category=FutureWarning)
-        on_sigint = signal.getsignal(signal.SIGINT)
-        sc = SparkContext(conf=conf)
+    try:
+        with warnings.catch_warnings():
+            # PySpark's start-up imports its pandas helpers, which warn about the pandas
+            # version; thresher never hands pandas to Spark.
+            warnings.filterwarnings("ignore", message="PySpark does not yet fully support", category=FutureWarning)
+            on_sigint = signal.getsignal(signal.SIGINT)
+            sc = SparkContext(conf=conf)
+    finally:
+        # The context has read it (and its JVM started): put the user's value back, so that the
+        # processes this one starts later (another run, say) do not inherit these executors' python.
+        if _USER_PYSPARK_PYTHON is None:
+            os.environ.pop("PYSPARK_PYTHON", None)
+        else:
+            os.environ["PYSPARK_PYTHON"] = _USER_PYSPARK_PYTHON
     if threading.current_thread() is threading.main_thread() and on_sigint is not None:
         # PySpark's own SIGINT handler calls the JVM from inside the handler, which fails (with
         # logged tracebacks) when Ctrl-C lands during another call to it: keep the caller's.
