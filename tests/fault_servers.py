@@ -219,3 +219,17 @@ class _FilesHandler(BaseHTTPRequestHandler):
             self.wfile.write(chunk)
         except (BrokenPipeError, ConnectionResetError):
             pass  # the reader was killed while it waited
+
+
+def fault_free_run(inputs: list[str], out: Path) -> tuple[dict, list[str]]:
+    """The run a faulty one is compared with: ``inputs`` on one worker into ``out``, through no
+    proxy. Its stats (no retry counted) and its shards' names."""
+    from thresher.config import config_from_dict
+    from thresher.run.driver import run_pipeline
+
+    result = run_pipeline(config_from_dict({"input": {"paths": inputs}, "output": {"path": str(out)},
+                                            "runner": {"workers": 1}}))
+    assert result.stats["storage"] == {"retries": 0, "retries_by_operation": {}}
+    shard_names = sorted(p.name for p in out.glob("shard-*.parquet"))
+    assert shard_names
+    return result.stats, shard_names

@@ -17,7 +17,7 @@ import subprocess
 import sys
 
 import pytest
-from fault_servers import FlakyProxy
+from fault_servers import FlakyProxy, fault_free_run
 from sample_crawls import write_small_crawls
 
 from object_stores import s3_server  # noqa: F401 - fixture
@@ -82,10 +82,7 @@ def _config(inputs: list[str], out: str, workers: int) -> dict:
 def test_transient_faults_are_retried_counted_and_lose_nothing(s3_server, through, crawl_on_s3, tmp_path):  # noqa: F811
     through(s3_server.endpoint)
     reference_dir = tmp_path / "reference"
-    reference = run_pipeline(config_from_dict(_config(crawl_on_s3, str(reference_dir), workers=1)))
-    assert reference.stats["storage"] == {"retries": 0, "retries_by_operation": {}}
-    shard_names = sorted(p.name for p in reference_dir.glob("shard-*.parquet"))
-    assert shard_names
+    reference_stats, shard_names = fault_free_run(crawl_on_s3, reference_dir)
 
     root = s3_server.fresh("flaky-out")
     # Every 5th request fails, 12 faults in all: they land on the driver's and the workers' requests,
@@ -107,7 +104,7 @@ def test_transient_faults_are_retried_counted_and_lose_nothing(s3_server, throug
         assert sum(stats["storage"]["retries_by_operation"].values()) == proxy.fault_count
         assert stats["identity"]["holds"]
         # Nothing lost or counted twice: the decisions of the run without faults.
-        assert decisions_only(stats["counters"]) == decisions_only(reference.stats["counters"])
+        assert decisions_only(stats["counters"]) == decisions_only(reference_stats["counters"])
     for name in shard_names:
         assert fs.cat(f"{root.split('://', 1)[1]}/{name}") == (reference_dir / name).read_bytes(), name
 
