@@ -9,9 +9,9 @@ Thresher adds:
   hands out: each request botocore sends again (its attempt number above 1) counts once, by
   operation, into a counter of this process. gcsfs retries inside ``gcsfs.retry.retry_request``
   (up to 6 attempts with backoff) and has no event hooks: the question it asks before each retry
-  (``is_retriable``) is wrapped once per process, and each retry counts once as ``gcs``. Whoever reports a process's counts takes them with
-  :func:`take` (each retry is taken once): engines' sinks at the end of each bundle or partition
-  (:class:`thresher.io.live_counts.LiveStats`), the driver at the end of a run. They reach
+  (``is_retriable``) is wrapped once per process, and each retry counts once as ``gcs``.
+  Whoever reports a process's counts takes them with :func:`take` (each retry is taken once):
+  engines' sinks at the end of each bundle or partition (:class:`thresher.io.live_counts.LiveStats`), the driver at the end of a run. They reach
   stats.json as ``storage/retries`` and ``storage/retries/<operation>`` (measurements: they differ
   between runs and are never compared).
 * **Failures beyond the retries** are never counted as a bad input: :func:`store_failure` tells a
@@ -41,8 +41,12 @@ def _count_request(request: Any = None, operation_name: str = "", **_: Any) -> N
     context = getattr(request, "context", None) or {}
     attempt = (context.get("retries") or {}).get("attempt", 1)
     if attempt and attempt > 1:
-        with _lock:
-            _counts[f"{RETRIES}/{operation_name or 'unknown'}"] += 1
+        _count(operation_name or "unknown")
+
+
+def _count(operation: str) -> None:
+    with _lock:
+        _counts[f"{RETRIES}/{operation}"] += 1
 
 
 def watch(fs: Any) -> None:
@@ -80,8 +84,7 @@ def _watch_gcsfs() -> None:
     def counted(exc: BaseException) -> bool:
         answer = asked(exc)
         if answer:
-            with _lock:
-                _counts[f"{RETRIES}/gcs"] += 1
+            _count("gcs")
         return answer
 
     counted._thresher_counted = True  # type: ignore[attr-defined]
