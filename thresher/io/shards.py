@@ -39,8 +39,12 @@ SPILL_BYTES = 32 * 1024 * 1024
 #: At most this many run files are merged at once (each holds one read batch in memory);
 #: more runs are first merged in groups into longer runs.
 MERGE_FAN_IN = 16
-#: Rows per row group of a run file, and per batch read back while merging.
+#: A run file's row group ends at this many rows, or at the row that brings it to this many payload
+#: bytes; a merge holds one row group of each run it reads. Bounded by bytes too, so that merging
+#: many runs of long documents holds little (issue 19: a local runner's driver merges the one writer's
+#: runs, and its memory must not grow with the corpus). Run files never reach a shard as they are.
 RUN_BATCH_ROWS = 100
+RUN_BATCH_BYTES = 256 * 1024
 
 _BASE_FIELDS = [
     pa.field("id", pa.string(), nullable=False),
@@ -384,9 +388,9 @@ class ShardWriter:
         self._run_serial += 1
         self._runs.append(path)
         with pq.ParquetWriter(path, self.schema, compression="lz4") as writer:
-            rows, _sizes = self._sorted_buffer()
-            for group in _chunks(rows, RUN_BATCH_ROWS):
-                writer.write_table(self._table(group))
+            rows, sizes = self._sorted_buffer()
+            for start, end in row_groups(sizes, RUN_BATCH_ROWS, RUN_BATCH_BYTES):
+                writer.write_table(self._table(rows[start:end]))
 
     def _write_merged(self, writer: pq.ParquetWriter) -> None:
         # More runs than the fan-in: merge groups of them into longer runs first, so the
@@ -397,7 +401,7 @@ class ShardWriter:
             self._run_serial += 1
             self._runs.append(path)
             with pq.ParquetWriter(path, self.schema, compression="lz4") as run_writer:
-                for table in self._merge(group, RUN_BATCH_ROWS, None):
+                for table in self._merge(group, RUN_BATCH_ROWS, RUN_BATCH_BYTES):
                     run_writer.write_table(table)
             for done in group:
                 _remove(done)
@@ -421,7 +425,9 @@ class ShardWriter:
 
     def _run_rows(self, number: int, path: str) -> Iterator[tuple[str, int, int, pa.RecordBatch, int]]:
         seed = self.shuffle_seed
-        for batch in pq.ParquetFile(path).iter_batches(batch_size=RUN_BATCH_ROWS):
+        run = pq.ParquetFile(path)
+        for group in range(run.num_row_groups):  # one row group at a time: bounded by RUN_BATCH_BYTES
+            batch = run.read_row_group(group).combine_chunks().to_batches()[0]
             sizes = _batch_row_sizes(batch, self.keep_text)
             for row, doc_id in enumerate(batch.column("id").to_pylist()):
                 yield row_order_key(doc_id, seed), number, row, batch, sizes[row]
@@ -467,11 +473,6 @@ def _batch_row_sizes(batch: pa.RecordBatch, keep_text: bool) -> list[int]:
     if keep_text:
         sizes = pc.add(sizes, pc.binary_length(batch.column("text")).cast(pa.int64()))
     return sizes.to_pylist()
-
-
-def _chunks(items: list, size: int) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 def _write_row_group(writer: pq.ParquetWriter, table: pa.Table) -> None:

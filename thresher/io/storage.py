@@ -249,7 +249,9 @@ class ParquetFileWriter:
 
     Use as a context manager: a clean exit commits the file (see :func:`atomic_write`), an
     exception discards it. With no rows there is no file unless ``always``. ``rows``
-    counts what was written.
+    counts what was written. A batch is written at ``batch_rows`` rows or, with ``batch_bytes``,
+    at the row that brings its string and bytes values to that many characters and bytes (long
+    documents then do not make the buffer large).
     """
 
     def __init__(
@@ -259,6 +261,7 @@ class ParquetFileWriter:
         *,
         always: bool = False,
         batch_rows: int = 1_000,
+        batch_bytes: int | None = None,
         compression: str | None = "snappy",
         storage_options: Mapping[str, Any] | None = None,
     ) -> None:
@@ -266,6 +269,8 @@ class ParquetFileWriter:
         self.schema = schema
         self.always = always
         self.batch_rows = batch_rows
+        self.batch_bytes = batch_bytes
+        self._batch_size = 0
         self.compression = compression
         self.storage_options = storage_options
         self.rows = 0
@@ -276,7 +281,9 @@ class ParquetFileWriter:
 
     def add(self, row: Mapping[str, Any]) -> None:
         self._batch.append(row)  # type: ignore[arg-type]
-        if len(self._batch) >= self.batch_rows:
+        if self.batch_bytes is not None:
+            self._batch_size += sum(len(v) for v in row.values() if isinstance(v, (str, bytes)))
+        if len(self._batch) >= self.batch_rows or (self.batch_bytes is not None and self._batch_size >= self.batch_bytes):
             self._flush()
 
     def add_all(self, rows) -> None:
@@ -292,6 +299,7 @@ class ParquetFileWriter:
             self._writer.write_table(pa.Table.from_pylist(self._batch, schema=self.schema))
             self.rows += len(self._batch)
             self._batch = []
+            self._batch_size = 0
 
     def __enter__(self) -> "ParquetFileWriter":
         return self
@@ -316,6 +324,7 @@ class ParquetFileWriter:
 
     def abort(self, exc_type=None, exc=None, tb=None) -> None:
         self._batch = []
+        self._batch_size = 0
         if self._writer is not None:
             try:
                 self._writer.close()

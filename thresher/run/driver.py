@@ -28,6 +28,7 @@ from thresher.io import storage, store_retries, worker_storage
 from thresher.run.dedup import dedup
 from thresher.run.finished import check_same_run, inputs_record
 from thresher.run.layout import RunLayout, read_dataset_manifest
+from thresher.run.memory import bound_allocators, release_freed
 from thresher.run.outcome import problem_files, problem_files_record
 from thresher.run.phase_a import phase_a
 from thresher.run.plan import RunPlan, build_plan
@@ -61,6 +62,9 @@ def run_pipeline(
     resumes: input files whose phase-A result is committed are not read again.
     """
     store_retries.take()  # retries counted before this run (an earlier run in this process) are not its own
+    # The small jobs run here: what they free must go back to the system, or the driver's peak
+    # grows with the corpus (thresher/run/memory.py).
+    bound_allocators()
     prepare_storage(config)  # a missing filesystem package is one line, before inputs are listed
     plan = build_plan(config, tuple(extra_args or ()))
     layout = plan.layout
@@ -204,6 +208,7 @@ def _document_files(layout: RunLayout) -> list[str]:
 def _phase(phases: dict[str, float], name: str, monitor: ProgressMonitor) -> Iterator[None]:
     """Show ``name`` as the live stage and record its wall seconds in ``phases``."""
     monitor.set_stage(name)
+    release_freed()  # what the previous phase freed is not kept for this one
     started = time.monotonic()
     yield
     phases[name] = time.monotonic() - started

@@ -181,8 +181,11 @@ def finish_shards(results: list[ShardResult], num_shards: int, target: "WriteMan
     write_manifest(target.manifest, manifest)
 
 
-#: The one writer keeps at most this many bytes of rows in memory, over all its shards' writers.
-ONE_WRITER_MEMORY = 32 * 1024 * 1024
+#: The one writer keeps at most this many payload bytes of rows in memory, over all its shards'
+#: writers. It runs in the driver on a local runner (a small job), so it is kept well below a small
+#: run's size: the driver's peak memory then does not grow with the corpus (issue 19). Spilling
+#: more often only adds run files to merge; the shards' bytes do not depend on it.
+ONE_WRITER_MEMORY = 4 * 1024 * 1024
 
 
 class WriteAllShards(WriteManifest):
@@ -219,15 +222,18 @@ class WriteAllShards(WriteManifest):
             kept = [f.name for f in out.kept_fields]
             with pq.ParquetWriter(spill_path, schema, compression="lz4") as spilled:
                 pending: list[dict[str, Any]] = []
+                pending_bytes = 0
                 rows = (row for paths in batch for path in paths
                         for row in tokenized_rows(path, self.tokenizer, stats, columns))
                 for row in rows:
+                    size = row_payload_bytes(row, out.keep_text, kept)
                     tokens += row["token_count"]
-                    payload += row_payload_bytes(row, out.keep_text, kept)
+                    payload += size
+                    pending_bytes += size
                     pending.append(row)
-                    if len(pending) >= SPILL_BATCH:
+                    if len(pending) >= SPILL_BATCH or pending_bytes >= SPILL_BATCH_BYTES:
                         spilled.write_table(pa.Table.from_pylist(pending, schema=schema))
-                        pending = []
+                        pending, pending_bytes = [], 0
                 if pending:
                     spilled.write_table(pa.Table.from_pylist(pending, schema=schema))
             num_shards = planned_shards((tokens, payload), out)
@@ -235,8 +241,9 @@ class WriteAllShards(WriteManifest):
             writers = [writers_open.enter_context(open_shard(self.directory, i, num_shards, out, spill_bytes))
                        for i in range(num_shards)]
             with stage_timer(stats, "shards"):
-                for part in pq.ParquetFile(spill_path).iter_batches(batch_size=SPILL_BATCH):
-                    for row in part.to_pylist():
+                spilled_file = pq.ParquetFile(spill_path)
+                for group in range(spilled_file.num_row_groups):  # one written batch at a time
+                    for row in spilled_file.read_row_group(group).to_pylist():
                         if not out.keep_text:
                             del row["text"]
                         writers[shard_index(row["id"], num_shards, out.shuffle_seed)].add(row)
@@ -249,7 +256,11 @@ def spill_schema(cluster_size: bool, kept_fields: Sequence[pa.Field] = ()) -> pa
     """Rows of the one writer's local spill file: the shard's columns, token ids still packed."""
     return pa.schema([f if f.name != "token_ids" else pa.field("token_ids", pa.binary(), nullable=False)
                       for f in shard_schema(True, cluster_size, kept_fields)])
+#: Rows of the spill file written (and read back) at a time: at most this many rows, and a batch
+#: written ends at the row that brings it to ``SPILL_BATCH_BYTES`` payload bytes (bounded memory
+#: for long documents, as :data:`ONE_WRITER_MEMORY`).
 SPILL_BATCH = 1_000
+SPILL_BATCH_BYTES = 2 * 1024 * 1024
 
 
 def shards(flow: Flow, document_files: list[str], tokenizer: DocumentTokenizer, tokenizer_info: Mapping[str, Any],

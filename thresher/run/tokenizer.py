@@ -22,9 +22,10 @@ from thresher.stages.tokenize.encoder import DocumentTokenizer, file_sha256
 def iter_kept_texts(layout: RunLayout, limit: int) -> Iterator[str]:
     """The text of the ``limit`` kept documents with the smallest ids, one file at a time.
 
-    Memory holds at most ``limit`` ids and one document file's texts, never the corpus. The
-    texts come in file order: the trainer counts words, so their order does not change the
-    tokenizer (``tests/test_tokenize.py`` holds it to that).
+    Memory holds at most ``limit`` ids and one read batch of texts, never the corpus nor a whole
+    file's texts (a small run's dedup writes one document file: the corpus). The texts come in
+    file order: the trainer counts words, so their order does not change the tokenizer
+    (``tests/test_tokenize.py`` holds it to that).
     """
     files = dataset_files(layout.documents)
     if not files:
@@ -33,17 +34,22 @@ def iter_kept_texts(layout: RunLayout, limit: int) -> Iterator[str]:
 
     cutoff = _id_cutoff(files, limit)
     for path in files:
-        table = storage.read_parquet(path, columns=["id", "text"])
-        if cutoff is not None:
-            table = table.filter(pc.less_equal(table.column("id"), cutoff))
-        yield from table.column("text").to_pylist()
+        for batch in storage.open_parquet(path).iter_batches(batch_size=READ_BATCH, columns=["id", "text"]):
+            if cutoff is not None:
+                batch = batch.filter(pc.less_equal(batch.column("id"), cutoff))
+            yield from batch.column("text").to_pylist()
+
+
+#: Rows read at a time from a document file (a bounded read: the driver's memory must not follow the corpus).
+READ_BATCH = 100
 
 
 def _id_cutoff(files: list[str], limit: int) -> str | None:
     """The ``limit``-th smallest document id over ``files``, or None when there are no more than ``limit``."""
     def ids() -> Iterator[str]:
         for path in files:
-            yield from storage.read_parquet(path, columns=["id"]).column("id").to_pylist()
+            for batch in storage.open_parquet(path).iter_batches(batch_size=READ_BATCH, columns=["id"]):
+                yield from batch.column("id").to_pylist()
 
     smallest = heapq.nsmallest(limit + 1, ids())
     return smallest[limit - 1] if len(smallest) > limit else None

@@ -161,9 +161,11 @@ def dedup(flow: Flow, plan: DedupPlan, document_files: list[str], documents: int
         )
         removals, index_rows = [routed.main], [routed[INDEX_ROWS]]
     by_file = flow.cogroup("RemovalsByFile", {"path": files, "removed": flow.flatten("Removals", removals)})
-    records = flow.apply("ApplyToFiles", by_file, ApplyToFile(plan.keep_cluster_size, plan.keep_dropped, plan.kept_fields))
-    written = flow.apply("Write", flow.flatten("AllRecords", [records, *index_rows]),
-                         WriteRecords(output_sinks(plan, documents_dir, duplicates_dir)))
+    sinks = output_sinks(plan, documents_dir, duplicates_dir)
+    # Each file's documents are written where they are read: no collection holds the corpus.
+    applied = flow.apply("ApplyToFiles", by_file, ApplyToFile(sinks, plan.keep_cluster_size, plan.keep_dropped,
+                                                              plan.kept_fields))
+    written = flow.flatten("AllWritten", [applied, *(flow.apply("Write", rows, WriteRecords(sinks)) for rows in index_rows)])
     flow.apply(
         "Commit", flow.create("Once", ["commit"]), CommitOutputs(plan, documents_dir, duplicates_dir, document_files),
         sides={"written": flow.singleton("WrittenFiles", written, ToList())},

@@ -103,23 +103,85 @@ def removed_row(row: Mapping[str, Any], duplicate_of: str | None) -> dict[str, A
     return {"id": row["id"], "url": row["url"], "crawl_date": row["crawl_date"], "duplicate_of": duplicate_of}
 
 
-class ApplyToFile(Step):
-    """``(file, {path, removed})`` -> the file's documents as sink records: kept, or removed with their duplicate.
+def output_sinks(plan: DedupPlan, documents_dir: str, duplicates_dir: str) -> dict[str, tuple[str, str, pa.Schema]]:
+    """``{sink: (directory, file prefix, schema)}`` of what dedup writes."""
+    documents = document_schema(plan.kept_fields)
+    if plan.keep_cluster_size:
+        documents = documents.append(pa.field(CLUSTER_SIZE, pa.int32()))
+    sinks = {
+        DOCUMENTS: (documents_dir, "part", documents),
+        DUPLICATES: (duplicates_dir, "part", REMOVED_SCHEMA),
+    }
+    if plan.keep_dropped:
+        sinks[DROPPED] = (plan.dropped_dir, "dedup", dropped_schema(plan.kept_fields))
+    if plan.index_write:
+        for table in dedup_index.TABLES:
+            sinks[index_sink(table)] = (plan.index_write, table, dedup_index.SCHEMAS[table])
+    return sinks
+
+
+#: A part file's buffered rows are written once their text reaches this many characters: a small
+#: run's dedup runs in the driver, whose memory must not grow with the corpus (issue 19).
+WRITE_BATCH_BYTES = 2 * 1024 * 1024
+
+
+class WriteRecords(Step):
+    """``(sink, row)`` records -> one Parquet part file per sink and bundle (or partition); yields
+    ``(sink, file name, rows)`` of each file once it is committed, at the bundle's end."""
+
+    def __init__(self, sinks: Mapping[str, tuple[str, str, pa.Schema]]) -> None:
+        self.sinks = dict(sinks)
+        self.writers: dict[str, storage.ParquetFileWriter] = {}
+
+    def process(self, batch: Iterable[tuple[str, dict[str, Any]]], ctx: StepContext) -> Iterable[Any]:
+        writers = self.writers
+        for sink, row in batch:
+            writer = writers.get(sink)
+            if writer is None:
+                directory, prefix, schema = self.sinks[sink]
+                path = storage.join(directory, f"{prefix}-{ctx.token}.parquet")
+                writer = writers[sink] = storage.ParquetFileWriter(path, schema, batch_bytes=WRITE_BATCH_BYTES)
+            writer.add(row)
+        return ()
+
+    def finish(self, ctx: StepContext) -> Iterator[tuple[str, str, int]]:
+        writers, self.writers = self.writers, {}
+        for sink, writer in sorted(writers.items()):
+            if writer.commit():
+                yield sink, writer.path.rsplit("/", 1)[-1], writer.rows
+
+    def teardown(self) -> None:
+        for writer in self.writers.values():
+            writer.abort()  # a failed bundle leaves no file under a final name
+
+
+class ApplyToFile(WriteRecords):
+    """``(file, {path, removed})`` -> the file's documents written out, kept and removed apart; yields
+    ``(sink, file name, rows)`` of each part file once it is committed, as :class:`WriteRecords` does.
 
     ``removed`` holds ``(id, offset, duplicate_of, cluster size)``: a removal, or (duplicate_of None) a
     kept document's cluster size. The file is read where the step runs; kept rows are written on as
-    they are, with ``minhash_cluster_size`` when the run keeps it.
+    they are, with ``minhash_cluster_size`` when the run keeps it. The documents are written in this
+    step rather than handed to the next one, so none of them becomes an element of a collection: the
+    in-process flow holds each collection whole (thresher/engines/inprocess.py), and the corpus must
+    not be one (issue 19: the driver's memory must not grow with the input).
     """
 
     batch_size = 1
 
-    def __init__(self, cluster_size: bool = False, keep_dropped: bool = False, kept_fields: tuple = ()) -> None:
+    def __init__(self, sinks: Mapping[str, tuple[str, str, pa.Schema]], cluster_size: bool = False,
+                 keep_dropped: bool = False, kept_fields: tuple = ()) -> None:
+        super().__init__(sinks)
         self.cluster_size = cluster_size
         #: Removed documents also go, whole, to the run's ``dropped/`` dataset.
         self.keep_dropped = keep_dropped
         self.kept_fields = tuple(kept_fields)
 
-    def process(self, batch: list[tuple[int, Mapping[str, Iterable[Any]]]], ctx: StepContext) -> Iterator[tuple[str, dict]]:
+    def process(self, batch: list[tuple[int, Mapping[str, Iterable[Any]]]], ctx: StepContext) -> Iterable[Any]:
+        return super().process(self.records(batch), ctx)
+
+    def records(self, batch: list[tuple[int, Mapping[str, Iterable[Any]]]]) -> Iterator[tuple[str, dict]]:
+        """The files' documents as ``(sink, row)`` records, one read batch at a time."""
         for _, groups in batch:
             removals: dict[tuple[str, int], list[tuple[str | None, str]]] = {}
             sizes: dict[tuple[str, int], int] = {}
@@ -143,53 +205,6 @@ class ApplyToFile(Step):
                         if self.cluster_size:
                             row[CLUSTER_SIZE] = sizes.get(where, 1)
                         yield DOCUMENTS, row
-
-
-def output_sinks(plan: DedupPlan, documents_dir: str, duplicates_dir: str) -> dict[str, tuple[str, str, pa.Schema]]:
-    """``{sink: (directory, file prefix, schema)}`` of what dedup writes."""
-    documents = document_schema(plan.kept_fields)
-    if plan.keep_cluster_size:
-        documents = documents.append(pa.field(CLUSTER_SIZE, pa.int32()))
-    sinks = {
-        DOCUMENTS: (documents_dir, "part", documents),
-        DUPLICATES: (duplicates_dir, "part", REMOVED_SCHEMA),
-    }
-    if plan.keep_dropped:
-        sinks[DROPPED] = (plan.dropped_dir, "dedup", dropped_schema(plan.kept_fields))
-    if plan.index_write:
-        for table in dedup_index.TABLES:
-            sinks[index_sink(table)] = (plan.index_write, table, dedup_index.SCHEMAS[table])
-    return sinks
-
-
-class WriteRecords(Step):
-    """``(sink, row)`` records -> one Parquet part file per sink and bundle (or partition); yields
-    ``(sink, file name, rows)`` of each file once it is committed, at the bundle's end."""
-
-    def __init__(self, sinks: Mapping[str, tuple[str, str, pa.Schema]]) -> None:
-        self.sinks = dict(sinks)
-        self.writers: dict[str, storage.ParquetFileWriter] = {}
-
-    def process(self, batch: list[tuple[str, dict[str, Any]]], ctx: StepContext) -> Iterator[Any]:
-        writers = self.writers
-        for sink, row in batch:
-            writer = writers.get(sink)
-            if writer is None:
-                directory, prefix, schema = self.sinks[sink]
-                path = storage.join(directory, f"{prefix}-{ctx.token}.parquet")
-                writer = writers[sink] = storage.ParquetFileWriter(path, schema)
-            writer.add(row)
-        return ()
-
-    def finish(self, ctx: StepContext) -> Iterator[tuple[str, str, int]]:
-        writers, self.writers = self.writers, {}
-        for sink, writer in sorted(writers.items()):
-            if writer.commit():
-                yield sink, writer.path.rsplit("/", 1)[-1], writer.rows
-
-    def teardown(self) -> None:
-        for writer in self.writers.values():
-            writer.abort()  # a failed bundle leaves no file under a final name
 
 
 class CommitOutputs(Step):
