@@ -38,6 +38,13 @@ from thresher.run.results import (
 )
 from thresher.stats import DictStats
 
+#: A piece's documents (and dropped documents) are written in batches of at most this many characters
+#: and bytes. Without it a batch was 1,000 rows, more than a unit of a few MB has, so each unit's whole
+#: output sat in memory before its one write: a 38 MB unit held 6.7 M characters (as row dicts, then
+#: an Arrow table), a 9.5 MB one 1.7 M, and the worker's peak followed the unit size, which grows with
+#: the input up to ``runner.unit_bytes`` (BENCHMARKS.md §9). 1 MiB is below what a 1x unit writes.
+PIECE_BATCH_BYTES = 1024 * 1024
+
 
 class _RejectRows:
     """A reject sink writing rows into the piece's rejects file."""
@@ -91,8 +98,10 @@ class ProcessUnits(Step):
         rejects_path = piece_file(self.layout, unit, "rejects")
         dropped_dir = self.pages.dropped_dir
         dropped_path = dropped_file(dropped_dir, unit) if dropped_dir else None
-        with storage.ParquetFileWriter(documents_path, document_schema(self.kept_fields), always=True) as documents, \
-                storage.ParquetFileWriter(rejects_path, REJECT_SCHEMA, always=True) as rejects, \
+        with storage.ParquetFileWriter(documents_path, document_schema(self.kept_fields), always=True,
+                                       batch_bytes=PIECE_BATCH_BYTES) as documents, \
+                storage.ParquetFileWriter(rejects_path, REJECT_SCHEMA, always=True,
+                                          batch_bytes=PIECE_BATCH_BYTES) as rejects, \
                 _optional_writer(dropped_path, dropped_schema(self.kept_fields)) as dropped:
             reject_rows = _RejectRows(rejects)
             for result in self._results(unit, stats, reject_rows):
@@ -151,7 +160,7 @@ def _optional_writer(path: str | None, schema: Any) -> Iterator[storage.ParquetF
     if path is None:
         yield None
         return
-    with storage.ParquetFileWriter(path, schema) as writer:
+    with storage.ParquetFileWriter(path, schema, batch_bytes=PIECE_BATCH_BYTES) as writer:
         yield writer
 
 
