@@ -60,3 +60,14 @@ def test_a_unit_writes_its_documents_in_byte_bounded_batches(tmp_path, monkeypat
         assert sum(_payload(row) for row in batch[:-1]) < budget
     assert rows == whole  # batching changes no document
 
+
+
+def test_a_worker_bounds_its_allocators_before_its_first_unit(tmp_path, monkeypatch):
+    # Freed batches go back to the system, so a worker's peak does not creep up unit after unit.
+    calls: list[str] = []
+    monkeypatch.setattr(phase_a, "bound_allocators", lambda: calls.append("bound"))
+    plan = build_plan(config_from_dict({"input": {"paths": [bundled_sample_path()]}, "output": {"path": str(tmp_path)}}))
+    step = phase_a.ProcessUnits(plan, None)
+    step.setup()
+    step.teardown()
+    assert calls == ["bound"]

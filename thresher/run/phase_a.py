@@ -25,6 +25,7 @@ from thresher.io.fields import coerce_kept
 from thresher.io.inputs import InputOptions, iter_input
 from thresher.record import DroppedDocument
 from thresher.run.layout import RunLayout, file_key
+from thresher.run.memory import bound_allocators
 from thresher.run.pages import PageProcessor, UrlStage
 from thresher.run.plan import PagePlan, RunPlan
 from thresher.run.results import (
@@ -75,6 +76,10 @@ class ProcessUnits(Step):
         self.kept_fields = tuple(plan.output.kept_fields)
 
     def setup(self) -> None:
+        # A worker runs unit after unit: without this, glibc and Arrow's pool keep what each unit's
+        # batches freed, and the peak creeps up with the units a worker gets (measured on four 38 MB
+        # units: 166 -> 180 MB against two 9.5 MB ones; with it 160 -> 168 MB). No output byte changes.
+        bound_allocators()
         self.url_stage = UrlStage(self.pages)
         self.processor = PageProcessor(self.pages)
         self.processor.setup()
