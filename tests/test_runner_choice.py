@@ -130,3 +130,18 @@ def test_portable_without_an_endpoint_runs_a_job_service_in_process(runner_spy, 
     assert engine.options.get_all_options()["environment_type"] == "LOOPBACK"
     assert _small_job(engine) == 3
     assert "PrismRunner" not in runner_spy
+
+
+def test_portable_jobs_may_outlast_beams_default_job_service_timeout():
+    # Beam puts --job_server_timeout on the job's state stream as its deadline: with Beam's
+    # default (300 s) any longer job failed with DEADLINE_EXCEEDED (BENCHMARKS.md §9).
+    from thresher.engines.beam.engine import pipeline_options
+    from thresher.engines.beam.runners import JOB_SERVER_TIMEOUT_SECONDS
+
+    def timeout(*args: str) -> int:
+        return pipeline_options(RunnerPlan("portable", 1, None, engine_args=args)).get_all_options()["job_server_timeout"]
+
+    assert timeout() == timeout("--job_endpoint=localhost:8099") == JOB_SERVER_TIMEOUT_SECONDS >= 24 * 3600
+    # One the user gives is kept, in each spelling Beam reads.
+    assert timeout("--job_server_timeout=42") == timeout("--job_server_timeout", "42") == 42
+    assert timeout("--job-server-timeout=42") == 42

@@ -25,6 +25,7 @@ from thresher.io.fields import coerce_kept
 from thresher.io.inputs import InputOptions, iter_input
 from thresher.record import DroppedDocument
 from thresher.run.layout import RunLayout, file_key
+from thresher.run.memory import bound_allocators
 from thresher.run.pages import PageProcessor, UrlStage
 from thresher.run.plan import PagePlan, RunPlan
 from thresher.run.results import (
@@ -37,6 +38,13 @@ from thresher.run.results import (
     write_piece,
 )
 from thresher.stats import DictStats
+
+#: A piece's documents (and dropped documents) are written in batches of at most this many characters
+#: and bytes. Without it a batch was 1,000 rows, more than a unit of a few MB has, so each unit's whole
+#: output sat in memory before its one write: a 38 MB unit held 6.7 M characters (as row dicts, then
+#: an Arrow table), a 9.5 MB one 1.7 M, and the worker's peak followed the unit size, which grows with
+#: the input up to ``runner.unit_bytes`` (BENCHMARKS.md §9). 1 MiB is below what a 1x unit writes.
+PIECE_BATCH_BYTES = 1024 * 1024
 
 
 class _RejectRows:
@@ -68,6 +76,10 @@ class ProcessUnits(Step):
         self.kept_fields = tuple(plan.output.kept_fields)
 
     def setup(self) -> None:
+        # A worker runs unit after unit: without this, glibc and Arrow's pool keep what each unit's
+        # batches freed, and the peak creeps up with the units a worker gets (measured on four 38 MB
+        # units: 166 -> 180 MB against two 9.5 MB ones; with it 160 -> 168 MB). No output byte changes.
+        bound_allocators()
         self.url_stage = UrlStage(self.pages)
         self.processor = PageProcessor(self.pages)
         self.processor.setup()
@@ -91,8 +103,10 @@ class ProcessUnits(Step):
         rejects_path = piece_file(self.layout, unit, "rejects")
         dropped_dir = self.pages.dropped_dir
         dropped_path = dropped_file(dropped_dir, unit) if dropped_dir else None
-        with storage.ParquetFileWriter(documents_path, document_schema(self.kept_fields), always=True) as documents, \
-                storage.ParquetFileWriter(rejects_path, REJECT_SCHEMA, always=True) as rejects, \
+        with storage.ParquetFileWriter(documents_path, document_schema(self.kept_fields), always=True,
+                                       batch_bytes=PIECE_BATCH_BYTES) as documents, \
+                storage.ParquetFileWriter(rejects_path, REJECT_SCHEMA, always=True,
+                                          batch_bytes=PIECE_BATCH_BYTES) as rejects, \
                 _optional_writer(dropped_path, dropped_schema(self.kept_fields)) as dropped:
             reject_rows = _RejectRows(rejects)
             for result in self._results(unit, stats, reject_rows):
@@ -151,7 +165,7 @@ def _optional_writer(path: str | None, schema: Any) -> Iterator[storage.ParquetF
     if path is None:
         yield None
         return
-    with storage.ParquetFileWriter(path, schema) as writer:
+    with storage.ParquetFileWriter(path, schema, batch_bytes=PIECE_BATCH_BYTES) as writer:
         yield writer
 
 

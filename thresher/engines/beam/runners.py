@@ -7,7 +7,8 @@
   (nothing may download at run time).
 - ``portable``: a Beam job service at ``--job_endpoint``. An endpoint that does not answer
   is one line within seconds (Beam itself would wait minutes, silently); no endpoint at all
-  runs Beam's job service inside this process (``embed``) with LOOPBACK workers.
+  runs Beam's job service inside this process (``embed``) with LOOPBACK workers. Jobs may run
+  for days: Beam's default job service timeout (300 s) would end any longer job.
 - ``dataflow``: Google Cloud Dataflow.
 """
 
@@ -25,6 +26,11 @@ BEAM_RUNNERS = {"direct": None, "prism": "PrismRunner", "portable": "PortableRun
 #: How long a job endpoint may take to answer before the run stops (Beam's own default: 300 s).
 ENDPOINT_WAIT_SECONDS = 10.0
 START_SERVICE = "python -m apache_beam.runners.portability.local_job_service_main --port {port}"
+#: Beam's ``--job_server_timeout`` unless one is given. Beam also sets it as the deadline of the job's
+#: state and message streams, so with its default (300 s) every job running longer failed with gRPC
+#: DEADLINE_EXCEEDED although nothing was wrong (BENCHMARKS.md §9: phase A of 8 x 38 MB under load).
+#: A job service that does not answer is caught before any work (:func:`require_job_service`).
+JOB_SERVER_TIMEOUT_SECONDS = 7 * 24 * 3600
 
 
 def local_runner(options: PipelineOptions) -> Any:
@@ -39,9 +45,12 @@ def local_runner(options: PipelineOptions) -> Any:
 
 
 def portable_defaults(args: list[str]) -> list[str]:
-    """Without ``--job_endpoint``: Beam's job service inside this process, LOOPBACK workers (unless set)."""
+    """Without ``--job_endpoint``: Beam's job service inside this process, LOOPBACK workers (unless set);
+    a job service timeout that lets a job run for days (unless set)."""
     portable = PipelineOptions(args).view_as(PortableOptions)
     extra = []
+    if not any(arg.split("=", 1)[0] in ("--job_server_timeout", "--job-server-timeout") for arg in args):
+        extra.append(f"--job_server_timeout={JOB_SERVER_TIMEOUT_SECONDS}")
     if not portable.job_endpoint:
         extra.append("--job_endpoint=embed")
         if not portable.environment_type:
