@@ -24,7 +24,6 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 import pyarrow as pa
 
 from thresher.engines.base import Flow, MapStep, Step, StepContext, SumTuples, ToList
-from thresher.io import storage
 from thresher.io.manifest import build_manifest, merge_languages, write_manifest
 from thresher.io.shards import (
     SPILL_BYTES,
@@ -36,6 +35,7 @@ from thresher.io.shards import (
     shard_name,
     shard_schema,
 )
+from thresher.run.memory import parquet_batches
 from thresher.run.plan import OutputPlan
 from thresher.stats import stage_timer
 from thresher.stages.tokenize.counting import count_tokenized
@@ -71,7 +71,7 @@ class TokenizeFiles(Step):
 
 def tokenized_rows(path: str, tokenizer: DocumentTokenizer, stats: Any, columns: list[str]) -> Iterator[dict[str, Any]]:
     """A document file's rows with their tokens, a batch at a time (``encode_batch`` runs in Rust threads)."""
-    for batch in storage.open_parquet(path).iter_batches(batch_size=TOKENIZE_BATCH, columns=columns):
+    for batch in parquet_batches(path, TOKENIZE_BATCH, columns):
         # Timed apart from the yields, which run the next steps' work.
         with stage_timer(stats, "tokenize", cpu="process"):
             rows = batch.to_pylist()

@@ -27,6 +27,7 @@ from thresher.io.documents import DOCUMENT_SCHEMA, document_schema
 from thresher.io.dropped import dedup_row, dropped_schema
 from thresher.io.shards import CLUSTER_SIZE
 from thresher.engines.base import Step, StepContext, Tagged
+from thresher.run.memory import parquet_batches
 from thresher.run.dedup.light import READ_ROWS, Light, band_keys, location
 from thresher.run.dedup.ids import ID_STAGE, pair_with_records
 from thresher.run.layout import write_dataset_manifest
@@ -191,7 +192,7 @@ class ApplyToFile(WriteRecords):
                 else:
                     removals.setdefault((doc_id, offset), []).append((duplicate_of, reason))
             for path in groups["path"]:
-                for table_batch in storage.open_parquet(path).iter_batches(batch_size=READ_ROWS):  # bounded: issue 19
+                for table_batch in parquet_batches(path, READ_ROWS):  # bounded: issue 19
                     for row in table_batch.to_pylist():
                         where = (row["id"], row["offset"])
                         pending = removals.get(where)

@@ -16,10 +16,10 @@ from thresher.stages.dedup.normalize import exact_text_key
 from thresher.stages.dedup.signing import document_band_keys
 from thresher.stages.dedup.urls import url_key
 from thresher.engines.base import Step, StepContext
-from thresher.io import storage
 from thresher.io.documents import row_to_document
 from thresher.record import Document
 from thresher.stages.dedup.stages import EXACT_STAGE, INDEX_STAGE, MINHASH_STAGE, URL_STAGE
+from thresher.run.memory import parquet_batches
 from thresher.run.plan import DedupPlan
 from thresher.stats import stage_timer
 
@@ -140,7 +140,7 @@ def document_batches(path: str) -> Iterator[list[Document]]:
     or about ``SIGN_BATCH_CHARS`` characters (numpy signs a batch at a time)."""
     batch: list[Document] = []
     chars = 0
-    for table_batch in storage.open_parquet(path).iter_batches(batch_size=READ_ROWS):
+    for table_batch in parquet_batches(path, READ_ROWS):
         for row in table_batch.to_pylist():
             doc = row_to_document(row)
             batch.append(doc)
