@@ -155,3 +155,23 @@ def test_shard_row_groups_are_cut_at_four_mib(tmp_path):
     _write(rows, tmp_path / "big")
     meta = pq.ParquetFile(tmp_path / "big" / "s.parquet").metadata
     assert meta.num_row_groups >= 3 and meta.num_rows == 14
+
+
+def test_one_writer_hands_memory_back_after_each_merge_pass(tmp_path, monkeypatch):
+    # Freed merge buffers left in the heap lay under the final merge's peak, only for runs large
+    # enough to need several passes: the driver's peak followed the corpus (issue 19).
+    import thresher.run.shards as run_shards
+    from thresher.io.shards import ShardWriter
+
+    released: list[int] = []
+    monkeypatch.setattr(run_shards, "release_freed", lambda: released.append(1))
+    rows = [_row(i, text_chars=200) for i in range(60)]
+    plain = _write(rows, tmp_path / "plain")
+    directory = tmp_path / "released"
+    with run_shards.ReleasingShardWriter(str(directory), "s.parquet", keep_text=True, spill_rows=10,
+                                         merge_fan_in=2) as writer:
+        assert isinstance(writer, ShardWriter)
+        writer.add_all(rows)
+        writer.close()
+    assert (directory / "s.parquet").read_bytes() == plain
+    assert len(released) >= 3  # six runs at fan-in 2: passes before the final merge, each released
