@@ -20,9 +20,10 @@ import sys
 import threading
 import time
 import tracemalloc
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 _rows: list[dict[str, Any]] = []
 _label = ["start"]
@@ -77,8 +78,8 @@ def _close(name: str) -> None:
 
 
 def _patch() -> None:
-    import thresher.engines.inprocess as inprocess
-    import thresher.run.driver as driver
+    from thresher.engines import inprocess
+    from thresher.run import driver
 
     apply = inprocess.InProcessFlow.apply
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-
 from flows import dedup_plan, doc, run_dedup
 from test_dedup_job import PARAMS, near_duplicate_corpus
 from test_shard_writer import _row, _write
+
 from thresher.engines.inprocess import InProcessFlow
 from thresher.io import storage
 
@@ -133,6 +133,7 @@ def test_tokenizer_phase_reads_without_pre_buffering(tmp_path, monkeypatch):
     from types import SimpleNamespace
 
     from flows import write_documents
+
     from thresher.run import tokenizer
     from thresher.run.layout import write_dataset_manifest
 
