@@ -20,6 +20,8 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import sys
+from collections.abc import Iterator
+from typing import Any
 
 #: glibc's ``mallopt`` parameters (malloc.h).
 _M_MMAP_THRESHOLD = -3
@@ -64,3 +66,24 @@ def release_freed() -> None:
     libc = _glibc()
     if libc is not None:
         libc.malloc_trim(0)
+
+
+def parquet_batches(path: str, batch_size: int, columns: list[str] | None = None) -> Iterator[Any]:
+    """A Parquet file's record batches, read as they are consumed: memory holds one batch, not the file.
+
+    Arrow pre-buffers a local file by default: iterating a file's batches then caches every row
+    group's column chunks it will read, and keeps them until the iteration ends, so a reader's peak
+    grew with the file, that is with the corpus (a small run's dedup writes one document file).
+    Measured on that file at 8x the memory benchmark's input, 20 batches of 256 rows: RSS 92 MB
+    without pre-buffering, 125 MB and growing with it. Files on a store already go without it
+    (:func:`thresher.io.storage.open_parquet`).
+    """
+    import pyarrow.parquet as pq
+
+    from thresher.io import storage
+
+    if storage.is_url(path):
+        parquet = storage.open_parquet(path)
+    else:
+        parquet = pq.ParquetFile(path.removeprefix("file://"), pre_buffer=False)
+    yield from parquet.iter_batches(batch_size=batch_size, columns=columns)

@@ -14,6 +14,7 @@ from thresher.errors import ConfigError
 from thresher.io import storage
 from thresher.io.localize import is_remote, local_path
 from thresher.run.layout import RunLayout, dataset_files
+from thresher.run.memory import parquet_batches
 from thresher.run.plan import TokenizePlan
 from thresher.stages.tokenize.bpe_trainer import train_byte_level_bpe
 from thresher.stages.tokenize.encoder import DocumentTokenizer, file_sha256
@@ -34,7 +35,7 @@ def iter_kept_texts(layout: RunLayout, limit: int) -> Iterator[str]:
 
     cutoff = _id_cutoff(files, limit)
     for path in files:
-        for batch in storage.open_parquet(path).iter_batches(batch_size=READ_BATCH, columns=["id", "text"]):
+        for batch in parquet_batches(path, READ_BATCH, ["id", "text"]):
             if cutoff is not None:
                 batch = batch.filter(pc.less_equal(batch.column("id"), cutoff))
             yield from batch.column("text").to_pylist()
@@ -48,7 +49,7 @@ def _id_cutoff(files: list[str], limit: int) -> str | None:
     """The ``limit``-th smallest document id over ``files``, or None when there are no more than ``limit``."""
     def ids() -> Iterator[str]:
         for path in files:
-            for batch in storage.open_parquet(path).iter_batches(batch_size=READ_BATCH, columns=["id"]):
+            for batch in parquet_batches(path, READ_BATCH, ["id"]):
                 yield from batch.column("id").to_pylist()
 
     smallest = heapq.nsmallest(limit + 1, ids())

@@ -27,7 +27,8 @@ from thresher.io.documents import DOCUMENT_SCHEMA, document_schema
 from thresher.io.dropped import dedup_row, dropped_schema
 from thresher.io.shards import CLUSTER_SIZE
 from thresher.engines.base import Step, StepContext, Tagged
-from thresher.run.dedup.light import Light, band_keys, location
+from thresher.run.memory import parquet_batches
+from thresher.run.dedup.light import READ_ROWS, Light, band_keys, location
 from thresher.run.dedup.ids import ID_STAGE, pair_with_records
 from thresher.run.layout import write_dataset_manifest
 from thresher.run.results import KEPT_DROPPED, read_result
@@ -191,7 +192,7 @@ class ApplyToFile(WriteRecords):
                 else:
                     removals.setdefault((doc_id, offset), []).append((duplicate_of, reason))
             for path in groups["path"]:
-                for table_batch in storage.open_parquet(path).iter_batches(batch_size=1_000):
+                for table_batch in parquet_batches(path, READ_ROWS):  # bounded: issue 19
                     for row in table_batch.to_pylist():
                         where = (row["id"], row["offset"])
                         pending = removals.get(where)

@@ -15,11 +15,11 @@ from thresher.stages.dedup.minhash import permutations
 from thresher.stages.dedup.normalize import exact_text_key
 from thresher.stages.dedup.signing import document_band_keys
 from thresher.stages.dedup.urls import url_key
-from thresher.engines.base import DOCUMENT_BATCH, DOCUMENT_BATCH_CHARS, Step, StepContext
-from thresher.io import storage
+from thresher.engines.base import Step, StepContext
 from thresher.io.documents import row_to_document
 from thresher.record import Document
 from thresher.stages.dedup.stages import EXACT_STAGE, INDEX_STAGE, MINHASH_STAGE, URL_STAGE
+from thresher.run.memory import parquet_batches
 from thresher.run.plan import DedupPlan
 from thresher.stats import stage_timer
 
@@ -124,17 +124,28 @@ class LightRecords(Step):
                         exact_sorts[i], minhash_sorts[i], bands[i])
 
 
+#: Rows read from a document file at a time, and the most documents (or characters) signed at once.
+#: Far below a phase-A document file's size at any scale: the batches of engines.base
+#: (512 documents, 8 M characters) were larger than a small run's files (~180 documents at 1x of
+#: the memory benchmark) and filled by a larger run's (~720), so the peak of signing grew with the
+#: corpus up to that cap (issue 19: a small run's dedup runs in the driver). Signing is per document:
+#: no output depends on these.
+READ_ROWS = 64
+SIGN_BATCH = 64
+SIGN_BATCH_CHARS = 1_000_000
+
+
 def document_batches(path: str) -> Iterator[list[Document]]:
-    """The documents of one phase-A document file, in batches of at most ``DOCUMENT_BATCH`` documents
-    or about ``DOCUMENT_BATCH_CHARS`` characters (numpy signs a batch at a time)."""
+    """The documents of one phase-A document file, in batches of at most ``SIGN_BATCH`` documents
+    or about ``SIGN_BATCH_CHARS`` characters (numpy signs a batch at a time)."""
     batch: list[Document] = []
     chars = 0
-    for table_batch in storage.open_parquet(path).iter_batches(batch_size=1_000):
+    for table_batch in parquet_batches(path, READ_ROWS):
         for row in table_batch.to_pylist():
             doc = row_to_document(row)
             batch.append(doc)
             chars += len(doc.text)
-            if len(batch) >= DOCUMENT_BATCH or chars >= DOCUMENT_BATCH_CHARS:
+            if len(batch) >= SIGN_BATCH or chars >= SIGN_BATCH_CHARS:
                 yield batch
                 batch, chars = [], 0
     if batch:

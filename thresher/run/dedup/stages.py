@@ -15,8 +15,8 @@ from thresher.stages.dedup.stages import MINHASH_REASON
 from thresher.stages.dedup.verify import first_halves, verify_halves
 from thresher.engines.base import Step, StepContext, Tagged
 from thresher.record import Document
-from thresher.io import storage
-from thresher.run.dedup.light import Light, band_keys, location
+from thresher.run.memory import parquet_batches
+from thresher.run.dedup.light import READ_ROWS, Light, band_keys, location
 
 REMOVED = "removed"
 
@@ -188,7 +188,7 @@ class ReadTexts(Step):
             if not wanted:
                 continue
             for path in groups["path"]:
-                for table_batch in storage.open_parquet(path).iter_batches(batch_size=1_000, columns=["id", "text"]):
+                for table_batch in parquet_batches(path, READ_ROWS, ["id", "text"]):
                     for doc_id, text in zip(table_batch.column("id").to_pylist(), table_batch.column("text").to_pylist()):
                         if doc_id in wanted:
                             wanted.discard(doc_id)
