@@ -222,7 +222,7 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("PYSPARK_PYTHON", common.PYTHON)
     payload = scaling(args) if args.mode == "scaling" else bigfile(args)
     out = args.out or common.RESULTS / f"memory-{args.mode}.json"
-    common.write_results(out, f"memory-{args.mode}", common.command_line("bench/bench_memory.py", argv), payload)
+    common.write_results(out, f"memory-{args.mode}", common.command_line("bench_memory.py", argv), payload)
     print(json.dumps({k: v for k, v in payload.items() if k != "runs"}, indent=1))
     return 0
 
