@@ -40,10 +40,12 @@ def _small_job(engine, small: bool = False) -> int:
 
 @pytest.fixture
 def runner_spy(monkeypatch):
-    """Records every Beam runner constructed and every pipeline Beam's DirectRunner was asked to run."""
+    """Records every Beam runner constructed and every pipeline Beam's DirectRunner or PortableRunner was
+    asked to run."""
     from apache_beam.runners.direct.direct_runner import DirectRunner
     from apache_beam.runners.portability import prism_runner
     from apache_beam.runners.portability.fn_api_runner import fn_runner
+    from apache_beam.runners.portability.portable_runner import PortableRunner
 
     made: list[str] = []
     for cls in (prism_runner.PrismRunner, fn_runner.FnApiRunner):
@@ -54,13 +56,14 @@ def runner_spy(monkeypatch):
             _original(self, *args, **kwargs)
 
         monkeypatch.setattr(cls, "__init__", spying_init)
-    original_run = DirectRunner.run_pipeline
+    for cls in (DirectRunner, PortableRunner):
+        original_run = cls.run_pipeline
 
-    def spying_run(self, *args, **kwargs):
-        made.append("DirectRunner")
-        return original_run(self, *args, **kwargs)
+        def spying_run(self, *args, _original=original_run, _name=cls.__name__, **kwargs):
+            made.append(_name)
+            return _original(self, *args, **kwargs)
 
-    monkeypatch.setattr(DirectRunner, "run_pipeline", spying_run)
+        monkeypatch.setattr(cls, "run_pipeline", spying_run)
     return made
 
 
@@ -72,8 +75,10 @@ def test_direct_runs_the_fn_api_runner_and_never_prism(runner_spy, tmp_path, wor
     assert "PrismRunner" not in runner_spy and "DirectRunner" not in runner_spy
 
 
-def test_small_jobs_on_direct_run_in_process_with_the_same_counters(runner_spy, tmp_path):
-    engine = open_engine(RunnerPlan("direct", 2, None))
+@pytest.mark.parametrize("name", ["direct", "portable"])
+def test_small_jobs_run_in_the_launcher_with_the_same_counters(runner_spy, tmp_path, name):
+    # Portable: not even Beam's job service (it would hold the job's groupings in memory).
+    engine = open_engine(RunnerPlan(name, 2, None))
     assert _small_job(engine, small=True) == 3
     assert runner_spy == []  # no Beam runner at all, Prism least of all
 
@@ -129,7 +134,7 @@ def test_portable_without_an_endpoint_runs_a_job_service_in_process(runner_spy, 
     assert engine.options.get_all_options()["job_endpoint"] == "embed"
     assert engine.options.get_all_options()["environment_type"] == "LOOPBACK"
     assert _small_job(engine) == 3
-    assert "PrismRunner" not in runner_spy
+    assert "PortableRunner" in runner_spy and "PrismRunner" not in runner_spy
 
 
 def test_portable_jobs_may_outlast_beams_default_job_service_timeout():

@@ -269,8 +269,8 @@ class Engine(Protocol):
     def run(self, job: str, build: Callable[[Flow], None], small: bool = False) -> dict[str, int]:
         """Build the job with ``build(flow)``, run it to the end; the counters its steps counted.
 
-        ``small``: the job has little work (one task, or a small corpus); a local engine may then run
-        it without starting worker processes, whose start-up would cost more than the work.
+        ``small``: the job has little work (one task, or a small corpus); an engine may then run it in
+        this process, without workers, whose start-up (and a job's submission) would cost more than the work.
         """
         ...
 

@@ -185,7 +185,7 @@ def run_documents(
     return merge([counters, counters_dedup])  # summed: both may count store retries
 
 
-#: Up to this many documents, dedup is small work: a local engine runs it without worker processes.
+#: Up to this many documents, dedup is small work: the direct and portable runners run it in this process.
 SMALL_DEDUP_DOCUMENTS = 20_000
 
 

@@ -44,6 +44,14 @@ def pipeline_options(runner: RunnerPlan) -> PipelineOptions:
     return PipelineOptions(portable_defaults(args) if runner.name == "portable" else args)
 
 
+#: Runners whose small jobs (``Engine.run(small=True)``) run in the launching process. ``portable``:
+#: its job's submission and workers cost what the direct runner's do, and Beam's own job service
+#: (``local_job_service_main``, or ``embed``) runs jobs on the FnApiRunner, which keeps every grouping
+#: of a job in memory: small dedup there grew the service's memory with the corpus (BENCHMARKS.md §9).
+#: Dataflow's launcher may sit far from the data, and its users expect the work on Dataflow: never here.
+SMALL_JOBS_IN_LAUNCHER = ("direct", "portable")
+
+
 class BeamEngine:
     """Runs each job as one Beam pipeline on the configured runner."""
 
@@ -65,12 +73,11 @@ class BeamEngine:
             self.describe(job, build)
             return {}
         options = self.job_options(job)
-        direct = self.name == "direct"
-        if direct and small:
-            # In this process without Beam: a pipeline's build, translation and worker start-up
-            # cost seconds, more than a small job's work (thresher/engines/inprocess.py).
+        if small and self.name in SMALL_JOBS_IN_LAUNCHER:
+            # In this process without Beam: a pipeline's build, translation, submission and worker
+            # start-up cost seconds, more than a small job's work (thresher/engines/inprocess.py).
             return run_in_process(build)
-        runner = local_runner(options) if direct else None
+        runner = local_runner(options) if self.name == "direct" else None
         with beam.Pipeline(runner=runner, options=options) as pipeline:
             build(BeamFlow(pipeline))
         # ``with beam.Pipeline()`` runs on exit and keeps the result.
