@@ -18,7 +18,7 @@ from thresher.io import storage
 
 def _holds_documents(coll: Any) -> bool:
     """Whether a collection has an element that carries a document's text (a row or a ``(sink, row)``)."""
-    for element in coll if isinstance(coll, list) else ():
+    for element in coll:
         for part in element if isinstance(element, tuple) else (element,):
             if isinstance(part, dict) and "text" in part:
                 return True
@@ -26,7 +26,7 @@ def _holds_documents(coll: Any) -> bool:
 
 
 def test_in_process_dedup_keeps_no_document_in_a_collection(tmp_path, monkeypatch):
-    # The in-process flow holds every collection whole: one holding documents is the corpus in memory.
+    # A collection holding documents would be the corpus, in memory or in the job's spill files.
     seen: list[str] = []
     apply = InProcessFlow.apply
 

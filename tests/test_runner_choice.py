@@ -27,7 +27,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _small_job(engine, small: bool = False) -> int:
+def _small_job(engine, small: bool = False, grows_with_corpus: bool = False) -> int:
     """A job of Thresher's and Python's own parts only (worker processes import no test module):
     three (key, value) pairs into a group; what entered the shuffle, by the engine's counters."""
 
@@ -35,7 +35,7 @@ def _small_job(engine, small: bool = False) -> int:
         pairs = flow.apply("Pairs", flow.create("Dicts", [{"a": 1, "b": 2}, {"c": 3}]), MapStep(dict.items))
         flow.group("Group", pairs)
 
-    return engine.run("test", build, small=small)["shuffle/elements"]
+    return engine.run("test", build, small=small, grows_with_corpus=grows_with_corpus)["shuffle/elements"]
 
 
 @pytest.fixture
@@ -81,6 +81,21 @@ def test_small_jobs_run_in_the_launcher_with_the_same_counters(runner_spy, tmp_p
     engine = open_engine(RunnerPlan(name, 2, None))
     assert _small_job(engine, small=True) == 3
     assert runner_spy == []  # no Beam runner at all, Prism least of all
+
+
+def test_direct_runs_jobs_that_grow_with_the_corpus_in_the_launcher_at_any_size(runner_spy, tmp_path):
+    # The FnApiRunner would hold their collections in the driver; here they spill to the run's scratch.
+    scratch = tmp_path / "scratch"
+    engine = open_engine(RunnerPlan("direct", 2, None, scratch=str(scratch)))
+    assert _small_job(engine, grows_with_corpus=True) == 3
+    assert runner_spy == [] and not scratch.exists()
+
+
+def test_portable_sends_large_jobs_to_its_job_service(runner_spy, tmp_path):
+    # A remote job service (Flink, Spark) spills groupings itself: only small jobs stay in the launcher.
+    engine = open_engine(RunnerPlan("portable", 2, None))
+    assert _small_job(engine, grows_with_corpus=True) == 3
+    assert "PortableRunner" in runner_spy
 
 
 def test_prism_is_its_own_registered_choice():

@@ -266,11 +266,16 @@ class Engine(Protocol):
         """How many tasks can run at once (for planning work units)."""
         ...
 
-    def run(self, job: str, build: Callable[[Flow], None], small: bool = False) -> dict[str, int]:
+    def run(self, job: str, build: Callable[[Flow], None], small: bool = False,
+            grows_with_corpus: bool = False) -> dict[str, int]:
         """Build the job with ``build(flow)``, run it to the end; the counters its steps counted.
 
         ``small``: the job has little work (one task, or a small corpus); an engine may then run it in
         this process, without workers, whose start-up (and a job's submission) would cost more than the work.
+        ``grows_with_corpus``: the job's collections between steps grow with the corpus (dedup's light
+        records, the grouped shards' rows; phase A's are work units and results). An engine that would
+        hold them in one process's memory (Beam's FnApiRunner) runs the job in this process instead, on
+        collections that spill to local disk (:mod:`thresher.engines.inprocess`).
         """
         ...
 
@@ -289,6 +294,9 @@ class RunnerPlan:
     unit_bytes: int = 64 * 1024 * 1024
     #: Arguments after ``--`` on the command line, handed to the engine as they are.
     engine_args: tuple[str, ...] = ()
+    #: A folder on the launcher's disk where jobs run in the launcher spill their collections (None:
+    #: the system's temporary folder).
+    scratch: str | None = None
     #: Build each job without running it: its description goes to ``<describe_to>/<job>.json``
     #: (``thresher run --dry-run DIR``; only engines registered with ``describes``).
     describe_to: str | None = None

@@ -1,4 +1,4 @@
-"""Small jobs in this process, without an engine: the Flow primitives over plain lists.
+"""Jobs in this process, without an engine: the Flow primitives over spooled collections.
 
 A local engine's small jobs (dedup of a small corpus, the shards of one writer) cost more in
 the engine's fixed cost than in their work: a Beam pipeline of ~80 steps is built, translated
@@ -8,15 +8,24 @@ the job is built, with the same step lifecycle an engine gives it: a copy per st
 hooks (as shipped to a worker), ``setup``, the batches of :class:`~thresher.engines.base.Batcher`,
 ``finish`` once (one bundle), ``teardown``. Rounds are unrolled as on Beam, so every counter
 comes out as the Beam engine counts it.
+
+Collections are spools (:class:`~thresher.engines.spool.Spool`): beyond a chunk of elements they live in
+files under the job's scratch folder, and a grouping holds one partition of its input at a time,
+so memory does not grow with the job (the direct runner runs every job but phase A here, at any
+size: Beam's FnApiRunner would hold each collection in the driver's memory).
 """
 
 from __future__ import annotations
 
 import copy
+import os
+import shutil
+import tempfile
 from collections import defaultdict
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from thresher.engines.base import Combiner, MeasureShuffle, Outputs, Step, StepContext, Tagged, batches, step_outputs
+from thresher.engines.spool import Spool, partition_count, partitioned
 from thresher.io.live_counts import LiveCounts, LiveStats, live_dir
 from thresher.stats import DictStats, merge
 
@@ -29,24 +38,31 @@ class _Single:
 
 
 class InProcessFlow:
-    """:class:`~thresher.engines.base.Flow` over Python lists, run as it is built."""
+    """:class:`~thresher.engines.base.Flow` over spooled collections, run as it is built.
 
-    def __init__(self) -> None:
+    ``directory``: where collections spill (removed by :func:`run_in_process` when the job ends).
+    """
+
+    def __init__(self, directory: str) -> None:
         self.sink = DictStats()
         self.live_dir = live_dir()
+        self.directory = directory
 
-    def create(self, name: str, items: Sequence[Any]) -> list[Any]:
-        return list(items)
+    def _spool(self, items: Iterable[Any] = ()) -> Spool:
+        return Spool(self.directory, items)
 
-    def apply(self, name: str, coll: list[Any], step: Step, sides: Mapping[str, _Single] | None = None) -> Any:
+    def create(self, name: str, items: Sequence[Any]) -> Spool:
+        return self._spool(items)
+
+    def apply(self, name: str, coll: Iterable[Any], step: Step, sides: Mapping[str, _Single] | None = None) -> Any:
         # A copy through the step's own pickling hooks, as a worker would receive it.
         step = copy.deepcopy(step)
         stats = LiveStats(self.sink, LiveCounts(self.live_dir))
         ctx = StepContext(stats)
         if sides:
             ctx.sides = {key: side.value for key, side in sides.items()}
-        main: list[Any] = []
-        tagged: dict[str, list[Any]] = {tag: [] for tag in step.outputs}
+        main = self._spool()
+        tagged = {tag: self._spool() for tag in step.outputs}
 
         def put(value: Any) -> None:
             if isinstance(value, Tagged):
@@ -67,40 +83,56 @@ class InProcessFlow:
             step.teardown()
         return Outputs(main, tagged) if step.outputs else main
 
-    def _measured(self, name: str, coll: list[Any]) -> list[Any]:
+    def _measured(self, name: str, coll: Iterable[Any]) -> Spool:
         return self.apply(f"{name}.Measure", coll, MeasureShuffle())
 
-    def group(self, name: str, coll: list[Any]) -> list[Any]:
-        groups: dict[Any, list[Any]] = defaultdict(list)
-        for key, value in self._measured(name, coll):
-            groups[key].append(value)
-        return list(groups.items())
+    def _partitions(self, records: Iterable[Any], key: Callable[[Any], Any], pickled_bytes: int) -> list[Iterable[Any]]:
+        """``records`` as they are when they fit one partition, else split by key into partitions."""
+        parts = partition_count(pickled_bytes)
+        return [records] if parts == 1 else list(partitioned(self.directory, records, parts, key))
 
-    def combine_per_key(self, name: str, coll: list[Any], combiner: Combiner) -> list[Any]:
-        return [(key, _combined(combiner, values)) for key, values in self.group(name, coll)]
+    def group(self, name: str, coll: Iterable[Any]) -> Spool:
+        measured = self._measured(name, coll)
+        out = self._spool()
+        for part in self._partitions(measured, _first, measured.pickled_bytes()):
+            groups: dict[Any, list[Any]] = defaultdict(list)
+            for key, value in part:
+                groups[key].append(value)
+            out.extend(groups.items())
+            del groups
+        return out
 
-    def cogroup(self, name: str, colls: Mapping[str, list[Any]]) -> list[Any]:
-        joined: dict[Any, dict[str, list[Any]]] = {}
-        for tag, coll in colls.items():
-            for key, value in self._measured(f"{name}.{tag}", coll):
-                joined.setdefault(key, {t: [] for t in colls})[tag].append(value)
-        return list(joined.items())
+    def combine_per_key(self, name: str, coll: Iterable[Any], combiner: Combiner) -> Spool:
+        return self._spool((key, _combined(combiner, values)) for key, values in self.group(name, coll))
 
-    def flatten(self, name: str, colls: Sequence[list[Any]]) -> list[Any]:
-        return [value for coll in colls for value in coll]
+    def cogroup(self, name: str, colls: Mapping[str, Iterable[Any]]) -> Spool:
+        tags = list(colls)
+        measured = {tag: self._measured(f"{name}.{tag}", coll) for tag, coll in colls.items()}
+        pickled = sum(coll.pickled_bytes() for coll in measured.values())
+        out = self._spool()
+        for part in self._partitions(_tagged_records(measured), _second, pickled):
+            joined: dict[Any, dict[str, list[Any]]] = {}
+            for tag, key, value in part:
+                joined.setdefault(key, {t: [] for t in tags})[tag].append(value)
+            out.extend(joined.items())
+            del joined
+        return out
 
-    def singleton(self, name: str, coll: list[Any], combiner: Combiner) -> _Single:
+    def flatten(self, name: str, colls: Sequence[Iterable[Any]]) -> Spool:
+        return self._spool(value for coll in colls for value in coll)
+
+    def singleton(self, name: str, coll: Iterable[Any], combiner: Combiner) -> _Single:
         return _Single(_combined(combiner, coll))
 
     def iterate(
         self,
         name: str,
-        state: list[Any],
+        state: Spool,
         round_: Callable[[Any, Any, str], Any],
         unsettled: Callable[[Any], bool],
         max_rounds: int,
         not_converged: Callable[[int | None], Exception],
-    ) -> list[Any]:
+    ) -> Spool:
         # Every round, as the Beam engine unrolls them: the same steps run, the same counters count.
         for number in range(1, max_rounds + 1):
             state = round_(self, state, f"{name}.Round{number}")
@@ -109,7 +141,7 @@ class InProcessFlow:
             raise not_converged(left)
         return state
 
-    def cache(self, coll: list[Any]) -> list[Any]:
+    def cache(self, coll: Spool) -> Spool:
         return coll
 
     def counters(self) -> dict[str, int]:
@@ -123,8 +155,37 @@ def _combined(combiner: Combiner, values: Iterable[Any]) -> Any:
     return combiner.extract(acc)
 
 
-def run_in_process(build: Callable[[InProcessFlow], None]) -> dict[str, int]:
-    """Build and run a job here; the counters its steps counted."""
-    flow = InProcessFlow()
-    build(flow)
-    return flow.counters()
+def _first(record: tuple) -> Any:
+    return record[0]
+
+
+def _second(record: tuple) -> Any:
+    return record[1]
+
+
+def _tagged_records(colls: Mapping[str, Iterable[Any]]) -> Iterator[tuple[str, Any, Any]]:
+    for tag, coll in colls.items():
+        for key, value in coll:
+            yield tag, key, value
+
+
+def run_in_process(build: Callable[[InProcessFlow], None], scratch: str | None = None) -> dict[str, int]:
+    """Build and run a job here; the counters its steps counted.
+
+    Its collections spill under ``scratch`` (the run's local scratch folder; the system's temporary
+    folder when None), in a folder of the job's own that goes when the job ends.
+    """
+    if scratch is not None:
+        os.makedirs(scratch, exist_ok=True)
+    directory = tempfile.mkdtemp(prefix="thresher-job-", dir=scratch)
+    try:
+        flow = InProcessFlow(directory)
+        build(flow)
+        return flow.counters()
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+        if scratch is not None:
+            try:
+                os.rmdir(scratch)  # the run's scratch keeps no empty folder of ours
+            except OSError:
+                pass

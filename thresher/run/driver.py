@@ -121,7 +121,7 @@ def _run(plan: RunPlan, engine: Engine, log: Callable[[str], None], progress: bo
             counters_b = engine.run("shards", lambda flow: shards(
                 flow, document_files, tokenizer, tokenizer_info, plan.output, layout.root,
                 layout.manifest, plan.config_record, document_bytes,
-            ), small=one_writer)
+            ), small=one_writer, grows_with_corpus=True)
     stats = build_stats(
         merge([counters_a, counters_b, store_retries.take()]), plan.pages.filter_order, phases=phases,
         wall_seconds=time.monotonic() - started, input_bytes=sum(file_sizes(layout.input_files).values()),
@@ -181,7 +181,7 @@ def run_documents(
         monitor.start_phase("dedup", total=documents)
     counters_dedup = engine.run("dedup", lambda flow: dedup(
         flow, plan.dedup, document_files, documents, layout.documents, layout.duplicates
-    ), small=documents <= SMALL_DEDUP_DOCUMENTS)
+    ), small=documents <= SMALL_DEDUP_DOCUMENTS, grows_with_corpus=True)
     return merge([counters, counters_dedup])  # summed: both may count store retries
 
 

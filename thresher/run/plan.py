@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 from dataclasses import dataclass, replace
 from typing import Any, Mapping
 
@@ -244,7 +245,8 @@ def build_plan(config: PipelineConfig, engine_args: tuple[str, ...] | list[str] 
             eos_token=config.tokenize.eos_token,
             train_max_documents=config.tokenize.train_max_documents,
         ),
-        runner=runner_plan(config, engine_args),
+        # Jobs the launcher runs itself spill on its own disk (the run's local scratch).
+        runner=replace(runner_plan(config, engine_args), scratch=os.path.join(layout.local_scratch, "spill")),
         fingerprint=phase_a_fingerprint(config, crawl_only),
         config_record=redact_config(config.to_dict()),
     )

@@ -50,6 +50,11 @@ def pipeline_options(runner: RunnerPlan) -> PipelineOptions:
 #: of a job in memory: small dedup there grew the service's memory with the corpus (BENCHMARKS.md §9).
 #: Dataflow's launcher may sit far from the data, and its users expect the work on Dataflow: never here.
 SMALL_JOBS_IN_LAUNCHER = ("direct", "portable")
+#: Runners that hold every collection of a job in one process's memory (Beam's FnApiRunner, in the
+#: driver): a job whose collections grow with the corpus (``Engine.run(grows_with_corpus=True)``) runs in
+#: the launcher instead, at any size, on collections that spill to disk. A remote job service behind
+#: ``portable`` may spill groupings itself (Flink, Spark): its large jobs stay there.
+IN_MEMORY_RUNNERS = ("direct",)
 
 
 class BeamEngine:
@@ -68,15 +73,17 @@ class BeamEngine:
             return self.runner.workers
         return (os.cpu_count() or 1) if self.local else 8
 
-    def run(self, job: str, build: Callable[[BeamFlow], None], small: bool = False) -> dict[str, int]:
+    def run(self, job: str, build: Callable[[BeamFlow], None], small: bool = False,
+            grows_with_corpus: bool = False) -> dict[str, int]:
         if self.runner.describe_to:
             self.describe(job, build)
             return {}
         options = self.job_options(job)
-        if small and self.name in SMALL_JOBS_IN_LAUNCHER:
-            # In this process without Beam: a pipeline's build, translation, submission and worker
-            # start-up cost seconds, more than a small job's work (thresher/engines/inprocess.py).
-            return run_in_process(build)
+        if (small and self.name in SMALL_JOBS_IN_LAUNCHER) or (grows_with_corpus and self.name in IN_MEMORY_RUNNERS):
+            # In this process without Beam (thresher/engines/inprocess.py): a pipeline's build,
+            # translation, submission and worker start-up cost seconds, more than a small job's work,
+            # and the FnApiRunner would hold a large job's collections in memory.
+            return run_in_process(build, self.runner.scratch)
         runner = local_runner(options) if self.name == "direct" else None
         with beam.Pipeline(runner=runner, options=options) as pipeline:
             build(BeamFlow(pipeline))

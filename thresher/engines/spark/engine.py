@@ -31,7 +31,9 @@ class SparkEngine:
     def parallelism(self) -> int:
         return self.sc.defaultParallelism
 
-    def run(self, job: str, build: Callable[[SparkFlow], None], small: bool = False) -> dict[str, int]:
+    def run(self, job: str, build: Callable[[SparkFlow], None], small: bool = False,
+            grows_with_corpus: bool = False) -> dict[str, int]:
+        # Spark spills its shuffles and runs every job on its executors, whatever its size.
         self.sc.setJobGroup(job, f"thresher: {job}")
         flow = SparkFlow(self.sc, SparkStats(self.sc), default_partitions(self.sc, self.settings))
         try:

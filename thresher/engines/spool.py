@@ -1,0 +1,99 @@
+"""Collections on local disk for the in-process flow: bounded memory whatever a job's size.
+
+A :class:`Spool` keeps its last :data:`SPOOL_CHUNK` elements in memory and the rest in a file of
+pickled chunks; it is read back as often as needed, in the order it was written, so a job run
+on it gives what a job run on lists gives. :func:`partitioned` splits ``(key, value)`` records into
+spools by key so that one grouping holds one partition in memory at a time, not the collection.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+import weakref
+from typing import Any, Callable, Iterable, Iterator
+
+#: Elements a spool holds in memory before it writes them to its file as one pickled chunk.
+SPOOL_CHUNK = 1024
+#: Pickled bytes of a grouping's input per partition: what one grouping holds in memory at a time
+#: (its Python objects take a few times this).
+PARTITION_BYTES = 16 * 1024 * 1024
+
+
+def _close_and_remove(file: Any, path: str) -> None:
+    file.close()
+    try:
+        os.remove(path)
+    except FileNotFoundError:
+        pass
+
+
+class Spool:
+    """A re-iterable, append-only collection whose elements beyond the last chunk live in a file."""
+
+    def __init__(self, directory: str, items: Iterable[Any] = ()) -> None:
+        self._directory = directory
+        self._buffer: list[Any] = []
+        self._file: Any = None
+        self._path = ""
+        self._spilled = 0
+        self._chunks = 0
+        self._bytes = 0
+        self.extend(items)
+
+    def append(self, value: Any) -> None:
+        self._buffer.append(value)
+        if len(self._buffer) >= SPOOL_CHUNK:
+            self._spill()
+
+    def extend(self, values: Iterable[Any]) -> None:
+        for value in values:
+            self.append(value)
+
+    def _spill(self) -> None:
+        if self._file is None:
+            fd, self._path = tempfile.mkstemp(dir=self._directory, suffix=".spool")
+            self._file = os.fdopen(fd, "wb")
+            # The file goes with the spool (and with the job's folder, whatever happens).
+            weakref.finalize(self, _close_and_remove, self._file, self._path)
+        data = pickle.dumps(self._buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        self._file.write(data)
+        self._spilled += len(self._buffer)
+        self._chunks += 1
+        self._bytes += len(data)
+        self._buffer = []
+
+    def __len__(self) -> int:
+        return self._spilled + len(self._buffer)
+
+    def __iter__(self) -> Iterator[Any]:
+        if self._file is not None:
+            self._file.flush()
+            with open(self._path, "rb") as f:
+                for _ in range(self._chunks):
+                    yield from pickle.load(f)
+        yield from list(self._buffer)
+
+    def pickled_bytes(self) -> int:
+        """About how many bytes the elements take pickled (0 while none has gone to the file)."""
+        if not self._spilled:
+            return 0
+        return self._bytes * len(self) // self._spilled
+
+
+def partition_count(pickled_bytes: int) -> int:
+    """Partitions for a grouping of about ``pickled_bytes``: each at most :data:`PARTITION_BYTES`."""
+    return max(1, -(-pickled_bytes // PARTITION_BYTES))
+
+
+def partitioned(directory: str, records: Iterable[Any], parts: int, key: Callable[[Any], Any]) -> list[Spool]:
+    """``records`` in ``parts`` spools by ``hash(key(record))``: equal keys meet in one partition.
+
+    Python's ``hash`` is enough here: partitions are made and read in this one process, and no
+    output depends on which partition a key went to (the groups, not their order, are the result).
+    """
+    spools = [Spool(directory) for _ in range(parts)]
+    for record in records:
+        spools[hash(key(record)) % parts].append(record)
+    return spools
