@@ -86,37 +86,28 @@ class InProcessFlow:
     def _measured(self, name: str, coll: Iterable[Any]) -> Spool:
         return self.apply(f"{name}.Measure", coll, MeasureShuffle())
 
-    def _partitions(self, records: Iterable[Any], key: Callable[[Any], Any], pickled_bytes: int) -> list[Iterable[Any]]:
-        """``records`` as they are when they fit one partition, else split by key into partitions."""
+    def _grouped(self, records: Iterable[tuple[Any, Any]], pickled_bytes: int) -> Spool:
+        """``(key, value)`` records -> ``(key, values)``, one partition of keys in memory at a time."""
         parts = partition_count(pickled_bytes)
-        return [records] if parts == 1 else list(partitioned(self.directory, records, parts, key))
-
-    def group(self, name: str, coll: Iterable[Any]) -> Spool:
-        measured = self._measured(name, coll)
         out = self._spool()
-        for part in self._partitions(measured, _first, measured.pickled_bytes()):
+        for part in [records] if parts == 1 else partitioned(self.directory, records, parts, _first):
             groups: dict[Any, list[Any]] = defaultdict(list)
             for key, value in part:
                 groups[key].append(value)
             out.extend(groups.items())
-            del groups
         return out
+
+    def group(self, name: str, coll: Iterable[Any]) -> Spool:
+        measured = self._measured(name, coll)
+        return self._grouped(measured, measured.pickled_bytes())
 
     def combine_per_key(self, name: str, coll: Iterable[Any], combiner: Combiner) -> Spool:
         return self._spool((key, _combined(combiner, values)) for key, values in self.group(name, coll))
 
     def cogroup(self, name: str, colls: Mapping[str, Iterable[Any]]) -> Spool:
-        tags = list(colls)
         measured = {tag: self._measured(f"{name}.{tag}", coll) for tag, coll in colls.items()}
-        pickled = sum(coll.pickled_bytes() for coll in measured.values())
-        out = self._spool()
-        for part in self._partitions(_tagged_records(measured), _second, pickled):
-            joined: dict[Any, dict[str, list[Any]]] = {}
-            for tag, key, value in part:
-                joined.setdefault(key, {t: [] for t in tags})[tag].append(value)
-            out.extend(joined.items())
-            del joined
-        return out
+        grouped = self._grouped(_tagged_records(measured), sum(coll.pickled_bytes() for coll in measured.values()))
+        return self._spool((key, _by_tag(colls, tagged)) for key, tagged in grouped)
 
     def flatten(self, name: str, colls: Sequence[Iterable[Any]]) -> Spool:
         return self._spool(value for coll in colls for value in coll)
@@ -159,14 +150,18 @@ def _first(record: tuple) -> Any:
     return record[0]
 
 
-def _second(record: tuple) -> Any:
-    return record[1]
-
-
-def _tagged_records(colls: Mapping[str, Iterable[Any]]) -> Iterator[tuple[str, Any, Any]]:
+def _tagged_records(colls: Mapping[str, Iterable[Any]]) -> Iterator[tuple[Any, tuple[str, Any]]]:
     for tag, coll in colls.items():
         for key, value in coll:
-            yield tag, key, value
+            yield key, (tag, value)
+
+
+def _by_tag(tags: Iterable[str], tagged: Iterable[tuple[str, Any]]) -> dict[str, list[Any]]:
+    """A cogrouped key's ``(tag, value)`` pairs as ``{tag: values}``, every tag present."""
+    out: dict[str, list[Any]] = {tag: [] for tag in tags}
+    for tag, value in tagged:
+        out[tag].append(value)
+    return out
 
 
 def run_in_process(build: Callable[[InProcessFlow], None], scratch: str | None = None) -> dict[str, int]:
