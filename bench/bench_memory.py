@@ -4,10 +4,15 @@ engine, one real-size WARC file on a laptop, and the shuffle volume per input by
     .venv/bin/python bench/bench_memory.py scaling [--engines direct,portable,spark] [--scales 1,2,4,8]
                                            [--base-pages 800] [--workers 2]
     .venv/bin/python bench/bench_memory.py bigfile [--pages 10000,20000,40000] [--workers 2]
+    .venv/bin/python bench/bench_memory.py dedup [--engines direct,portable,spark] [--scales 1,8]
+                                           [--base-documents 4500] [--workers 2]
 
 Inputs (``crawl_builder.py``): real pages from ../shared/data with their text replaced by random real
 sentences, every page unique. ``scaling``: the Nx input is N files of --base-pages pages (N distinct
 seeds), as a crawl grows. ``bigfile``: one file per size, the largest at least 1 GB and 40,000 pages.
+``dedup``: the dedup job alone (``child_runs.py dedup``, routed as a run routes it) over synthetic
+phase-A document files of N x --base-documents documents (:func:`write_documents`), to sizes a crawl
+sample on this machine takes hours to reach.
 
 Each run is ``thresher run`` in a fresh process tree sampled every 0.2 s (``common.TreeMonitor``): peak
 RSS (VmHWM) per process, grouped by role (driver, Beam SDK worker, extraction worker, Spark JVM, Spark
@@ -99,6 +104,43 @@ def spark_shuffle_write(event_dir: Path) -> int:
 TRAIN_SAMPLE_DOCUMENTS = 500
 
 
+def monitored(cmd: list[str], log: Path, service: JobService | None, what: str) -> dict[str, Any]:
+    """Run ``cmd`` while its process tree (and the job service's, if any) is sampled: wall and CPU
+    seconds, peak tree RSS, peak RSS and process count per role."""
+    service_monitor = common.TreeMonitor(service.proc.pid) if service else None
+    if service_monitor:
+        service_monitor.__enter__()
+    cpu_before = common.reaped_children_cpu()
+    started = time.perf_counter()
+    code, monitor = common.run_monitored(cmd, log, timeout=4 * 3600)
+    wall = time.perf_counter() - started
+    cpu = common.reaped_children_cpu() - cpu_before
+    roles = monitor.by_role()
+    if service_monitor:
+        service_monitor.__exit__(None, None, None)
+        roles["beam job service"] = service_monitor.by_role().get("driver", {})
+    if code != 0:
+        raise SystemExit(f"bench_memory: {what} exited {code} (log {log})")
+    return {"wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
+            "peak_tree_rss_mb": round(monitor.peak_tree_rss / 1e6, 1),
+            "peak_rss_mb_by_role": {role: r.get("peak_rss_mb_max") for role, r in roles.items()},
+            "processes_by_role": {role: r.get("processes") for role, r in roles.items()}}
+
+
+def engine_args(engine: str, workers: int, service: JobService | None, event_dir: Path | None = None) -> list[str]:
+    """What follows ``--`` on the command line: Spark's local master (and event log), the job service."""
+    if engine == "spark":
+        args = ["--master", f"local[{workers}]"]
+        if event_dir is not None:
+            args += ["--conf", "spark.eventLog.enabled=true", "--conf", f"spark.eventLog.dir=file://{event_dir}",
+                     "--conf", "spark.eventLog.compress=false"]
+        return args
+    if engine == "portable":
+        assert service is not None
+        return [f"--job_endpoint=localhost:{service.port}", "--environment_type=LOOPBACK"]
+    return []
+
+
 def run_once(engine: str, inputs: list[Path], workers: int, workdir: Path, label: str,
              service: JobService | None = None) -> dict[str, Any]:
     out = workdir / "runs" / f"{engine}-{label}"
@@ -123,36 +165,15 @@ def run_once(engine: str, inputs: list[Path], workers: int, workdir: Path, label
 
             shutil.rmtree(event_dir)
         event_dir.mkdir()
-        cmd += ["--", "--master", f"local[{workers}]", "--conf", "spark.eventLog.enabled=true",
-                "--conf", f"spark.eventLog.dir=file://{event_dir}", "--conf", "spark.eventLog.compress=false"]
-    elif engine == "portable":
-        assert service is not None
-        cmd += ["--", f"--job_endpoint=localhost:{service.port}", "--environment_type=LOOPBACK"]
-    service_monitor = common.TreeMonitor(service.proc.pid) if service else None
-    if service_monitor:
-        service_monitor.__enter__()
-    cpu_before = common.reaped_children_cpu()
-    started = time.perf_counter()
-    code, monitor = common.run_monitored(cmd, out.parent / f"{engine}-{label}.log", timeout=4 * 3600)
-    wall = time.perf_counter() - started
-    cpu = common.reaped_children_cpu() - cpu_before
-    roles = monitor.by_role()
-    if service_monitor:
-        service_monitor.__exit__(None, None, None)
-        roles["beam job service"] = service_monitor.by_role().get("driver", {})
-    if code != 0:
-        raise SystemExit(f"bench_memory: {engine} {label} exited {code} (log {out.parent / f'{engine}-{label}.log'})")
+    args = engine_args(engine, workers, service, event_dir if engine == "spark" else None)
+    if args:
+        cmd += ["--", *args]
+    row = {"engine": engine, "label": label, "input_files": len(inputs),
+           "input_bytes": sum(p.stat().st_size for p in inputs),
+           **monitored(cmd, out.parent / f"{engine}-{label}.log", service, f"{engine} {label}")}
     stats = json.loads((out / "stats.json").read_text())
-    row = {
-        "engine": engine, "label": label, "input_files": len(inputs),
-        "input_bytes": sum(p.stat().st_size for p in inputs),
-        "records_read": stats["records_read"], "kept_documents": stats["kept_documents"],
-        "wall_s": round(wall, 2), "cpu_s": round(cpu, 2),
-        "peak_tree_rss_mb": round(monitor.peak_tree_rss / 1e6, 1),
-        "peak_rss_mb_by_role": {role: r.get("peak_rss_mb_max") for role, r in roles.items()},
-        "processes_by_role": {role: r.get("processes") for role, r in roles.items()},
-        "shuffle": stats["shuffle"],
-    }
+    row.update({"records_read": stats["records_read"], "kept_documents": stats["kept_documents"],
+                "shuffle": stats["shuffle"]})
     if engine == "spark":
         row["spark_shuffle_write_bytes"] = spark_shuffle_write(event_dir)
     print(json.dumps({k: row[k] for k in ("engine", "label", "wall_s", "peak_tree_rss_mb", "peak_rss_mb_by_role")}),
@@ -173,16 +194,101 @@ def scaling(args: argparse.Namespace) -> dict[str, Any]:
         finally:
             if service:
                 service.stop()
+    return {"scales": scales, "base_pages": args.base_pages, "runs": rows, "rss_by_role": rss_verdicts(rows)}
+
+
+def rss_verdicts(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per engine and role: the largest peak of any scale against the first scale's."""
     verdicts = []
-    for engine in args.engines.split(","):
+    for engine in dict.fromkeys(r["engine"] for r in rows):
         mine = [r for r in rows if r["engine"] == engine]
-        base = mine[0]
-        for role, peak in base["peak_rss_mb_by_role"].items():
+        for role, peak in mine[0]["peak_rss_mb_by_role"].items():
             worst = max((r["peak_rss_mb_by_role"].get(role) or 0) for r in mine)
             ratio = common.ratio(worst, peak)
             verdicts.append({"engine": engine, "role": role, "peak_rss_mb_1x": peak, "peak_rss_mb_max": worst,
                              "ratio": ratio, "within_target": ratio is not None and ratio <= RSS_TARGET})
-    return {"scales": scales, "base_pages": args.base_pages, "runs": rows, "rss_by_role": verdicts}
+    return verdicts
+
+
+DOCUMENT_WORDS = 1500
+DOCUMENTS_PER_FILE = 1200
+
+
+def write_documents(directory: Path, documents: int, seed: int = 1) -> list[Path]:
+    """Synthetic phase-A document files (Thresher's document schema), made once per size: each document
+    ``DOCUMENT_WORDS`` words drawn from a vocabulary of 50,000 random words, every tenth a near-duplicate
+    of the one before (20 words replaced), in files of ``DOCUMENTS_PER_FILE`` documents."""
+    files = [directory / f"docs-{start // DOCUMENTS_PER_FILE:05d}.parquet" for start in range(0, documents, DOCUMENTS_PER_FILE)]
+    if (directory / "_complete").exists():
+        return files
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from thresher.io.documents import document_schema, document_to_row
+    from thresher.record import Document
+
+    directory.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    letters = np.array(list("abcdefghijklmnopqrstuvwxyz"))
+    vocabulary = np.array(["".join(rng.choice(letters, rng.integers(3, 9))) for _ in range(50_000)])
+    schema, previous = document_schema(), None
+    for number, path in enumerate(files):
+        rows = []
+        for i in range(number * DOCUMENTS_PER_FILE, min(documents, (number + 1) * DOCUMENTS_PER_FILE)):
+            if previous is not None and i % 10 == 0:
+                words = previous.copy()
+                words[rng.integers(0, len(words), 20)] = "zz"
+            else:
+                words = vocabulary[rng.integers(0, len(vocabulary), DOCUMENT_WORDS)]
+            previous = words
+            rows.append(document_to_row(Document(
+                id=f"doc-{i:08d}", url=f"https://site{i % 977}.example/{i}", text=" ".join(words),
+                source="synthetic.warc.gz", offset=i * 1000, language="en", language_score=0.9)))
+        pq.write_table(pa.Table.from_pylist(rows, schema=schema), path)
+    (directory / "_complete").touch()
+    return files
+
+
+def dedup_once(engine: str, documents: int, workers: int, workdir: Path, label: str,
+               service: JobService | None) -> dict[str, Any]:
+    """The dedup job alone (``child_runs.py dedup``) over ``documents`` synthetic documents."""
+    import shutil
+
+    files = write_documents(workdir / "documents" / str(documents), documents)
+    out = workdir / "dedup-runs" / f"{engine}-{label}"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    spec = {"config": {"input": {"paths": [str(files[0])]}, "output": {"path": str(out / "run")},
+                       "runner": {"name": engine, "workers": workers}},
+            "engine_args": engine_args(engine, workers, service),
+            "document_files": [str(f) for f in files], "documents": documents}
+    spec_path, report = out / "spec.json", out / "report.json"
+    spec_path.write_text(json.dumps(spec))
+    cmd = [common.PYTHON, str(Path(__file__).resolve().parent / "child_runs.py"), "dedup", str(spec_path), str(report)]
+    row = {"engine": engine, "label": label, "documents": documents,
+           **monitored(cmd, out / "child.log", service, f"dedup {engine} {label}")}
+    child = json.loads(report.read_text())
+    row.update({"kept": child["kept"], "shuffle_bytes": child["shuffle_bytes"], "job_wall_s": child["wall_s"]})
+    print(json.dumps({k: row[k] for k in ("engine", "label", "wall_s", "peak_tree_rss_mb", "peak_rss_mb_by_role")}),
+          file=sys.stderr)
+    return row
+
+
+def dedup_scaling(args: argparse.Namespace) -> dict[str, Any]:
+    """Dedup's own memory, 1x to Nx the documents, on each engine: what a run's global phase holds."""
+    scales = [int(s) for s in args.scales.split(",")]
+    rows: list[dict[str, Any]] = []
+    for engine in args.engines.split(","):
+        service = JobService(args.workdir) if engine == "portable" else None
+        try:
+            for scale in scales:
+                rows.append(dedup_once(engine, scale * args.base_documents, args.workers, args.workdir,
+                                       f"{scale}x", service))
+        finally:
+            if service:
+                service.stop()
+    return {"scales": scales, "base_documents": args.base_documents, "runs": rows, "rss_by_role": rss_verdicts(rows)}
 
 
 def bigfile(args: argparse.Namespace) -> dict[str, Any]:
@@ -208,11 +314,12 @@ def bigfile(args: argparse.Namespace) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], epilog=__doc__.split("\n\n", 1)[1],
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("mode", choices=("scaling", "bigfile"))
+    parser.add_argument("mode", choices=("scaling", "bigfile", "dedup"))
     parser.add_argument("--engines", default="direct,portable,spark")
     parser.add_argument("--scales", default="1,2,4,8")
     parser.add_argument("--base-pages", type=int, default=800)
     parser.add_argument("--pages", default="10000,20000,40000")
+    parser.add_argument("--base-documents", type=int, default=4500)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--workdir", type=Path, default=common.DEFAULT_WORKDIR / "memory")
     parser.add_argument("--out", type=Path)
@@ -220,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
     common.use_this_tree()
     args.workdir.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PYSPARK_PYTHON", common.PYTHON)
-    payload = scaling(args) if args.mode == "scaling" else bigfile(args)
+    payload = {"scaling": scaling, "bigfile": bigfile, "dedup": dedup_scaling}[args.mode](args)
     out = args.out or common.RESULTS / f"memory-{args.mode}.json"
     common.write_results(out, f"memory-{args.mode}", common.command_line("bench_memory.py", argv), payload)
     print(json.dumps({k: v for k, v in payload.items() if k != "runs"}, indent=1))

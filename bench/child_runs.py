@@ -1,6 +1,6 @@
 """The measured runs ``common.run_child`` starts, each in a fresh interpreter.
 
-    python bench/child_runs.py pipeline|bare|shards SPEC.json OUT.json   (started by the benchmarks)
+    python bench/child_runs.py pipeline|bare|shards|dedup SPEC.json OUT.json   (started by the benchmarks)
 
 * ``pipeline``: :func:`thresher.run.driver.run_pipeline` on a config dict, from an empty
   output directory; reports the funnel and the stages of stats.json;
@@ -8,7 +8,10 @@
 * ``shards``: the shards job alone (:func:`thresher.run.shards.shards`: tokenize, shard
   count, group by shard, write, manifest) on the engine the config names, over a run
   directory whose ``_work/documents`` dataset exists; the tokenizer is prepared (copied
-  beside the shards) before the measured part, as the run's tokenizer phase does.
+  beside the shards) before the measured part, as the run's tokenizer phase does;
+* ``dedup``: the dedup job alone (:func:`thresher.run.dedup.dedup`) over the document files
+  ``spec["document_files"]`` on the engine the config names, sized and routed as the driver
+  routes it (small, grows with the corpus).
 
 Each writes its own report (CPU of the measured call: self + reaped children + live
 children, wall time, peak RSS, load) to OUT.json; ``run_child`` adds the outside view.
@@ -140,7 +143,34 @@ def shards_job(spec: dict[str, Any]) -> dict[str, Any]:
         engine.close()
 
 
-KINDS = {"pipeline": pipeline, "bare": bare, "shards": shards_job}
+def dedup_job(spec: dict[str, Any]) -> dict[str, Any]:
+    """The dedup job alone over the spec's document files, on the config's engine, as the driver runs it."""
+    from thresher.config.load import config_from_dict
+    from thresher.engines import open_engine
+    from thresher.run.dedup import dedup
+    from thresher.run.driver import SMALL_DEDUP_DOCUMENTS
+    from thresher.run.memory import bound_allocators
+    from thresher.run.plan import build_plan
+
+    bound_allocators()  # as run_pipeline does before any job
+    plan = build_plan(config_from_dict(spec["config"]), spec.get("engine_args", ()))
+    files, documents, layout = spec["document_files"], spec["documents"], plan.layout
+    engine = open_engine(plan.runner)
+
+    def go() -> dict[str, Any]:
+        counters = profiled(spec.get("profile"), lambda: engine.run(
+            "dedup", lambda flow: dedup(flow, plan.dedup, files, documents, layout.documents, layout.duplicates),
+            small=documents <= SMALL_DEDUP_DOCUMENTS, grows_with_corpus=True))
+        return {"documents": documents, "kept": {k: v for k, v in counters.items() if k.endswith("/kept")},
+                "shuffle_bytes": counters.get("shuffle/bytes", 0)}
+
+    try:
+        return measure(go)
+    finally:
+        engine.close()
+
+
+KINDS = {"pipeline": pipeline, "bare": bare, "shards": shards_job, "dedup": dedup_job}
 
 
 def main(argv: list[str]) -> int:

@@ -5,7 +5,9 @@
   with internet access runs the code path these tests run.
 - ``prism`` is a choice of its own, registered with the other engines, and needs a local binary.
 - ``portable`` with an endpoint where nothing answers fails with one line naming the endpoint
-  and how to start a job service; with no endpoint, Beam's job service runs in this process.
+  and how to start a job service; with no endpoint, Beam's job service runs in this process. On
+  Beam's own job service (in memory), jobs that grow with the corpus run in the launcher; a
+  cluster's job server gets them.
 """
 
 from __future__ import annotations
@@ -91,11 +93,71 @@ def test_direct_runs_jobs_that_grow_with_the_corpus_in_the_launcher_at_any_size(
     assert runner_spy == [] and not scratch.exists()
 
 
-def test_portable_sends_large_jobs_to_its_job_service(runner_spy, tmp_path):
-    # A remote job service (Flink, Spark) spills groupings itself: only small jobs stay in the launcher.
-    engine = open_engine(RunnerPlan("portable", 2, None))
+@pytest.fixture
+def job_service(request):
+    """A job service on loopback, in this process: Beam's own (``local_job_service_main``'s servicer), or
+    with ``describes=True`` one that describes its runner's options as a cluster's job server (Flink's,
+    Spark's) does. Either runs jobs on Beam's FnApiRunner."""
+    from apache_beam.portability.api import beam_job_api_pb2
+    from apache_beam.runners.portability.local_job_service import LocalJobServicer
+
+    class LoopbackJobServicer(LocalJobServicer):
+        def get_service_address(self):
+            return "127.0.0.1"
+
+        def DescribePipelineOptions(self, request, context=None, timeout=None):
+            if not describes:
+                return super().DescribePipelineOptions(request, context, timeout)
+            option = beam_job_api_pb2.PipelineOptionDescriptor(
+                name="flink_master", type=beam_job_api_pb2.PipelineOptionType.STRING,
+                description="Address of the Flink master", group="FlinkPipelineOptions")
+            return beam_job_api_pb2.DescribePipelineOptionsResponse(options=[option])
+
+    describes = request.param
+    servicer = LoopbackJobServicer()
+    port = servicer.start_grpc_server(0)
+    yield f"127.0.0.1:{port}"
+    servicer.stop()
+
+
+@pytest.mark.parametrize("job_service", [False], indirect=True)
+def test_portable_on_beams_own_job_service_runs_jobs_that_grow_with_the_corpus_in_the_launcher(
+        runner_spy, tmp_path, job_service):
+    # Beam's job service runs jobs on the FnApiRunner, which would hold their groupings in memory.
+    for args in ((), (f"--job_endpoint={job_service}", "--environment_type=LOOPBACK")):
+        engine = open_engine(RunnerPlan("portable", 2, None, engine_args=args, scratch=str(tmp_path / "s")))
+        assert engine.groups_in_memory
+        assert _small_job(engine, grows_with_corpus=True) == 3
+        assert runner_spy == [] and not (tmp_path / "s").exists()
+    # Jobs that do not grow with the corpus still go to the job service.
+    assert _small_job(engine) == 3
+    assert "PortableRunner" in runner_spy
+
+
+@pytest.mark.parametrize("job_service", [True], indirect=True)
+def test_portable_on_a_cluster_job_server_sends_it_every_large_job(runner_spy, tmp_path, job_service):
+    # A cluster's job server (Flink, Spark) groups through its own shuffle: only small jobs stay here.
+    engine = open_engine(RunnerPlan("portable", 2, None,
+                                    engine_args=(f"--job_endpoint={job_service}", "--environment_type=LOOPBACK")))
+    assert not engine.groups_in_memory
     assert _small_job(engine, grows_with_corpus=True) == 3
     assert "PortableRunner" in runner_spy
+
+
+def test_portable_job_service_that_cannot_describe_itself_is_one_line(tmp_path):
+    # A gRPC server that answers but is no job service.
+    import grpc
+    from concurrent import futures
+
+    server = grpc.server(futures.ThreadPoolExecutor(1))
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    try:
+        with pytest.raises(ThresherError, match=r"^portable runner: the job service at 127\.0\.0\.1:\d+ did not "
+                                                r"describe its options \(UNIMPLEMENTED\)$"):
+            open_engine(RunnerPlan("portable", 1, None, engine_args=(f"--job_endpoint=127.0.0.1:{port}",)))
+    finally:
+        server.stop(None)
 
 
 def test_prism_is_its_own_registered_choice():

@@ -18,7 +18,8 @@ from apache_beam.options.pipeline_options import GoogleCloudOptions, PipelineOpt
 
 from thresher.engines.beam.flow import BeamFlow
 from thresher.engines.beam.metrics import metric_counters
-from thresher.engines.beam.runners import BEAM_RUNNERS, check_runner, local_runner, portable_defaults
+from thresher.engines.beam.runners import (BEAM_RUNNERS, check_runner, groups_in_memory, local_runner,
+                                           portable_defaults)
 from thresher.engines.base import RunnerPlan
 from thresher.engines.inprocess import run_in_process
 
@@ -50,12 +51,6 @@ def pipeline_options(runner: RunnerPlan) -> PipelineOptions:
 #: of a job in memory: small dedup there grew the service's memory with the corpus (BENCHMARKS.md §9).
 #: Dataflow's launcher may sit far from the data, and its users expect the work on Dataflow: never here.
 SMALL_JOBS_IN_LAUNCHER = ("direct", "portable")
-#: Runners that hold every collection of a job in one process's memory (Beam's FnApiRunner, in the
-#: driver): a job whose collections grow with the corpus (``Engine.run(grows_with_corpus=True)``) runs in
-#: the launcher instead, at any size, on collections that spill to disk. A remote job service behind
-#: ``portable`` may spill groupings itself (Flink, Spark): its large jobs stay there.
-IN_MEMORY_RUNNERS = ("direct",)
-
 
 class BeamEngine:
     """Runs each job as one Beam pipeline on the configured runner."""
@@ -65,6 +60,11 @@ class BeamEngine:
         self.runner = runner
         self.options = pipeline_options(runner)
         check_runner(runner.name, self.options)
+        # A runner that holds a job's groupings in memory (Beam's FnApiRunner, directly or behind Beam's
+        # own job service): a job whose collections grow with the corpus (``Engine.run(grows_with_corpus=
+        # True)``) runs in the launcher instead, at any size, on collections that spill to disk. A
+        # cluster's job server (Flink, Spark) and Dataflow group through their own shuffle: jobs stay there.
+        self.groups_in_memory = not runner.describe_to and groups_in_memory(runner.name, self.options)
         # Workers on this machine, sharing its disk: live progress files and the worker log work.
         self.local = runner.name in ("direct", "prism")
 
@@ -79,7 +79,7 @@ class BeamEngine:
             self.describe(job, build)
             return {}
         options = self.job_options(job)
-        if (small and self.name in SMALL_JOBS_IN_LAUNCHER) or (grows_with_corpus and self.name in IN_MEMORY_RUNNERS):
+        if (small and self.name in SMALL_JOBS_IN_LAUNCHER) or (grows_with_corpus and self.groups_in_memory):
             # In this process without Beam (thresher/engines/inprocess.py): a pipeline's build,
             # translation, submission and worker start-up cost seconds, more than a small job's work,
             # and the FnApiRunner would hold a large job's collections in memory.

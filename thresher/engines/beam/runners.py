@@ -8,7 +8,9 @@
 - ``portable``: a Beam job service at ``--job_endpoint``. An endpoint that does not answer
   is one line within seconds (Beam itself would wait minutes, silently); no endpoint at all
   runs Beam's job service inside this process (``embed``) with LOOPBACK workers. Jobs may run
-  for days: Beam's default job service timeout (300 s) would end any longer job.
+  for days: Beam's default job service timeout (300 s) would end any longer job. Beam's own job
+  service runs jobs on the FnApiRunner, in memory: :func:`groups_in_memory` tells it from a
+  cluster's job server (Flink, Spark), which spills groupings itself.
 - ``dataflow``: Google Cloud Dataflow.
 """
 
@@ -91,3 +93,34 @@ def require_job_service(endpoint: str, wait: float = ENDPOINT_WAIT_SECONDS) -> N
         ) from None
     finally:
         channel.close()
+
+
+def groups_in_memory(name: str, options: PipelineOptions, wait: float = ENDPOINT_WAIT_SECONDS) -> bool:
+    """Whether the runner holds every grouping of a job in one process's memory.
+
+    ``direct`` is Beam's FnApiRunner. ``portable`` is when its job service is Beam's own (``embed``, or
+    ``local_job_service_main``, which runs jobs on the FnApiRunner): Beam's job services describe no
+    pipeline options of their own, while a cluster's job server (Flink's, Spark's) describes its
+    runner's options (``DescribePipelineOptions``, which Beam's PortableRunner asks for at every
+    submission). Prism and Dataflow are not asked: Dataflow shuffles on its service.
+    """
+    if name == "direct":
+        return True
+    if name != "portable":
+        return False
+    endpoint = options.view_as(PortableOptions).job_endpoint
+    if not endpoint or endpoint == "embed":
+        return True
+    import grpc
+    from apache_beam.portability.api import beam_job_api_pb2, beam_job_api_pb2_grpc
+
+    channel = grpc.insecure_channel(endpoint)
+    try:
+        described = beam_job_api_pb2_grpc.JobServiceStub(channel).DescribePipelineOptions(
+            beam_job_api_pb2.DescribePipelineOptionsRequest(), timeout=wait)
+    except grpc.RpcError as error:
+        raise ThresherError(f"portable runner: the job service at {endpoint} did not describe its options "
+                            f"({error.code().name})") from None
+    finally:
+        channel.close()
+    return not described.options
