@@ -102,3 +102,52 @@ def test_a_dedup_job_split_into_partitions_decides_as_one_in_memory(tmp_path, mo
     assert split[:2] == whole[:2] and whole[1]  # the same kept and removed documents; some were removed
     counted = [{k: v for k, v in counts.items() if not k.endswith(("_us", "/bytes"))} for counts in (whole[2], split[2])]
     assert counted[0] == counted[1]
+
+
+def test_a_large_group_is_a_spool_of_its_own_read_as_often_as_asked(tmp_path, monkeypatch):
+    import pickle
+
+    from thresher.engines.spool import SpooledValues
+
+    monkeypatch.setattr(spool_module, "SPOOL_CHUNK", 8)
+    seen: dict = {}
+
+    def build(flow: InProcessFlow) -> None:
+        pairs = flow.create("Pairs", [("big" if i % 10 else f"small{i}", i) for i in range(100)])
+        groups = dict(flow.group("Group", pairs))
+        big = groups["big"]
+        seen["big"] = (type(big), len(big), list(big), list(big), len(pickle.dumps(big)))
+        seen["small"] = groups["small10"]
+
+    run_in_process(build, str(tmp_path / "spill"))
+    kind, length, first, again, pickled = seen["big"]
+    expected = [i for i in range(100) if i % 10]
+    assert kind is SpooledValues and length == 90 and first == again == expected
+    assert pickled < 200  # a path and two counts, not the values
+    assert seen["small"] == [10]
+    assert not (tmp_path / "spill").exists()
+
+
+def test_shards_written_from_spooled_groups_are_the_one_writers_bytes(tmp_path, monkeypatch):
+    import json
+
+    from test_shard_sizing import _documents_and_tokenizer
+    from thresher.run.plan import OutputPlan
+    from thresher.run.shards import shards
+
+    docs, files, tokenizer = _documents_and_tokenizer(tmp_path, count=300, parts=4)
+    output = OutputPlan(keep_text=True, shard_target_tokens=1_000, shard_target_bytes=None, shuffle_seed=7,
+                        compression="zstd", one_writer_max_bytes=1 << 30)
+    made = {}
+    for mode, document_bytes in (("one", 0), ("grouped", None)):
+        if mode == "grouped":
+            monkeypatch.setattr(spool_module, "SPOOL_CHUNK", 8)  # every shard's rows become a spool
+            monkeypatch.setattr(spool_module, "PARTITION_BYTES", 4096)
+        out = tmp_path / mode
+        out.mkdir()
+        run_in_process(lambda flow: shards(flow, files, tokenizer, {"vocab_size": 300}, output, str(out),
+                                           str(out / "manifest.json"), {}, document_bytes))
+        manifest = json.loads((out / "manifest.json").read_text())
+        made[mode] = ({p.name: p.read_bytes() for p in out.glob("shard-*.parquet")}, manifest["shards"])
+    assert len(made["one"][0]) > 1 and min(s["rows"] for s in made["one"][1]) > 8
+    assert made["one"] == made["grouped"]

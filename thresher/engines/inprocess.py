@@ -11,8 +11,9 @@ comes out as the Beam engine counts it.
 
 Collections are spools (:class:`~thresher.engines.spool.Spool`): beyond a chunk of elements they live in
 files under the job's scratch folder, and a grouping holds one partition of its input at a time,
-so memory does not grow with the job (the direct runner runs every job but phase A here, at any
-size: Beam's FnApiRunner would hold each collection in the driver's memory).
+and a group of many values (a shard's documents) is a spool of its own, so memory does not grow
+with the job (the direct runner runs every job but phase A here, at any size: Beam's FnApiRunner
+would hold each collection in the driver's memory).
 """
 
 from __future__ import annotations
@@ -21,11 +22,11 @@ import copy
 import os
 import shutil
 import tempfile
-from collections import defaultdict
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from thresher.engines.base import Combiner, MeasureShuffle, Outputs, Step, StepContext, Tagged, batches, step_outputs
-from thresher.engines.spool import Spool, partition_count, partitioned
+from thresher.engines import spool as spools
+from thresher.engines.spool import Spool, SpooledValues, partition_count, partitioned
 from thresher.io.live_counts import LiveCounts, LiveStats, live_dir
 from thresher.stats import DictStats, merge
 
@@ -47,6 +48,7 @@ class InProcessFlow:
         self.sink = DictStats()
         self.live_dir = live_dir()
         self.directory = directory
+        self._held: list[Spool] = []
 
     def _spool(self, items: Iterable[Any] = ()) -> Spool:
         return Spool(self.directory, items)
@@ -87,15 +89,28 @@ class InProcessFlow:
         return self.apply(f"{name}.Measure", coll, MeasureShuffle())
 
     def _grouped(self, records: Iterable[tuple[Any, Any]], pickled_bytes: int) -> Spool:
-        """``(key, value)`` records -> ``(key, values)``, one partition of keys in memory at a time."""
+        """``(key, value)`` records -> ``(key, values)``, one partition of keys in memory at a time; a
+        group's values beyond :data:`~thresher.engines.spool.SPOOL_CHUNK` go to a spool of their own (a shard's documents)."""
         parts = partition_count(pickled_bytes)
         out = self._spool()
         for part in [records] if parts == 1 else partitioned(self.directory, records, parts, _first):
-            groups: dict[Any, list[Any]] = defaultdict(list)
+            groups: dict[Any, list[Any] | Spool] = {}
             for key, value in part:
-                groups[key].append(value)
-            out.extend(groups.items())
+                values = groups.get(key)
+                if values is None:
+                    groups[key] = [value]
+                    continue
+                values.append(value)
+                if type(values) is list and len(values) >= spools.SPOOL_CHUNK:
+                    groups[key] = self._spool(values)
+            out.extend((key, self._sealed(values)) for key, values in groups.items())
         return out
+
+    def _sealed(self, values: list[Any] | Spool) -> list[Any] | SpooledValues:
+        if type(values) is list:
+            return values
+        self._held.append(values)  # its file lives as long as the job
+        return values.seal()
 
     def group(self, name: str, coll: Iterable[Any]) -> Spool:
         measured = self._measured(name, coll)

@@ -3,7 +3,9 @@
 A :class:`Spool` keeps its last :data:`SPOOL_CHUNK` elements in memory and the rest in a file of
 pickled chunks; it is read back as often as needed, in the order it was written, so a job run
 on it gives what a job run on lists gives. :func:`partitioned` splits ``(key, value)`` records into
-spools by key so that one grouping holds one partition in memory at a time, not the collection.
+spools by key so that one grouping holds one partition in memory at a time, not the collection; a
+group of more than :data:`SPOOL_CHUNK` values is itself a spool, handed on sealed
+(:class:`SpooledValues`), so one large group (a shard's documents) is not held whole either.
 """
 
 from __future__ import annotations
@@ -67,6 +69,14 @@ class Spool:
     def __len__(self) -> int:
         return self._spilled + len(self._buffer)
 
+    def seal(self) -> "SpooledValues":
+        """Every element to the file; a small, picklable reader of them. The spool must outlive the
+        reader (its file goes with it) and takes no more elements."""
+        if self._buffer or self._file is None:
+            self._spill()
+        self._file.flush()
+        return SpooledValues(self._path, self._chunks, len(self))
+
     def __iter__(self) -> Iterator[Any]:
         if self._file is not None:
             self._file.flush()
@@ -80,6 +90,23 @@ class Spool:
         if not self._spilled:
             return 0
         return self._bytes * len(self) // self._spilled
+
+
+class SpooledValues:
+    """A sealed spool's elements, read from its file as often as asked; pickles as the path and counts."""
+
+    def __init__(self, path: str, chunks: int, length: int) -> None:
+        self.path = path
+        self.chunks = chunks
+        self.length = length
+
+    def __len__(self) -> int:
+        return self.length
+
+    def __iter__(self) -> Iterator[Any]:
+        with open(self.path, "rb") as f:
+            for _ in range(self.chunks):
+                yield from pickle.load(f)
 
 
 def partition_count(pickled_bytes: int) -> int:
