@@ -19,8 +19,9 @@ from typing import Any, Callable, Iterable, Iterator
 #: Elements a spool holds in memory before it writes them to its file as one pickled chunk.
 SPOOL_CHUNK = 1024
 #: Pickled bytes of a grouping's input per partition: what one grouping holds in memory at a time
-#: (its Python objects take a few times this).
-PARTITION_BYTES = 16 * 1024 * 1024
+#: (its Python objects take a few times this). Dedup alone, 4,500 -> 36,000 documents (BENCHMARKS.md
+#: §9): 305 -> 321 MB at 8 MiB, 305 -> 344 at 16 MiB; 4 and 2 MiB gave no less than 8.
+PARTITION_BYTES = 8 * 1024 * 1024
 
 
 def _close_and_remove(file: Any, path: str) -> None:
