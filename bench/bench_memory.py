@@ -6,6 +6,7 @@ engine, one real-size WARC file on a laptop, and the shuffle volume per input by
     .venv/bin/python bench/bench_memory.py bigfile [--pages 10000,20000,40000] [--workers 2]
     .venv/bin/python bench/bench_memory.py dedup [--engines direct,portable,spark] [--scales 1,8]
                                            [--base-documents 4500] [--workers 2]
+    (any mode: [--spark-conf KEY=VALUE]... for every Spark run)
 
 Inputs (``crawl_builder.py``): real pages from ../shared/data with their text replaced by random real
 sentences, every page unique. ``scaling``: the Nx input is N files of --base-pages pages (N distinct
@@ -127,10 +128,16 @@ def monitored(cmd: list[str], log: Path, service: JobService | None, what: str) 
             "processes_by_role": {role: r.get("processes") for role, r in roles.items()}}
 
 
+#: ``--spark-conf KEY=VALUE`` entries, given to every Spark run (e.g. the JVM's garbage collector).
+SPARK_CONF: list[str] = []
+
+
 def engine_args(engine: str, workers: int, service: JobService | None, event_dir: Path | None = None) -> list[str]:
     """What follows ``--`` on the command line: Spark's local master (and event log), the job service."""
     if engine == "spark":
         args = ["--master", f"local[{workers}]"]
+        for entry in SPARK_CONF:
+            args += ["--conf", entry]
         if event_dir is not None:
             args += ["--conf", "spark.eventLog.enabled=true", "--conf", f"spark.eventLog.dir=file://{event_dir}",
                      "--conf", "spark.eventLog.compress=false"]
@@ -323,7 +330,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--workdir", type=Path, default=common.DEFAULT_WORKDIR / "memory")
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--spark-conf", action="append", default=[], metavar="KEY=VALUE",
+                        help="a Spark conf entry for every Spark run (repeatable)")
     args = parser.parse_args(argv)
+    SPARK_CONF.extend(args.spark_conf)
     common.use_this_tree()
     args.workdir.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PYSPARK_PYTHON", common.PYTHON)
