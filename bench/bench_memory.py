@@ -132,6 +132,12 @@ def monitored(cmd: list[str], log: Path, service: JobService | None, what: str) 
 SPARK_CONF: list[str] = []
 
 
+def say(row: dict[str, Any]) -> None:
+    """One run's headline figures, on stderr as the benchmark goes."""
+    print(json.dumps({k: row[k] for k in ("engine", "label", "wall_s", "peak_tree_rss_mb", "peak_rss_mb_by_role")}),
+          file=sys.stderr)
+
+
 def engine_args(engine: str, workers: int, service: JobService | None, event_dir: Path | None = None) -> list[str]:
     """What follows ``--`` on the command line: Spark's local master (and event log), the job service."""
     if engine == "spark":
@@ -183,8 +189,7 @@ def run_once(engine: str, inputs: list[Path], workers: int, workdir: Path, label
                 "shuffle": stats["shuffle"]})
     if engine == "spark":
         row["spark_shuffle_write_bytes"] = spark_shuffle_write(event_dir)
-    print(json.dumps({k: row[k] for k in ("engine", "label", "wall_s", "peak_tree_rss_mb", "peak_rss_mb_by_role")}),
-          file=sys.stderr)
+    say(row)
     return row
 
 
@@ -277,8 +282,7 @@ def dedup_once(engine: str, documents: int, workers: int, workdir: Path, label: 
            **monitored(cmd, out / "child.log", service, f"dedup {engine} {label}")}
     child = json.loads(report.read_text())
     row.update({"kept": child["kept"], "shuffle_bytes": child["shuffle_bytes"], "job_wall_s": child["wall_s"]})
-    print(json.dumps({k: row[k] for k in ("engine", "label", "wall_s", "peak_tree_rss_mb", "peak_rss_mb_by_role")}),
-          file=sys.stderr)
+    say(row)
     return row
 
 

@@ -81,9 +81,7 @@ class Spool:
     def __iter__(self) -> Iterator[Any]:
         if self._file is not None:
             self._file.flush()
-            with open(self._path, "rb") as f:
-                for _ in range(self._chunks):
-                    yield from pickle.load(f)
+            yield from _read_chunks(self._path, self._chunks)
         yield from list(self._buffer)
 
     def pickled_bytes(self) -> int:
@@ -105,9 +103,14 @@ class SpooledValues:
         return self.length
 
     def __iter__(self) -> Iterator[Any]:
-        with open(self.path, "rb") as f:
-            for _ in range(self.chunks):
-                yield from pickle.load(f)
+        return _read_chunks(self.path, self.chunks)
+
+
+def _read_chunks(path: str, chunks: int) -> Iterator[Any]:
+    """The elements of the first ``chunks`` pickled chunks of a spool's file, in order."""
+    with open(path, "rb") as f:
+        for _ in range(chunks):
+            yield from pickle.load(f)
 
 
 def partition_count(pickled_bytes: int) -> int:
