@@ -116,14 +116,15 @@ def test_a_large_group_is_a_spool_of_its_own_read_as_often_as_asked(tmp_path, mo
         pairs = flow.create("Pairs", [("big" if i % 10 else f"small{i}", i) for i in range(100)])
         groups = dict(flow.group("Group", pairs))
         big = groups["big"]
-        seen["big"] = (type(big), len(big), list(big), list(big), len(pickle.dumps(big)))
+        seen["big"] = (type(big), len(big), list(big), list(big), len(pickle.dumps(big)) - len(big.path.encode()))
         seen["small"] = groups["small10"]
 
     run_in_process(build, str(tmp_path / "spill"))
     kind, length, first, again, pickled = seen["big"]
     expected = [i for i in range(100) if i % 10]
     assert kind is SpooledValues and length == 90 and first == again == expected
-    assert pickled < 200  # a path and two counts, not the values
+    # a path and two counts, not the values; the path's length depends on where the test runs
+    assert pickled < 150 < len(pickle.dumps(expected))
     assert seen["small"] == [10]
     assert not (tmp_path / "spill").exists()
 
