@@ -6,7 +6,8 @@ engine, one real-size WARC file on a laptop, and the shuffle volume per input by
     .venv/bin/python bench/bench_memory.py bigfile [--pages 10000,20000,40000] [--workers 2]
     .venv/bin/python bench/bench_memory.py dedup [--engines direct,portable,spark] [--scales 1,8]
                                            [--base-documents 4500] [--workers 2]
-    (any mode: [--spark-conf KEY=VALUE]... for every Spark run)
+    (any mode: [--spark-conf KEY=VALUE]... for every Spark run; scaling and bigfile: [--set KEY=VALUE]...
+    for every run's config, e.g. output.one_writer_max_bytes=1 for the grouped shards path)
 
 Inputs (``crawl_builder.py``): real pages from ../shared/data with their text replaced by random real
 sentences, every page unique. ``scaling``: the Nx input is N files of --base-pages pages (N distinct
@@ -132,6 +133,33 @@ def monitored(cmd: list[str], log: Path, service: JobService | None, what: str) 
 
 #: ``--spark-conf KEY=VALUE`` entries, given to every Spark run (e.g. the JVM's garbage collector).
 SPARK_CONF: list[str] = []
+#: ``--set KEY=VALUE`` config entries (dotted keys, JSON values), given to every run's config.
+CONFIG_SET: dict[str, Any] = {}
+
+
+def config_entries(entries: list[str]) -> dict[str, Any]:
+    """``output.one_writer_max_bytes=1`` -> {"output.one_writer_max_bytes": 1}; a value that is not JSON is a string."""
+    parsed = {}
+    for entry in entries:
+        key, sep, value = entry.partition("=")
+        if not sep:
+            raise SystemExit(f"--set expects KEY=VALUE, got {entry!r}")
+        try:
+            parsed[key] = json.loads(value)
+        except json.JSONDecodeError:
+            parsed[key] = value
+    return parsed
+
+
+def with_entries(config: dict[str, Any], entries: dict[str, Any]) -> dict[str, Any]:
+    """``config`` with each dotted key set."""
+    for key, value in entries.items():
+        *sections, leaf = key.split(".")
+        node = config
+        for section in sections:
+            node = node.setdefault(section, {})
+        node[leaf] = value
+    return config
 
 
 def say(row: dict[str, Any]) -> None:
@@ -171,6 +199,7 @@ def run_once(engine: str, inputs: list[Path], workers: int, workdir: Path, label
     config = {"input": {"paths": [str(p) for p in inputs]}, "output": {"path": str(out)},
               "runner": {"name": engine, "workers": workers},
               "tokenize": {"train_max_documents": TRAIN_SAMPLE_DOCUMENTS}}
+    with_entries(config, CONFIG_SET)
     config_path = out.parent / f"{name}.json"
     config_path.write_text(json.dumps(config))
     cmd = [common.PYTHON, "-m", "thresher.cli", "run", str(config_path), "--quiet"]
@@ -189,7 +218,7 @@ def run_once(engine: str, inputs: list[Path], workers: int, workdir: Path, label
            **monitored(cmd, out.parent / f"{name}.log", service, name)}
     stats = json.loads((out / "stats.json").read_text())
     row.update({"records_read": stats["records_read"], "kept_documents": stats["kept_documents"],
-                "shuffle": stats["shuffle"]})
+                "shards": stats["shards"], "phase_wall_s": stats["timings"]["phases"], "shuffle": stats["shuffle"]})
     if engine == "spark":
         row["spark_shuffle_write_bytes"] = spark_shuffle_write(event_dir)
     say(row)
@@ -376,10 +405,14 @@ def main(argv: list[str] | None = None) -> int:
                              "its largest peak over the repeats")
     parser.add_argument("--workdir", type=Path, default=common.DEFAULT_WORKDIR / "memory")
     parser.add_argument("--out", type=Path)
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", dest="config_set",
+                        help="a config entry for every run, dotted key and JSON value (repeatable), "
+                             "e.g. output.one_writer_max_bytes=1")
     parser.add_argument("--spark-conf", action="append", default=[], metavar="KEY=VALUE",
                         help="a Spark conf entry for every Spark run (repeatable)")
     args = parser.parse_args(argv)
     SPARK_CONF.extend(args.spark_conf)
+    CONFIG_SET.update(config_entries(args.config_set))
     common.use_this_tree()
     args.workdir.mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("PYSPARK_PYTHON", common.PYTHON)
