@@ -20,6 +20,25 @@ def test_a_spool_reads_back_every_element_in_order_as_often_as_asked(tmp_path):
     assert spool.pickled_bytes() > 0
 
 
+def test_a_spool_of_large_elements_holds_about_spool_bytes_of_them_in_memory(tmp_path, monkeypatch):
+    # Rows of long documents, or whole groups: 1,024 of them would be a corpus in memory.
+    monkeypatch.setattr(spool_module, "SPOOL_BYTES", 10_000)
+    items = ["x" * 1000 + str(i) for i in range(100)]
+    spool = Spool(str(tmp_path), items)
+    assert 0 < len(spool._buffer) <= 10  # ~1 KB each pickled
+    assert list(spool) == items and len(spool) == 100
+    small = Spool(str(tmp_path), range(100))
+    assert len(small._buffer) == 100  # small elements still go a chunk of up to SPOOL_CHUNK at a time
+
+
+def test_partitions_share_one_memory_budget(tmp_path, monkeypatch):
+    monkeypatch.setattr(spool_module, "PARTITIONS_BUFFER_BYTES", 400_000)
+    items = [(i % 20, "y" * 10_000) for i in range(400)]
+    parts = spool_module.partitioned(str(tmp_path), items, 4, lambda r: r[0])
+    assert sum(len(p._buffer) for p in parts) <= 4 * 10  # 100 KB each, not 1,024 elements each
+    assert sorted(r for p in parts for r in p) == sorted(items)
+
+
 def test_a_spools_file_goes_with_it(tmp_path):
     spool = Spool(str(tmp_path), range(2 * spool_module.SPOOL_CHUNK))
     assert len(os.listdir(tmp_path)) == 1

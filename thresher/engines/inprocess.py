@@ -88,10 +88,14 @@ class InProcessFlow:
     def _measured(self, name: str, coll: Iterable[Any]) -> Spool:
         return self.apply(f"{name}.Measure", coll, MeasureShuffle())
 
-    def _grouped(self, records: Iterable[tuple[Any, Any]], pickled_bytes: int) -> Spool:
+    def _grouped(self, records: Iterable[tuple[Any, Any]], pickled_bytes: int, count: int) -> Spool:
         """``(key, value)`` records -> ``(key, values)``, one partition of keys in memory at a time; a
-        group's values beyond :data:`~thresher.engines.spool.SPOOL_CHUNK` go to a spool of their own (a shard's documents)."""
+        group's values beyond :data:`~thresher.engines.spool.SPOOL_CHUNK` (or
+        :data:`~thresher.engines.spool.SPOOL_BYTES` of them, pickled) go to a spool of their own (a shard's documents)."""
         parts = partition_count(pickled_bytes)
+        in_list = spools.SPOOL_CHUNK  # values of a group kept in a list; beyond it, a spool
+        if pickled_bytes:
+            in_list = max(1, min(in_list, spools.SPOOL_BYTES * count // pickled_bytes))
         out = self._spool()
         for part in [records] if parts == 1 else partitioned(self.directory, records, parts, _first):
             groups: dict[Any, list[Any] | Spool] = {}
@@ -101,7 +105,7 @@ class InProcessFlow:
                     groups[key] = [value]
                     continue
                 values.append(value)
-                if type(values) is list and len(values) >= spools.SPOOL_CHUNK:
+                if type(values) is list and len(values) >= in_list:
                     groups[key] = self._spool(values)
             out.extend((key, self._sealed(values)) for key, values in groups.items())
         return out
@@ -114,14 +118,15 @@ class InProcessFlow:
 
     def group(self, name: str, coll: Iterable[Any]) -> Spool:
         measured = self._measured(name, coll)
-        return self._grouped(measured, measured.pickled_bytes())
+        return self._grouped(measured, measured.pickled_bytes(), len(measured))
 
     def combine_per_key(self, name: str, coll: Iterable[Any], combiner: Combiner) -> Spool:
         return self._spool((key, _combined(combiner, values)) for key, values in self.group(name, coll))
 
     def cogroup(self, name: str, colls: Mapping[str, Iterable[Any]]) -> Spool:
         measured = {tag: self._measured(f"{name}.{tag}", coll) for tag, coll in colls.items()}
-        grouped = self._grouped(_tagged_records(measured), sum(coll.pickled_bytes() for coll in measured.values()))
+        grouped = self._grouped(_tagged_records(measured), sum(coll.pickled_bytes() for coll in measured.values()),
+                                sum(len(coll) for coll in measured.values()))
         return self._spool((key, _by_tag(colls, tagged)) for key, tagged in grouped)
 
     def flatten(self, name: str, colls: Sequence[Iterable[Any]]) -> Spool:

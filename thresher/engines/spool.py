@@ -1,10 +1,10 @@
 """Collections on local disk for the in-process flow: bounded memory whatever a job's size.
 
-A :class:`Spool` keeps its last :data:`SPOOL_CHUNK` elements in memory and the rest in a file of
-pickled chunks; it is read back as often as needed, in the order it was written, so a job run
-on it gives what a job run on lists gives. :func:`partitioned` splits ``(key, value)`` records into
+A :class:`Spool` keeps its last :data:`SPOOL_CHUNK` elements (fewer when they come to more than
+:data:`SPOOL_BYTES` pickled) in memory and the rest in a file of pickled chunks; it is read back as
+often as needed, in the order it was written, so a job run on it gives what a job run on lists gives. :func:`partitioned` splits ``(key, value)`` records into
 spools by key so that one grouping holds one partition in memory at a time, not the collection; a
-group of more than :data:`SPOOL_CHUNK` values is itself a spool, handed on sealed
+group of more values than a chunk holds is itself a spool, handed on sealed
 (:class:`SpooledValues`), so one large group (a shard's documents) is not held whole either.
 """
 
@@ -16,8 +16,13 @@ import tempfile
 import weakref
 from typing import Any, Callable, Iterable, Iterator
 
-#: Elements a spool holds in memory before it writes them to its file as one pickled chunk.
+#: Elements a spool holds in memory before it writes them to its file as one pickled chunk ...
 SPOOL_CHUNK = 1024
+#: ... or fewer, so that a chunk comes to about this many bytes pickled: rows of long documents
+#: (a shard's, ~25 KB each) or whole groups would otherwise hold a corpus in memory 1,024 at a time.
+SPOOL_BYTES = 4 * 1024 * 1024
+#: What the spools of one :func:`partitioned` split may hold in memory together, shared between them.
+PARTITIONS_BUFFER_BYTES = 32 * 1024 * 1024
 #: Pickled bytes of a grouping's input per partition: what one grouping holds in memory at a time
 #: (its Python objects take a few times this). Dedup alone, 4,500 -> 36,000 documents (BENCHMARKS.md
 #: §9): 305 -> 321 MB at 8 MiB, 305 -> 344 at 16 MiB; 4 and 2 MiB gave no less than 8.
@@ -35,8 +40,11 @@ def _close_and_remove(file: Any, path: str) -> None:
 class Spool:
     """A re-iterable, append-only collection whose elements beyond the last chunk live in a file."""
 
-    def __init__(self, directory: str, items: Iterable[Any] = ()) -> None:
+    def __init__(self, directory: str, items: Iterable[Any] = (), max_bytes: int | None = None) -> None:
         self._directory = directory
+        self._max_bytes = max_bytes or SPOOL_BYTES
+        #: Elements per chunk: set from the first element's pickled size, then from each chunk's.
+        self._limit = 0
         self._buffer: list[Any] = []
         self._file: Any = None
         self._path = ""
@@ -46,9 +54,14 @@ class Spool:
         self.extend(items)
 
     def append(self, value: Any) -> None:
+        if not self._limit:
+            self._limit = self._chunk_elements(len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)), 1)
         self._buffer.append(value)
-        if len(self._buffer) >= SPOOL_CHUNK:
+        if len(self._buffer) >= self._limit:
             self._spill()
+
+    def _chunk_elements(self, pickled: int, elements: int) -> int:
+        return max(1, min(SPOOL_CHUNK, self._max_bytes * elements // max(1, pickled)))
 
     def extend(self, values: Iterable[Any]) -> None:
         for value in values:
@@ -62,6 +75,8 @@ class Spool:
             weakref.finalize(self, _close_and_remove, self._file, self._path)
         data = pickle.dumps(self._buffer, protocol=pickle.HIGHEST_PROTOCOL)
         self._file.write(data)
+        if self._buffer:
+            self._limit = self._chunk_elements(len(data), len(self._buffer))
         self._spilled += len(self._buffer)
         self._chunks += 1
         self._bytes += len(data)
@@ -124,7 +139,8 @@ def partitioned(directory: str, records: Iterable[Any], parts: int, key: Callabl
     Python's ``hash`` is enough here: partitions are made and read in this one process, and no
     output depends on which partition a key went to (the groups, not their order, are the result).
     """
-    spools = [Spool(directory) for _ in range(parts)]
+    share = max(64 * 1024, PARTITIONS_BUFFER_BYTES // parts)  # memory does not grow with the partitions
+    spools = [Spool(directory, max_bytes=share) for _ in range(parts)]
     for record in records:
         spools[hash(key(record)) % parts].append(record)
     return spools
