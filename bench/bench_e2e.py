@@ -93,13 +93,7 @@ def pipeline_config(path: Path | list[Path], out: Path, workers: int | None = No
                               "runner": {"name": runner, "workers": workers, "options": options or {}}}
     if extractor is not None:
         config["extract"] = {"extractor": extractor}
-    for dotted, value in overrides.items():
-        target = config
-        *parents, leaf = dotted.split(".")
-        for p in parents:
-            target = target.setdefault(p, {})
-        target[leaf] = value
-    return config
+    return common.set_dotted(config, overrides)
 
 
 def run_variant(label: str, config: dict[str, Any], workdir: Path, profile: Path | None = None) -> dict[str, Any]:

@@ -151,17 +151,6 @@ def config_entries(entries: list[str]) -> dict[str, Any]:
     return parsed
 
 
-def with_entries(config: dict[str, Any], entries: dict[str, Any]) -> dict[str, Any]:
-    """``config`` with each dotted key set."""
-    for key, value in entries.items():
-        *sections, leaf = key.split(".")
-        node = config
-        for section in sections:
-            node = node.setdefault(section, {})
-        node[leaf] = value
-    return config
-
-
 def say(row: dict[str, Any]) -> None:
     """One run's headline figures, on stderr as the benchmark goes."""
     print(json.dumps({k: row[k] for k in ("engine", "label", "wall_s", "peak_tree_rss_mb", "peak_rss_mb_by_role")}),
@@ -199,7 +188,7 @@ def run_once(engine: str, inputs: list[Path], workers: int, workdir: Path, label
     config = {"input": {"paths": [str(p) for p in inputs]}, "output": {"path": str(out)},
               "runner": {"name": engine, "workers": workers},
               "tokenize": {"train_max_documents": TRAIN_SAMPLE_DOCUMENTS}}
-    with_entries(config, CONFIG_SET)
+    common.set_dotted(config, CONFIG_SET)
     config_path = out.parent / f"{name}.json"
     config_path.write_text(json.dumps(config))
     cmd = [common.PYTHON, "-m", "thresher.cli", "run", str(config_path), "--quiet"]

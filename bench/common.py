@@ -35,7 +35,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
@@ -459,6 +459,17 @@ def write_results(path: Path | str, benchmark: str, command: str, payload: dict[
     out.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {out}")
     return out
+
+
+def set_dotted(config: dict[str, Any], entries: Mapping[str, Any]) -> dict[str, Any]:
+    """``config`` with each dotted key (``output.shard_target_tokens``) set, sections made as needed."""
+    for dotted, value in entries.items():
+        node = config
+        *sections, leaf = dotted.split(".")
+        for section in sections:
+            node = node.setdefault(section, {})
+        node[leaf] = value
+    return config
 
 
 def ratio(a: float | None, b: float | None) -> float | None:
