@@ -248,26 +248,18 @@ def rss_verdicts(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for engine in dict.fromkeys(r["engine"] for r in rows):
         mine = [r for r in rows if r["engine"] == engine]
         base_label = mine[0]["label"]
-        repeats = sorted({r.get("repeat", 0) for r in mine})
-
-        def peak(role: str, runs: list[dict[str, Any]]) -> float:
-            return max((r["peak_rss_mb_by_role"].get(role) or 0) for r in runs)
-
         for role in mine[0]["peak_rss_mb_by_role"]:
-            base = peak(role, [r for r in mine if r["label"] == base_label])
-            worst = peak(role, mine)
+            # label -> its peaks in run order: the i-th entry of every label is the i-th repeat
+            by_scale: dict[str, list[float]] = {}
+            for r in mine:
+                by_scale.setdefault(r["label"], []).append(r["peak_rss_mb_by_role"].get(role) or 0)
+            base, worst = max(by_scale[base_label]), max(max(peaks) for peaks in by_scale.values())
             ratio = common.ratio(worst, base)
             verdict: dict[str, Any] = {"engine": engine, "role": role, "peak_rss_mb_1x": base,
                                        "peak_rss_mb_max": worst, "ratio": ratio}
-            if len(repeats) > 1:
-                per_repeat = []
-                for rep in repeats:
-                    runs = [r for r in mine if r.get("repeat", 0) == rep]
-                    per_repeat.append(common.ratio(peak(role, runs), peak(role, [r for r in runs if r["label"] == base_label])))
-                by_scale = {label: [(r["peak_rss_mb_by_role"].get(role) or 0) for r in mine if r["label"] == label]
-                            for label in dict.fromkeys(r["label"] for r in mine)}
+            if len(by_scale[base_label]) > 1:
                 medians = {label: statistics.median(peaks) for label, peaks in by_scale.items()}
-                verdict["per_repeat_ratios"] = per_repeat
+                verdict["per_repeat_ratios"] = [common.ratio(max(repeat), repeat[0]) for repeat in zip(*by_scale.values())]
                 verdict["ratio_of_medians"] = common.ratio(max(medians.values()), medians[base_label])
                 verdict["peaks_mb_by_scale"] = by_scale
             if base < SMALL_PROCESS_MB:

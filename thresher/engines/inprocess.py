@@ -93,9 +93,8 @@ class InProcessFlow:
         group's values beyond :data:`~thresher.engines.spool.SPOOL_CHUNK` (or
         :data:`~thresher.engines.spool.SPOOL_BYTES` of them, pickled) go to a spool of their own (a shard's documents)."""
         parts = partition_count(pickled_bytes)
-        in_list = spools.SPOOL_CHUNK  # values of a group kept in a list; beyond it, a spool
-        if pickled_bytes:
-            in_list = max(1, min(in_list, spools.SPOOL_BYTES * count // pickled_bytes))
+        # A group's values in a list up to a chunk's worth of them; beyond it, a spool.
+        in_list = spools.chunk_elements(pickled_bytes, count) if pickled_bytes else spools.SPOOL_CHUNK
         out = self._spool()
         for part in [records] if parts == 1 else partitioned(self.directory, records, parts, _first):
             groups: dict[Any, list[Any] | Spool] = {}

@@ -2,8 +2,8 @@
 
 A :class:`Spool` keeps its last :data:`SPOOL_CHUNK` elements (fewer when they come to more than
 :data:`SPOOL_BYTES` pickled) in memory and the rest in a file of pickled chunks; it is read back as
-often as needed, in the order it was written, so a job run on it gives what a job run on lists gives. :func:`partitioned` splits ``(key, value)`` records into
-spools by key so that one grouping holds one partition in memory at a time, not the collection; a
+often as needed, in the order it was written, so a job run on it gives what a job run on lists
+gives. :func:`partitioned` splits ``(key, value)`` records into spools by key so that one grouping holds one partition in memory at a time, not the collection; a
 group of more values than a chunk holds is itself a spool, handed on sealed
 (:class:`SpooledValues`), so one large group (a shard's documents) is not held whole either.
 """
@@ -55,13 +55,11 @@ class Spool:
 
     def append(self, value: Any) -> None:
         if not self._limit:
-            self._limit = self._chunk_elements(len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)), 1)
+            pickled = len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            self._limit = chunk_elements(pickled, 1, self._max_bytes)
         self._buffer.append(value)
         if len(self._buffer) >= self._limit:
             self._spill()
-
-    def _chunk_elements(self, pickled: int, elements: int) -> int:
-        return max(1, min(SPOOL_CHUNK, self._max_bytes * elements // max(1, pickled)))
 
     def extend(self, values: Iterable[Any]) -> None:
         for value in values:
@@ -76,7 +74,7 @@ class Spool:
         data = pickle.dumps(self._buffer, protocol=pickle.HIGHEST_PROTOCOL)
         self._file.write(data)
         if self._buffer:
-            self._limit = self._chunk_elements(len(data), len(self._buffer))
+            self._limit = chunk_elements(len(data), len(self._buffer), self._max_bytes)
         self._spilled += len(self._buffer)
         self._chunks += 1
         self._bytes += len(data)
@@ -126,6 +124,13 @@ def _read_chunks(path: str, chunks: int) -> Iterator[Any]:
     with open(path, "rb") as f:
         for _ in range(chunks):
             yield from pickle.load(f)
+
+
+def chunk_elements(pickled_bytes: int, elements: int, max_bytes: int | None = None) -> int:
+    """Elements to hold in memory at a time, of a kind that takes ``pickled_bytes`` per ``elements``:
+    :data:`SPOOL_CHUNK`, or fewer so that they come to about ``max_bytes`` (:data:`SPOOL_BYTES`) pickled."""
+    budget = max_bytes or SPOOL_BYTES
+    return max(1, min(SPOOL_CHUNK, budget * elements // max(1, pickled_bytes)))
 
 
 def partition_count(pickled_bytes: int) -> int:
