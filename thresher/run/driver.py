@@ -25,6 +25,7 @@ from thresher.engines import open_engine
 from thresher.engines.base import Engine
 from thresher.errors import ThresherError
 from thresher.io import storage, store_retries, worker_storage
+from thresher.run.bytecode import uncached_bytecode_note
 from thresher.run.dedup import dedup
 from thresher.run.finished import check_same_run, inputs_record
 from thresher.run.layout import RunLayout, read_dataset_manifest
@@ -81,6 +82,8 @@ def run_pipeline(
     note = None if engine.local else worker_storage.withheld_note()
     if note:
         log(note)  # names only, never a value
+    if engine.local and engine.parallelism() > 1 and (slow := uncached_bytecode_note(plan.runner.name)):
+        log(slow)
     try:
         return _run(plan, engine, log, progress, overwrite)
     except Exception as exc:

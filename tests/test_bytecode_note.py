@@ -1,0 +1,70 @@
+"""The note a run prints when its worker processes would compile their engine's package from source."""
+
+from __future__ import annotations
+
+import os
+import py_compile
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from thresher.run.bytecode import module_bytecode_note, uncached_bytecode_note
+
+
+@pytest.fixture
+def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A pure-Python package never imported, so nothing has compiled it yet."""
+    name = f"thresher_bytecode_probe_{os.getpid()}"
+    (tmp_path / name).mkdir()
+    (tmp_path / name / "__init__.py").write_text("VALUE = 1\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return name
+
+
+def test_a_package_without_bytecode_that_python_will_not_cache_gets_a_note(package, monkeypatch):
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    note = module_bytecode_note(package)
+    assert note is not None and package in note and "PYTHONDONTWRITEBYTECODE" in note
+    assert "-m compileall" in note and "\n" not in note
+
+
+def test_compiled_bytecode_or_a_writable_cache_needs_no_note(package, monkeypatch, tmp_path):
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    assert module_bytecode_note(package) is None  # the first import will write it
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    source = tmp_path / package / "__init__.py"
+    from importlib.util import cache_from_source
+
+    py_compile.compile(str(source), cfile=cache_from_source(str(source)))
+    assert module_bytecode_note(package) is None
+
+
+def test_a_missing_or_compiled_module_needs_no_note():
+    assert module_bytecode_note("thresher_no_such_module_anywhere") is None
+    assert module_bytecode_note("_json") is None  # built in, no source
+
+
+def test_the_note_names_each_engines_worker_import(monkeypatch):
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    # Whatever this installation holds, the answer is a line or None, never an error.
+    for runner in ("direct", "spark", "portable"):
+        note = uncached_bytecode_note(runner)
+        assert note is None or ("pyspark" if runner == "spark" else "apache_beam") in note
+
+
+def test_a_compileall_run_as_the_note_says_silences_it(tmp_path):
+    """The command the note prints, run for real, makes the note go away (a fresh interpreter each time)."""
+    name = "thresher_bytecode_probe_cli"
+    (tmp_path / name).mkdir()
+    (tmp_path / name / "__init__.py").write_text("VALUE = 2\n")
+    env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": str(tmp_path)}
+    probe = f"from thresher.run.bytecode import module_bytecode_note as n; print(n({name!r}) or '')"
+    first = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True).stdout
+    assert "compileall" in first
+    command = first.strip().split("compile it once with: ", 1)[1].split()
+    assert command[-1] == str(tmp_path)
+    subprocess.run(command, env=env, check=True)
+    again = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True).stdout
+    assert again.strip() == ""
