@@ -140,7 +140,17 @@ def machine() -> dict[str, Any]:
         "platform": platform.platform(),
         "libraries": library_versions(),
         "code": code_version(),
+        # Without cached bytecode every Beam worker process compiles apache_beam again (~4 CPU-s more
+        # each here): results with and without it are not comparable (BENCHMARKS.md §7).
+        "beam_bytecode": _beam_bytecode(),
     }
+
+
+def _beam_bytecode() -> str:
+    from thresher.run.bytecode import module_bytecode_note
+
+    return "missing, not written (PYTHONDONTWRITEBYTECODE or read-only)" if module_bytecode_note("apache_beam") \
+        else "cached or written on first import"
 
 
 def now_utc() -> str:
