@@ -16,8 +16,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-from thresher.bookkeeping.funnel import build_stats
 from thresher.bookkeeping.display import RunDisplay, display_mode
+from thresher.bookkeeping.funnel import build_stats
 from thresher.bookkeeping.progress import ProgressMonitor
 from thresher.bookkeeping.run_log import write_run_log
 from thresher.config import PipelineConfig
