@@ -46,12 +46,18 @@ def test_a_missing_or_compiled_module_needs_no_note():
     assert module_bytecode_note("_json") is None  # built in, no source
 
 
-def test_the_note_names_each_engines_worker_import(monkeypatch):
-    monkeypatch.setattr(sys, "dont_write_bytecode", False)
-    # Whatever this installation holds, the answer is a line or None, never an error.
-    for runner in ("direct", "spark", "portable"):
+def test_only_runners_whose_local_workers_start_afresh_get_the_note(monkeypatch):
+    import importlib.util
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    beam_compiled = __import__("os").path.exists(importlib.util.find_spec("apache_beam").cached)
+    for runner in ("direct", "prism"):
         note = uncached_bytecode_note(runner)
-        assert note is None or ("pyspark" if runner == "spark" else "apache_beam") in note
+        assert (note is None) == beam_compiled and (note is None or "apache_beam" in note)
+    # Spark's local workers fork from a daemon that imported PySpark; portable and Dataflow workers
+    # are not this machine's processes.
+    for runner in ("spark", "portable", "dataflow"):
+        assert uncached_bytecode_note(runner) is None
 
 
 def test_a_compileall_run_as_the_note_says_silences_it(tmp_path):

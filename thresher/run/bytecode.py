@@ -14,15 +14,15 @@ import importlib.util
 import os
 import sys
 
-#: The largest pure-Python import of each engine's worker processes.
-WORKER_IMPORT = {"spark": "pyspark"}
-DEFAULT_WORKER_IMPORT = "apache_beam"
+#: The largest pure-Python import of the worker processes each local runner starts afresh. Spark's
+#: local Python workers are forked from one daemon that has imported PySpark already: not listed.
+WORKER_IMPORT = {"direct": "apache_beam", "prism": "apache_beam"}
 
 
 def uncached_bytecode_note(runner: str) -> str | None:
-    """One line when ``runner``'s workers would compile their engine's package from source, else None."""
-    module = WORKER_IMPORT.get(runner, DEFAULT_WORKER_IMPORT)
-    return module_bytecode_note(module)
+    """One line when ``runner``'s local workers would compile their engine's package from source, else None."""
+    module = WORKER_IMPORT.get(runner)
+    return module_bytecode_note(module) if module else None
 
 
 def module_bytecode_note(module: str) -> str | None:

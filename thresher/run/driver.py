@@ -82,7 +82,9 @@ def run_pipeline(
     note = None if engine.local else worker_storage.withheld_note()
     if note:
         log(note)  # names only, never a value
-    if engine.local and engine.parallelism() > 1 and (slow := uncached_bytecode_note(plan.runner.name)):
+    # From the plan, not the engine: asking Spark's engine its parallelism would start its JVM here,
+    # before its output goes to the worker log.
+    if engine.local and plan.runner.workers != 1 and (slow := uncached_bytecode_note(plan.runner.name)):
         log(slow)
     try:
         return _run(plan, engine, log, progress, overwrite)
