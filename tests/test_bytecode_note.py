@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import py_compile
 import subprocess
@@ -35,9 +36,7 @@ def test_compiled_bytecode_or_a_writable_cache_needs_no_note(package, monkeypatc
     assert module_bytecode_note(package) is None  # the first import will write it
     monkeypatch.setattr(sys, "dont_write_bytecode", True)
     source = tmp_path / package / "__init__.py"
-    from importlib.util import cache_from_source
-
-    py_compile.compile(str(source), cfile=cache_from_source(str(source)))
+    py_compile.compile(str(source), cfile=importlib.util.cache_from_source(str(source)))
     assert module_bytecode_note(package) is None
 
 
@@ -47,10 +46,8 @@ def test_a_missing_or_compiled_module_needs_no_note():
 
 
 def test_only_runners_whose_local_workers_start_afresh_get_the_note(monkeypatch):
-    import importlib.util
-
     monkeypatch.setattr(sys, "dont_write_bytecode", True)
-    beam_compiled = __import__("os").path.exists(importlib.util.find_spec("apache_beam").cached)
+    beam_compiled = os.path.exists(importlib.util.find_spec("apache_beam").cached)
     for runner in ("direct", "prism"):
         note = uncached_bytecode_note(runner)
         assert (note is None) == beam_compiled and (note is None or "apache_beam" in note)
