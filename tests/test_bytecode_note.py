@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import py_compile
+import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -60,13 +61,14 @@ def test_only_runners_whose_local_workers_start_afresh_get_the_note(monkeypatch)
 def test_a_compileall_run_as_the_note_says_silences_it(tmp_path):
     """The command the note prints, run for real, makes the note go away (a fresh interpreter each time)."""
     name = "thresher_bytecode_probe_cli"
-    (tmp_path / name).mkdir()
+    tmp_path = tmp_path / "site packages"  # a space: the printed command must quote it
+    (tmp_path / name).mkdir(parents=True)
     (tmp_path / name / "__init__.py").write_text("VALUE = 2\n")
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPATH": str(tmp_path)}
     probe = f"from thresher.run.bytecode import module_bytecode_note as n; print(n({name!r}) or '')"
     first = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True).stdout
     assert "compileall" in first
-    command = first.strip().split("compile it once with: ", 1)[1].split()
+    command = shlex.split(first.strip().split("compile it once with: ", 1)[1])
     assert command[-1] == str(tmp_path)
     subprocess.run(command, env=env, check=True)
     again = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True).stdout

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shlex
 import sys
 
 #: The largest pure-Python import of the worker processes each local runner starts afresh. Spark's
@@ -42,4 +43,4 @@ def module_bytecode_note(module: str) -> str | None:
     why = "PYTHONDONTWRITEBYTECODE is set" if sys.dont_write_bytecode else "its folder is read-only"
     site = os.path.dirname(os.path.dirname(spec.origin))
     return (f"{module} has no compiled bytecode and {why}: each worker process compiles it again "
-            f"(seconds of CPU each); compile it once with: {sys.executable} -m compileall -q {site}")
+            f"(seconds of CPU each); compile it once with: {shlex.quote(sys.executable)} -m compileall -q {shlex.quote(site)}")
