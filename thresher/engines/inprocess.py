@@ -94,7 +94,7 @@ class InProcessFlow:
         :data:`~thresher.engines.spool.SPOOL_BYTES` of them, pickled) go to a spool of their own (a shard's documents)."""
         parts = partition_count(pickled_bytes)
         # A group's values in a list up to a chunk's worth of them; beyond it, a spool.
-        in_list = spools.chunk_elements(pickled_bytes, count) if pickled_bytes else spools.SPOOL_CHUNK
+        in_list = spools.chunk_elements(pickled_bytes, count)
         out = self._spool()
         for part in [records] if parts == 1 else partitioned(self.directory, records, parts, _first):
             groups: dict[Any, list[Any] | Spool] = {}

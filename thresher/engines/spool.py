@@ -3,9 +3,10 @@
 A :class:`Spool` keeps its last :data:`SPOOL_CHUNK` elements (fewer when they come to more than
 :data:`SPOOL_BYTES` pickled) in memory and the rest in a file of pickled chunks; it is read back as
 often as needed, in the order it was written, so a job run on it gives what a job run on lists
-gives. :func:`partitioned` splits ``(key, value)`` records into spools by key so that one grouping holds one partition in memory at a time, not the collection; a
-group of more values than a chunk holds is itself a spool, handed on sealed
-(:class:`SpooledValues`), so one large group (a shard's documents) is not held whole either.
+gives. :func:`partitioned` splits ``(key, value)`` records into spools by key so that one grouping
+holds one partition in memory at a time, not the collection; a group of more values than a chunk
+holds is itself a spool, handed on sealed (:class:`SpooledValues`), so one large group (a shard's
+documents) is not held whole either.
 """
 
 from __future__ import annotations
