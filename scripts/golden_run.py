@@ -15,6 +15,7 @@ index (each table's rows, sorted, and its settings).
 
     python scripts/golden_run.py record tests/golden/golden-run.json
     python scripts/golden_run.py check tests/golden/golden-run.json --runner direct --workers 2
+    python scripts/golden_run.py check ... --runner local --workers 2      # no Beam: worker processes
     python scripts/golden_run.py check ... --runner spark [--master spark://127.0.0.1:7077]
     python scripts/golden_run.py check ... --runner portable        # starts Beam's local job service
 
@@ -99,7 +100,7 @@ def run_pair(work: Path, inputs: Path, runner: str, workers: int, engine_args: l
         config_path = runs / f"{name}.yaml"
         config_path.write_text(json.dumps(config))  # JSON is YAML
         command = [*_thresher(), "run", str(config_path), "--runner", runner, "--quiet"]
-        if runner == "direct":
+        if runner in ("direct", "local"):
             command += ["--workers", str(workers)]
         if engine_args:
             command += ["--", *engine_args]
@@ -242,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("action", choices=["record", "check"])
     parser.add_argument("golden", help="the digest file (JSON)")
-    parser.add_argument("--runner", default="direct", choices=["direct", "portable", "spark"])
+    parser.add_argument("--runner", default="direct", choices=["direct", "local", "portable", "spark"])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--master", help="Spark master URL (default local[workers])")
     parser.add_argument("--work", type=Path, default=DEFAULT_WORK)

@@ -39,6 +39,8 @@ ENGINES: dict[str, EngineEntry] = {
     for entry in (
         EngineEntry("direct", "Beam's local FnApiRunner, every core of this machine",
                     "thresher.engines.beam.engine:BeamEngine", describes=True),
+        EngineEntry("local", "this machine without Beam: phase A on worker processes, the rest in this process",
+                    "thresher.engines.local:LocalEngine"),
         EngineEntry("prism", "Beam's Prism runner from a local binary (--prism_location=PATH; nothing downloads)",
                     "thresher.engines.beam.engine:BeamEngine", describes=True),
         EngineEntry("portable", "a Beam job service (--job_endpoint; none: Beam's own, in this process)",

@@ -183,19 +183,21 @@ def _by_tag(tags: Iterable[str], tagged: Iterable[tuple[str, Any]]) -> dict[str,
     return out
 
 
-def run_in_process(build: Callable[[InProcessFlow], None], scratch: str | None = None) -> dict[str, int]:
+def run_in_process(build: Callable[[InProcessFlow], None], scratch: str | None = None,
+                   flow: Callable[[str], InProcessFlow] = InProcessFlow) -> dict[str, int]:
     """Build and run a job here; the counters its steps counted.
 
     Its collections spill under ``scratch`` (the run's local scratch folder; the system's temporary
-    folder when None), in a folder of the job's own that goes when the job ends.
+    folder when None), in a folder of the job's own that goes when the job ends. ``flow`` makes the
+    job's flow from that folder (the local engine's spreads some steps over worker processes).
     """
     if scratch is not None:
         os.makedirs(scratch, exist_ok=True)
     directory = tempfile.mkdtemp(prefix="thresher-job-", dir=scratch)
     try:
-        flow = InProcessFlow(directory)
-        build(flow)
-        return flow.counters()
+        made = flow(directory)
+        build(made)
+        return made.counters()
     finally:
         shutil.rmtree(directory, ignore_errors=True)
         if scratch is not None:

@@ -1,0 +1,252 @@
+"""Worker processes on this machine: a step's tasks spread over them (the local engine's workers).
+
+Workers fork from multiprocessing's fork server, which imports phase A's modules once
+(:data:`PRELOAD`): a worker starts in milliseconds, where a fresh interpreter (Beam's SDK worker)
+spends seconds importing before any work. The fork server is started early
+(:func:`start_fork_server`), so its imports overlap the driver's planning, and lives as long as
+this process, across runs: each job therefore hands its workers this process's environment
+(a later run's storage options) and standard output and error (a later run's worker log) as
+they are when the job starts.
+
+Each worker runs one step for a job: ``setup`` once, then tasks (a task is a bundle: its
+elements in the step's batches, then ``finish``), then ``teardown``. Tasks go to whichever
+worker is free; their outputs come back in task order, so a job's output does not depend on
+which worker ran what. A step's exception comes back and is raised here as it was raised there;
+a worker that dies (killed, out of memory) ends the job with one line.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import signal
+import sys
+import traceback
+from multiprocessing.connection import Connection, wait
+from multiprocessing.reduction import DupFd
+from typing import Any, Iterable, Mapping, Sequence
+
+from thresher.engines.base import Step, StepContext, batches, step_outputs
+from thresher.errors import ThresherError
+from thresher.io.live_counts import LiveCounts, LiveStats
+from thresher.stats import DictStats
+
+#: What the fork server imports once for every worker: everything phase A's steps need.
+PRELOAD = ("thresher.run.phase_a",)
+
+
+def _context() -> Any:
+    if "forkserver" not in multiprocessing.get_all_start_methods():  # pragma: no cover - not on Linux
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(list(PRELOAD))
+    return context
+
+
+def start_fork_server() -> None:
+    """Start the fork server now (it imports :data:`PRELOAD` while this process goes on)."""
+    context = _context()
+    if context.get_start_method() == "forkserver":
+        from multiprocessing import forkserver
+
+        forkserver.ensure_running()
+
+
+class _InheritedFd:
+    """A file descriptor of this process, duplicated into the worker as the worker is started."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def __reduce__(self) -> tuple:
+        return _detach, (DupFd(self.fd),)
+
+
+def _detach(dup: Any) -> int:
+    return dup.detach()
+
+
+class WorkerDied(ThresherError):
+    """A worker process ended in the middle of a job."""
+
+
+class StepPool:
+    """``workers`` processes running one step: :meth:`run` hands them tasks, :meth:`close` ends them."""
+
+    def __init__(self, step: Step, workers: int, name: str, live_dir: str | None,
+                 sides: Mapping[str, Any] | None = None) -> None:
+        self.name = name
+        context = _context()
+        job = ("job", dict(os.environ), pickle.dumps(step, protocol=pickle.HIGHEST_PROTOCOL), name, live_dir,
+               dict(sides or {}))
+        self.workers: list[tuple[Any, Connection]] = []
+        try:
+            for _ in range(workers):
+                ours, theirs = context.Pipe()
+                sys.stdout.flush()
+                process = context.Process(target=_serve, args=(theirs, _InheritedFd(1), _InheritedFd(2)),
+                                          name=f"thresher-worker-{name}", daemon=True)
+                process.start()
+                theirs.close()
+                ours.send(job)
+                self.workers.append((process, ours))
+        except BaseException:
+            self.kill()
+            raise
+        #: Each worker's counters, as its tasks and teardown reported them.
+        self.counts: list[dict[str, int]] = []
+
+    def run(self, tasks: Sequence[list[Any]]) -> list[list[Any]]:
+        """Each task's outputs (a list per task, in task order), the tasks spread over the workers."""
+        results: list[list[Any] | None] = [None] * len(tasks)
+        todo = iter(range(len(tasks)))
+        busy: dict[Connection, tuple[Any, int]] = {}
+        for process, conn in self.workers:
+            index = next(todo, None)
+            if index is None:
+                break
+            conn.send(("task", index, tasks[index]))
+            busy[conn] = (process, index)
+        while busy:
+            for conn in wait(list(busy)):
+                process, index = busy.pop(conn)
+                reply = self._receive(conn, process, index)
+                results[index] = reply[1]
+                self.counts.append(reply[2])
+                following = next(todo, None)
+                if following is not None:
+                    conn.send(("task", following, tasks[following]))
+                    busy[conn] = (process, following)
+        return [result or [] for result in results]
+
+    def close(self) -> None:
+        """Every worker's ``teardown``, then the workers end."""
+        try:
+            for _process, conn in self.workers:
+                conn.send(("end",))
+            for process, conn in self.workers:
+                reply = self._receive(conn, process, None)
+                self.counts.append(reply[1])
+                process.join()
+        finally:
+            self.kill()
+
+    def kill(self) -> None:
+        """Stop every worker still running (a failed job: what they were doing is not needed)."""
+        for process, conn in self.workers:
+            if process.is_alive():
+                process.kill()
+            process.join()
+            conn.close()
+        self.workers = []
+
+    def _receive(self, conn: Connection, process: Any, index: int | None) -> tuple:
+        try:
+            reply = conn.recv()
+        except (EOFError, OSError):
+            process.join(timeout=5)
+            raise WorkerDied(
+                f"a local worker process ended ({_how(process.exitcode)}) while running {self.name}"
+                + (f" (task {index + 1})" if index is not None else "")
+                + "; what it had not committed is redone when the run is started again"
+            ) from None
+        if reply[0] == "error":
+            raise _rebuilt(reply[1], reply[2])
+        return reply
+
+
+def _how(exitcode: int | None) -> str:
+    if exitcode is None:
+        return "no exit status"
+    if exitcode < 0:
+        try:
+            return f"killed by {signal.Signals(-exitcode).name}"
+        except ValueError:
+            return f"killed by signal {-exitcode}"
+    return f"exit status {exitcode}"
+
+
+def _rebuilt(pickled: bytes | None, described: str) -> BaseException:
+    """The worker's exception as it was raised there; its description when it would not pickle."""
+    if pickled is not None:
+        try:
+            return pickle.loads(pickled)
+        except Exception:  # noqa: BLE001 - any failure to rebuild falls back to the text
+            pass
+    return RuntimeError(described)
+
+
+def _serve(conn: Connection, stdout_fd: int, stderr_fd: int) -> None:
+    """A worker: the job's step set up, tasks until told to end, then its teardown."""
+    # Ctrl-C is the driver's to handle (thresher/run/interrupt.py): it stops the fork server,
+    # and with it this worker (below); a worker of its own would only print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
+    os.dup2(stdout_fd, 1)
+    os.dup2(stderr_fd, 2)
+    os.close(stdout_fd)
+    os.close(stderr_fd)
+    _kind, env, step_bytes, name, live, sides = conn.recv()
+    os.environ.clear()
+    os.environ.update(env)
+    sink = DictStats()
+    stats = LiveStats(sink, LiveCounts(live))
+    step: Step | None = None
+    try:
+        step = pickle.loads(step_bytes)
+        step.setup()
+        while True:
+            message = conn.recv()
+            if message[0] == "end":
+                step.teardown()
+                stats.flush()
+                conn.send(("ended", _taken(sink)))
+                return
+            _task, _index, elements = message
+            ctx = StepContext(stats, dict(sides))
+            conn.send(("done", _outputs(step, name, elements, ctx, stats), _taken(sink)))
+    except EOFError:
+        return  # the driver went away: nothing to report to
+    except BaseException as exc:  # noqa: BLE001 - every failure goes back to the driver
+        try:
+            pickled: bytes | None = pickle.dumps(exc)
+        except Exception:  # noqa: BLE001
+            pickled = None
+        described = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+        print(traceback.format_exc(), file=sys.stderr, flush=True)  # the worker log keeps the traceback
+        try:
+            conn.send(("error", pickled, described))
+        except OSError:
+            pass
+
+
+def _outputs(step: Step, name: str, elements: Iterable[Any], ctx: StepContext, stats: LiveStats) -> list[Any]:
+    """One task's outputs: its elements in the step's batches, then what ``finish`` yields."""
+    out: list[Any] = []
+    for batch in batches(step, elements):
+        stats.elements(name, len(batch))
+        out.extend(step_outputs(step, batch, ctx))
+    out.extend(step.finish(ctx))
+    stats.flush()
+    return out
+
+
+def _taken(sink: DictStats) -> dict[str, int]:
+    counts = dict(sink.counts)
+    sink.counts.clear()
+    return counts
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when its parent (the fork server) dies: the driver kills the
+    fork server when it stops on Ctrl-C, and its workers must not go on writing files."""
+    if not sys.platform.startswith("linux"):  # pragma: no cover
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - no prctl: the worker ends at its next read
+        pass
