@@ -93,7 +93,7 @@ def _visible_lines(output: str) -> list[str]:
     return [line for line in re.split(r"\r\n|\n|\r", _ESCAPES.sub("", output))]
 
 
-@pytest.mark.parametrize("runner", ["direct", "spark"])
+@pytest.mark.parametrize("runner", ["direct", "local", "spark"])
 def test_live_display_fits_80_columns_and_keeps_engine_logs_out(short_dir, runner):
     if runner == "spark":
         pytest.importorskip("pyspark")

@@ -48,7 +48,7 @@ def _shards(out: Path) -> dict[str, bytes]:
     return {name: (out / name).read_bytes() for name in names}
 
 
-@pytest.mark.parametrize("runner", ["direct", "spark"])
+@pytest.mark.parametrize("runner", ["direct", "local", "spark"])
 def test_ctrl_c_is_one_line_and_the_same_command_resumes(crawl, reference, tmp_path, runner):
     out = tmp_path / "interrupted"
     config = _config(tmp_path, crawl, out, runner)

@@ -12,12 +12,8 @@ from thresher.errors import ThresherError
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
-    from thresher.bookkeeping.funnel import format_funnel
     from thresher.config import load_config
-    from thresher.run.driver import run_pipeline
-    from thresher.run.interrupt import committed_summary, stop_cleanly_on_interrupt
-    from thresher.run.outcome import format_problem_files, judge
-    from thresher.run.preflight import check_output_dir, check_run_references
+    from thresher.engines import warm_up
 
     overrides = {}
     if args.input:
@@ -31,7 +27,14 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.max_error_share is not None:
         overrides["output.max_error_share"] = args.max_error_share
     config = load_config(args.config, overrides)
+    if not args.dry_run:
+        warm_up(config.runner.name, config.runner.workers)  # before the imports below, to overlap them
+    from thresher.bookkeeping.funnel import format_funnel
+    from thresher.run.driver import run_pipeline
     from thresher.run.dry_run import dry_run, dry_run_request
+    from thresher.run.interrupt import committed_summary, stop_cleanly_on_interrupt
+    from thresher.run.outcome import format_problem_files, judge
+    from thresher.run.preflight import check_output_dir, check_run_references
 
     describe_to, args.engine_args = dry_run_request(args.dry_run, args.engine_args)
     check_output_dir(describe_to or config.output.path, "--dry-run" if describe_to else "--output")

@@ -32,6 +32,8 @@ class EngineEntry:
     needs: tuple[tuple[str, ...], ...] = ()
     #: The engine can build a job without running it (``RunnerPlan.describe_to``: a dry run).
     describes: bool = False
+    #: ``module:function(workers)`` started as soon as a run knows its engine (:func:`warm_up`).
+    warm_up: str | None = None
 
 
 ENGINES: dict[str, EngineEntry] = {
@@ -40,7 +42,7 @@ ENGINES: dict[str, EngineEntry] = {
         EngineEntry("direct", "Beam's local FnApiRunner, every core of this machine",
                     "thresher.engines.beam.engine:BeamEngine", describes=True),
         EngineEntry("local", "this machine without Beam: phase A on worker processes, the rest in this process",
-                    "thresher.engines.local:LocalEngine"),
+                    "thresher.engines.local:LocalEngine", warm_up="thresher.engines.fork_server:start_fork_server"),
         EngineEntry("prism", "Beam's Prism runner from a local binary (--prism_location=PATH; nothing downloads)",
                     "thresher.engines.beam.engine:BeamEngine", describes=True),
         EngineEntry("portable", "a Beam job service (--job_endpoint; none: Beam's own, in this process)",
@@ -56,6 +58,16 @@ ENGINES: dict[str, EngineEntry] = {
 
 def engine_names() -> tuple[str, ...]:
     return tuple(ENGINES)
+
+
+def warm_up(name: str, workers: int | None) -> None:
+    """Start what the engine ``name`` will need, while the run goes on planning (the local engine's fork
+    server imports phase A's modules meanwhile); nothing for an engine without it, or an unknown one."""
+    entry = ENGINES.get(name)
+    if entry is None or entry.warm_up is None:
+        return
+    module_name, _, function = entry.warm_up.partition(":")
+    getattr(importlib.import_module(module_name), function)(workers)
 
 
 def open_engine(runner: "RunnerPlan") -> "Engine":

@@ -17,8 +17,9 @@ import os
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from thresher.engines.base import Outputs, RunnerPlan, Step, Tagged
+from thresher.engines.fork_server import start_fork_server
 from thresher.engines.inprocess import InProcessFlow, run_in_process
-from thresher.engines.pool import StepPool, start_fork_server
+from thresher.engines.pool import StepPool
 from thresher.engines.spool import Spool
 from thresher.errors import ThresherError
 from thresher.stats import merge
@@ -85,8 +86,7 @@ class LocalEngine:
         self.name = runner.name
         self.runner = runner
         self.workers = runner.workers or os.cpu_count() or 1
-        if self.workers > 1:
-            start_fork_server()  # its imports overlap the run's planning
+        start_fork_server(self.workers)  # started already when the command line warmed up (a no-op then)
 
     def parallelism(self) -> int:
         return self.workers

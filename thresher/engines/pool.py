@@ -1,10 +1,9 @@
 """Worker processes on this machine: a step's tasks spread over them (the local engine's workers).
 
-Workers fork from multiprocessing's fork server, which imports phase A's modules once
-(:data:`PRELOAD`): a worker starts in milliseconds, where a fresh interpreter (Beam's SDK worker)
-spends seconds importing before any work. The fork server is started early
-(:func:`start_fork_server`), so its imports overlap the driver's planning, and lives as long as
-this process, across runs: each job therefore hands its workers this process's environment
+Workers fork from multiprocessing's fork server (:mod:`thresher.engines.fork_server`), which
+imports phase A's modules once: a worker starts in milliseconds, where a fresh interpreter (Beam's
+SDK worker) spends seconds importing before any work. The fork server lives as long as this
+process, across runs: each job therefore hands its workers this process's environment
 (a later run's storage options) and standard output and error (a later run's worker log) as
 they are when the job starts.
 
@@ -17,7 +16,6 @@ a worker that dies (killed, out of memory) ends the job with one line.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import pickle
 import signal
@@ -28,29 +26,10 @@ from multiprocessing.reduction import DupFd
 from typing import Any, Iterable, Mapping, Sequence
 
 from thresher.engines.base import Step, StepContext, batches, step_outputs
+from thresher.engines.fork_server import context as _context
 from thresher.errors import ThresherError
 from thresher.io.live_counts import LiveCounts, LiveStats
 from thresher.stats import DictStats
-
-#: What the fork server imports once for every worker: everything phase A's steps need.
-PRELOAD = ("thresher.run.phase_a",)
-
-
-def _context() -> Any:
-    if "forkserver" not in multiprocessing.get_all_start_methods():  # pragma: no cover - not on Linux
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(list(PRELOAD))
-    return context
-
-
-def start_fork_server() -> None:
-    """Start the fork server now (it imports :data:`PRELOAD` while this process goes on)."""
-    context = _context()
-    if context.get_start_method() == "forkserver":
-        from multiprocessing import forkserver
-
-        forkserver.ensure_running()
 
 
 class _InheritedFd:
