@@ -262,6 +262,46 @@ def test_workers_die_with_the_fork_server(tmp_path, monkeypatch):
     thread.join(timeout=120)
     assert not thread.is_alive()
     assert failure and isinstance(failure[0], WorkerDied)
+    # SIGKILL is pending in both at once; a large process takes a moment to be torn down.
+    deadline = time.monotonic() + 60
+    while any(_running(pid) for pid in workers) and time.monotonic() < deadline:
+        time.sleep(0.05)
     assert not any(_running(pid) for pid in workers)
     # The next job starts a new fork server (multiprocessing finds this one dead).
     assert _engine().run("test", lambda flow: flow.apply("Where", flow.create("N", [1]), MapStep(_pid_of))) == {}
+
+
+class _ExtractsThenDies(Step):
+    """Starts an extraction child the way phase A does, reports how it started; on ``die``, is killed."""
+
+    batch_size = 1
+
+    def setup(self) -> None:
+        from thresher.stages.extract.combined import CombinedExtractor
+        from thresher.stages.extract.worker import ExtractionWorker
+
+        self.worker = ExtractionWorker(CombinedExtractor, {"profile": "fast"}, None)
+
+    def process(self, batch: list[str], ctx: StepContext) -> Iterator[Any]:
+        for command in batch:
+            extraction = self.worker.extract(
+                "<html><body><article><p>The harbour reopened on Tuesday after months of repairs.</p>"
+                "</article></body></html>", "", 60)
+            if command == "die":
+                os.kill(os.getpid(), signal.SIGKILL)
+            yield type(self.worker.proc).__name__, extraction.text
+
+    def teardown(self) -> None:
+        self.worker.close()
+
+
+def test_workers_fork_their_extraction_child_and_a_dead_worker_leaves_no_child_holding_the_job():
+    kept = _Collected()
+    _engine().run("test", lambda flow: flow.apply("Keep", flow.apply(
+        "Extract", flow.create("Pages", ["page", "page"]), _ExtractsThenDies()), _Keep(kept)))
+    # One thread in a worker: the child is a fork, with the extractors the fork server imported.
+    assert kept.items == [("ForkedChild", "The harbour reopened on Tuesday after months of repairs.")] * 2
+    # The forked child closed every descriptor but its pipes: the worker's death is seen at once,
+    # not when the child ends (it waits for pages from the dead worker and never would).
+    with pytest.raises(WorkerDied, match="killed by SIGKILL"):
+        _engine().run("test", lambda flow: flow.apply("Extract", flow.create("Pages", ["die"]), _ExtractsThenDies()))

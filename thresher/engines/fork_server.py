@@ -11,7 +11,7 @@ import multiprocessing
 from typing import Any
 
 #: What the fork server imports once for every worker: everything phase A's steps need.
-PRELOAD = ("thresher.run.phase_a",)
+PRELOAD = ("thresher.run.worker_preload",)
 
 
 def context() -> Any:

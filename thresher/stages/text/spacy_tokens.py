@@ -329,6 +329,12 @@ def _split_chunk(s: str, specials: dict[str, tuple[str, ...]] | None = None) -> 
     return tuple(out)
 
 
+def build_tables() -> None:
+    """Build this module's tables now (about 0.2 s): a process that forks workers builds them once for all."""
+    _tables()
+    _special_patterns()
+
+
 @lru_cache(maxsize=1)
 def _special_patterns() -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]:
     """Special cases the affix rules would split, by the first token of that split.
