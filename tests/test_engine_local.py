@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sys
 import time
 from typing import Any, Iterable, Iterator
 
@@ -305,3 +306,18 @@ def test_workers_fork_their_extraction_child_and_a_dead_worker_leaves_no_child_h
     # not when the child ends (it waits for pages from the dead worker and never would).
     with pytest.raises(WorkerDied, match="killed by SIGKILL"):
         _engine().run("test", lambda flow: flow.apply("Extract", flow.create("Pages", ["die"]), _ExtractsThenDies()))
+
+
+def test_workers_never_run_the_main_script_again(monkeypatch, tmp_path):
+    """``python - < script`` and scripts without a ``__main__`` guard: multiprocessing would have each
+    worker run the main module again (here a file that does not exist, as for a script read from stdin)."""
+    import types
+
+    script = types.ModuleType("__main__")
+    script.__file__ = str(tmp_path / "gone.py")
+    monkeypatch.setitem(sys.modules, "__main__", script)
+    seen = _Collected()
+    _engine().run("test", lambda flow: flow.apply("Keep", flow.apply(
+        "Where", flow.create("N", [1, 2, 3]), MapStep(_pid_of)), _Keep(seen)))
+    assert len(seen.items) == 3 and os.getpid() not in seen.items
+    assert sys.modules["__main__"] is script  # put back after the workers started

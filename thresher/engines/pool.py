@@ -21,9 +21,11 @@ import pickle
 import signal
 import sys
 import traceback
+import types
+from contextlib import contextmanager
 from multiprocessing.connection import Connection, wait
 from multiprocessing.reduction import DupFd
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from thresher.engines.base import Step, StepContext, batches, step_outputs
 from thresher.engines.fork_server import context as _context
@@ -66,7 +68,8 @@ class StepPool:
                 sys.stdout.flush()
                 process = context.Process(target=_serve, args=(theirs, _InheritedFd(1), _InheritedFd(2)),
                                           name=f"thresher-worker-{name}", daemon=True)
-                process.start()
+                with _main_module_unseen():
+                    process.start()
                 theirs.close()
                 ours.send(job)
                 self.workers.append((process, ours))
@@ -133,6 +136,25 @@ class StepPool:
         if reply[0] == "error":
             raise _rebuilt(reply[1], reply[2])
         return reply
+
+
+@contextmanager
+def _main_module_unseen() -> Iterator[None]:
+    """While a worker starts, this process's ``__main__`` is a bare module.
+
+    multiprocessing would have every worker run the main script again (as ``__mp_main__``), as
+    its spawn and fork-server workers need for what the script defines: ``python - < script``
+    then fails in the worker (no such file), and a script calling Thresher without a
+    ``__main__`` guard would start its run again in every worker. Workers need no main module:
+    steps are Thresher's, pickled by reference to its modules.
+    """
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main
 
 
 def _how(exitcode: int | None) -> str:
