@@ -23,14 +23,16 @@ from thresher.run.layout import dataset_files
 from thresher.engines.base import RunnerPlan
 from thresher.run.plan import DedupPlan
 
-#: Engines every engine-neutral test runs on.
-ENGINES = ("beam", "spark")
+#: Engines every engine-neutral test runs on (``local``: its worker processes run every step over a
+#: created collection, so the dedup and shard jobs' first steps run there as phase A's do).
+ENGINES = ("beam", "spark", "local")
 
 
 def open_test_engine(name: str):
     """``beam``: Beam's local runner, one worker in memory; ``beam2``: two worker processes;
     ``spark``: PySpark in local mode with two cores (a context shared by the session);
-    ``inprocess``: the Flow primitives in this process, as small jobs run on a local engine."""
+    ``inprocess``: the Flow primitives in this process, as small jobs run on a local engine;
+    ``local``: the local engine with two worker processes."""
     if name in ("beam", "beam2"):
         from thresher.engines.beam.engine import BeamEngine
 
@@ -52,6 +54,10 @@ def open_test_engine(name: str):
         return SparkEngine(RunnerPlan("spark", 2, None, options={"master": "local[2]", "partitions": 3}))
     if name == "inprocess":
         return InProcessEngine()
+    if name == "local":
+        from thresher.engines.local import LocalEngine
+
+        return LocalEngine(RunnerPlan("local", 2, None))
     raise ValueError(name)
 
 

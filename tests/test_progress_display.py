@@ -166,7 +166,7 @@ def test_a_quiet_run_asks_workers_for_nothing(tmp_path, monkeypatch):
         assert LIVE_DIR_ENV not in os.environ
 
 
-@pytest.mark.parametrize("engine_name", ["beam2", "spark", "inprocess"])
+@pytest.mark.parametrize("engine_name", ["beam2", "spark", "inprocess", "local"])
 def test_engines_mirror_their_counters_live_from_worker_processes(engine_name, tmp_path, monkeypatch):
     from flows import open_test_engine
 
