@@ -1,7 +1,7 @@
 """Memory that does not grow with the crawl: peak RSS of every process from 1x to 8x the input on every
 engine, one real-size WARC file on a laptop, and the shuffle volume per input byte.
 
-    .venv/bin/python bench/bench_memory.py scaling [--engines direct,portable,spark] [--scales 1,2,4,8]
+    .venv/bin/python bench/bench_memory.py scaling [--engines direct,portable,spark,local] [--scales 1,2,4,8]
                                            [--base-pages 800] [--workers 2] [--repeat 1]
     .venv/bin/python bench/bench_memory.py bigfile [--pages 10000,20000,40000] [--workers 2]
     .venv/bin/python bench/bench_memory.py dedup [--engines direct,portable,spark] [--scales 1,8]

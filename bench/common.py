@@ -239,9 +239,15 @@ def cpu_now() -> float:
     return time.process_time() + reaped_children_cpu() + live
 
 
-def role_of(cmd: str, pid: int, root: int) -> str:
+def role_of(cmd: str, pid: int, root: int, parent_role: str | None = None) -> str:
     if pid == root:
         return "driver"
+    if "multiprocessing.forkserver" in cmd:
+        # The local engine: its fork server, the workers forked from it, their extraction children
+        # forked from them (all three keep the fork server's command line).
+        if parent_role in ("fork server", "local worker"):
+            return "local worker" if parent_role == "fork server" else "extraction worker"
+        return "fork server"
     if cmd.split(" ", 1)[0].rsplit("/", 1)[-1] in ("sh", "bash", "dash"):
         return "shell wrapper"
     if "thresher.stages.extract.worker" in cmd:
@@ -295,11 +301,14 @@ class TreeMonitor:
                 if info is not None and info.start == key[1]:
                     tree[key] = info
         total = 0
-        for key, p in tree.items():
-            entry = self.seen.setdefault(key, {"pid": p.pid, "role": role_of(p.cmd, p.pid, self.root),
+        roles = {pid: entry["role"] for (pid, _start), entry in self.seen.items()}
+        for key, p in sorted(tree.items(), key=lambda item: item[1].start):  # parents before their children
+            if key not in self.seen:
+                roles[p.pid] = role_of(p.cmd, p.pid, self.root, roles.get(p.ppid))
+            entry = self.seen.setdefault(key, {"pid": p.pid, "role": roles[p.pid],
                                                "cmd": p.cmd[:160], "peak_rss": 0, "cpu": 0.0})
             if p.cmd and p.cmd[:160] != entry["cmd"]:  # exec'd (a shell script starting java): reclassify
-                entry["cmd"], entry["role"] = p.cmd[:160], role_of(p.cmd, p.pid, self.root)
+                entry["cmd"], entry["role"] = p.cmd[:160], role_of(p.cmd, p.pid, self.root, roles.get(p.ppid))
             entry["peak_rss"] = max(entry["peak_rss"], p.hwm)
             entry["cpu"] = max(entry["cpu"], p.own_cpu)
             total += p.rss
