@@ -38,6 +38,7 @@ from thresher.run.results import completed_results, merged_audit, merged_counter
 from thresher.run.shards import shards
 from thresher.run.tokenizer import prepare_tokenizer
 from thresher.run.units import file_sizes, plan_units
+from thresher.run.warm_up import start_warm_up
 from thresher.stats import merge
 
 
@@ -161,6 +162,7 @@ def run_documents(
     if monitor is not None:
         monitor.documents_plan(len(layout.input_files), len(layout.input_files) - len(todo), sum(sizes.values()))
     parallelism = engine.parallelism() if todo else 1
+    warming = start_warm_up()
     for start in range(0, len(todo), per_pass):
         # A pass's files are committed when its job ends: smaller passes lose less to a crash,
         # larger ones spend less on start-up.
@@ -182,6 +184,7 @@ def run_documents(
         storage.write_json(layout.audit, merged_audit(results, plan.pages.audit_per_reason))
     document_files = [path for result in results for path in result.files("documents")]
     documents = sum(result.documents for result in results)
+    warming.join()
     if monitor is not None:
         monitor.start_phase("dedup", total=documents)
     counters_dedup = engine.run("dedup", lambda flow: dedup(
