@@ -173,7 +173,8 @@ def test_a_worker_that_dies_ends_the_job_with_one_line():
     with pytest.raises(WorkerDied) as caught:
         _engine().run("phase A", build)
     line = str(caught.value)
-    assert "\n" not in line and "killed by SIGKILL" in line and "while running Dies" in line
+    assert "\n" not in line and "killed by SIGKILL, as the kernel's out-of-memory killer does" in line
+    assert "while running Dies (task 4 of 6)" in line
     assert "redone when the run is started again" in line
 
 

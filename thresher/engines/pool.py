@@ -78,9 +78,11 @@ class StepPool:
             raise
         #: Each worker's counters, as its tasks and teardown reported them.
         self.counts: list[dict[str, int]] = []
+        self.tasks = 0
 
     def run(self, tasks: Sequence[list[Any]]) -> list[list[Any]]:
         """Each task's outputs (a list per task, in task order), the tasks spread over the workers."""
+        self.tasks = len(tasks)
         results: list[list[Any] | None] = [None] * len(tasks)
         todo = iter(range(len(tasks)))
         busy: dict[Connection, tuple[Any, int]] = {}
@@ -128,9 +130,12 @@ class StepPool:
             reply = conn.recv()
         except (EOFError, OSError):
             process.join(timeout=5)
+            how = _how(process.exitcode)
+            if process.exitcode == -signal.SIGKILL:
+                how += ", as the kernel's out-of-memory killer does"
             raise WorkerDied(
-                f"a local worker process ended ({_how(process.exitcode)}) while running {self.name}"
-                + (f" (task {index + 1})" if index is not None else "")
+                f"a local worker process ended ({how}) while running {self.name}"
+                + (f" (task {index + 1} of {self.tasks})" if index is not None else "")
                 + "; what it had not committed is redone when the run is started again"
             ) from None
         if reply[0] == "error":
