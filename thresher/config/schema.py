@@ -161,7 +161,8 @@ class TokenizeConfig:
 
 @dataclass
 class RunnerConfig:
-    #: ``direct`` (local), ``portable``, ``dataflow`` or ``spark``.
+    #: An engine of :mod:`thresher.engines`: ``direct`` (Beam, this machine), ``local`` (this machine,
+    #: no Beam), ``prism``, ``portable``, ``dataflow`` or ``spark``.
     name: str = "direct"
     #: Local parallelism; null uses every core.
     workers: int | None = None
