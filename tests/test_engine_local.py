@@ -322,3 +322,13 @@ def test_workers_never_run_the_main_script_again(monkeypatch, tmp_path):
         "Where", flow.create("N", [1, 2, 3]), MapStep(_pid_of)), _Keep(seen)))
     assert len(seen.items) == 3 and os.getpid() not in seen.items
     assert sys.modules["__main__"] is script  # put back after the workers started
+
+
+class _RaisesEOF(Step):
+    def process(self, batch: list[int], ctx: StepContext) -> Iterator[int]:
+        raise EOFError("the input ended early")
+
+
+def test_a_steps_own_eof_error_is_its_failure_not_a_lost_driver():
+    with pytest.raises(EOFError, match="the input ended early"):
+        _engine().run("test", lambda flow: flow.apply("Reads", flow.create("N", [1]), _RaisesEOF()))

@@ -62,6 +62,9 @@ class StepPool:
         job = ("job", dict(os.environ), pickle.dumps(step, protocol=pickle.HIGHEST_PROTOCOL), name, live_dir,
                dict(sides or {}))
         self.workers: list[tuple[Any, Connection]] = []
+        #: Each worker's counters, as its tasks and teardown reported them.
+        self.counts: list[dict[str, int]] = []
+        self.tasks = 0
         try:
             for _ in range(workers):
                 ours, theirs = context.Pipe()
@@ -76,9 +79,6 @@ class StepPool:
         except BaseException:
             self.kill()
             raise
-        #: Each worker's counters, as its tasks and teardown reported them.
-        self.counts: list[dict[str, int]] = []
-        self.tasks = 0
 
     def run(self, tasks: Sequence[list[Any]]) -> list[list[Any]]:
         """Each task's outputs (a list per task, in task order), the tasks spread over the workers."""
@@ -193,17 +193,16 @@ def _serve(conn: Connection, stdout_fd: int, stderr_fd: int) -> None:
     os.dup2(stderr_fd, 2)
     os.close(stdout_fd)
     os.close(stderr_fd)
-    _kind, env, step_bytes, name, live, sides = conn.recv()
-    os.environ.clear()
-    os.environ.update(env)
-    sink = DictStats()
-    stats = LiveStats(sink, LiveCounts(live))
-    step: Step | None = None
     try:
+        _kind, env, step_bytes, name, live, sides = _from_driver(conn)
+        os.environ.clear()
+        os.environ.update(env)
+        sink = DictStats()
+        stats = LiveStats(sink, LiveCounts(live))
         step = pickle.loads(step_bytes)
         step.setup()
         while True:
-            message = conn.recv()
+            message = _from_driver(conn)
             if message[0] == "end":
                 step.teardown()
                 stats.flush()
@@ -212,8 +211,8 @@ def _serve(conn: Connection, stdout_fd: int, stderr_fd: int) -> None:
             _task, _index, elements = message
             ctx = StepContext(stats, dict(sides))
             conn.send(("done", _outputs(step, name, elements, ctx, stats), _taken(sink)))
-    except EOFError:
-        return  # the driver went away: nothing to report to
+    except _DriverGone:
+        return  # nothing to report to
     except BaseException as exc:  # noqa: BLE001 - every failure goes back to the driver
         try:
             pickled: bytes | None = pickle.dumps(exc)
@@ -225,6 +224,18 @@ def _serve(conn: Connection, stdout_fd: int, stderr_fd: int) -> None:
             conn.send(("error", pickled, described))
         except OSError:
             pass
+
+
+class _DriverGone(Exception):
+    """The driver closed its end (it failed, or was stopped): the worker ends quietly."""
+
+
+def _from_driver(conn: Connection) -> Any:
+    # Only the pipe's own end of file means the driver went away; a step's EOFError is a failure to report.
+    try:
+        return conn.recv()
+    except EOFError:
+        raise _DriverGone from None
 
 
 def _outputs(step: Step, name: str, elements: Iterable[Any], ctx: StepContext, stats: LiveStats) -> list[Any]:
