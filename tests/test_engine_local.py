@@ -194,20 +194,22 @@ def test_workers_take_the_jobs_environment_and_standard_error(tmp_path, monkeypa
             monkeypatch.setenv("THRESHER_TEST_VALUE", value)
             with open(log, "ab") as fh:
                 os.dup2(fh.fileno(), 2)
-            _engine().run("test", lambda flow: flow.apply("Writes", flow.create("Names", ["THRESHER_TEST_VALUE"]),
-                                                           _Writes()))
+            # Two elements: a single one would run here, not on a worker.
+            _engine().run("test", lambda flow: flow.apply("Writes", flow.create(
+                "Names", ["THRESHER_TEST_VALUE", "THRESHER_TEST_VALUE"]), _Writes()))
             os.dup2(saved, 2)
     finally:
         os.dup2(saved, 2)
         os.close(saved)
-    assert log.read_text().splitlines() == ["THRESHER_TEST_VALUE=first", "THRESHER_TEST_VALUE=second"]
+    assert log.read_text().splitlines() == ["THRESHER_TEST_VALUE=first"] * 2 + ["THRESHER_TEST_VALUE=second"] * 2
 
 
-def test_one_worker_runs_everything_here_and_engine_options_are_refused():
-    seen = _Collected()
-    _engine(1).run("test", lambda flow: flow.apply("Keep", flow.apply(
-        "Where", flow.create("One", [1]), MapStep(_pid_of)), _Keep(seen)))
-    assert seen.items == [os.getpid()]
+def test_one_worker_or_one_element_runs_here_and_engine_options_are_refused():
+    for workers, elements in ((1, [1, 2]), (2, [1])):
+        seen = _Collected()
+        _engine(workers).run("test", lambda flow: flow.apply("Keep", flow.apply(
+            "Where", flow.create("Some", elements), MapStep(_pid_of)), _Keep(seen)))
+        assert seen.items == [os.getpid()] * len(elements)  # nothing to spread: no worker is started
     with pytest.raises(ThresherError, match=r"^the local runner takes no engine options \(given: --master, --x\)"):
         LocalEngine(RunnerPlan("local", 2, None, options={"master": "local[2]"}, engine_args=("--x",)))
 
@@ -306,7 +308,8 @@ def test_workers_fork_their_extraction_child_and_a_dead_worker_leaves_no_child_h
     # The forked child closed every descriptor but its pipes: the worker's death is seen at once,
     # not when the child ends (it waits for pages from the dead worker and never would).
     with pytest.raises(WorkerDied, match="killed by SIGKILL"):
-        _engine().run("test", lambda flow: flow.apply("Extract", flow.create("Pages", ["die"]), _ExtractsThenDies()))
+        _engine().run("test", lambda flow: flow.apply("Extract", flow.create("Pages", ["die", "die"]),
+                                                       _ExtractsThenDies()))
 
 
 def test_workers_never_run_the_main_script_again(monkeypatch, tmp_path):
@@ -331,4 +334,51 @@ class _RaisesEOF(Step):
 
 def test_a_steps_own_eof_error_is_its_failure_not_a_lost_driver():
     with pytest.raises(EOFError, match="the input ended early"):
-        _engine().run("test", lambda flow: flow.apply("Reads", flow.create("N", [1]), _RaisesEOF()))
+        _engine().run("test", lambda flow: flow.apply("Reads", flow.create("N", [1, 2]), _RaisesEOF()))
+
+
+class _SlowFirst(Step):
+    """The first element is slow: later tasks finish first and wait for it, at most a window's worth."""
+
+    batch_size = 1
+
+    def process(self, batch: list[int], ctx: StepContext) -> Iterator[Any]:
+        if batch[0] == 0:
+            deadline = time.monotonic() + 60
+            while not os.path.exists(os.environ["RELEASE_FIRST"]) and time.monotonic() < deadline:
+                time.sleep(0.01)
+        else:
+            with open(os.path.join(os.path.dirname(os.environ["RELEASE_FIRST"]), f"ran-{batch[0]}"), "w"):
+                pass
+        yield batch[0]
+
+
+def test_outputs_arrive_in_order_with_a_bounded_number_of_tasks_ahead(tmp_path, monkeypatch):
+    """Task 0 blocks until the driver-side check releases it: meanwhile the other worker runs at most
+    ``TASKS_AHEAD_PER_WORKER x workers - 1`` more tasks, never the whole job."""
+    import threading
+
+    from thresher.engines.local import TASKS_AHEAD_PER_WORKER
+
+    release = tmp_path / "release"
+    monkeypatch.setenv("RELEASE_FIRST", str(release))
+    kept = _Collected()
+    done = threading.Event()
+
+    def run() -> None:
+        _engine().run("test", lambda flow: flow.apply("Keep", flow.apply(
+            "Slow", flow.create("N", list(range(20))), _SlowFirst()), _Keep(kept)))
+        done.set()
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    window = TASKS_AHEAD_PER_WORKER * 2
+    deadline = time.monotonic() + 60
+    while len(list(tmp_path.glob("ran-*"))) < window - 1 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    # The window is full: no further task is handed out while task 0 is outstanding.
+    ran = {p.name for p in tmp_path.glob("ran-*")}
+    assert ran == {f"ran-{n}" for n in range(1, window)}
+    release.touch()
+    thread.join(timeout=120)
+    assert done.is_set() and kept.items == list(range(20))

@@ -27,6 +27,9 @@ from thresher.stats import merge
 #: A step's elements are cut into about this many tasks per worker (fewer when its batch is smaller),
 #: so a worker that draws slow elements does not hold the job up at its end.
 TASKS_PER_WORKER = 4
+#: Tasks handed out beyond the oldest one whose outputs have not come back, per worker: what waits
+#: here for an earlier, slower task is at most this many tasks' outputs.
+TASKS_AHEAD_PER_WORKER = 2
 
 
 class _Spread(Spool):
@@ -47,26 +50,29 @@ class PoolFlow(InProcessFlow):
 
     def apply(self, name: str, coll: Iterable[Any], step: Step, sides: Mapping[str, Any] | None = None) -> Any:
         elements = list(coll) if isinstance(coll, _Spread) else []
-        if not elements:  # not spread work, or none: as in process (an empty step still sets up and finishes)
+        if len(elements) < 2:  # not spread work, or nothing to spread (none still sets up and finishes): here
             return super().apply(name, coll, step, sides)
         size = min(step.batch_size, max(1, math.ceil(len(elements) / (TASKS_PER_WORKER * self.workers))))
         tasks = [elements[start : start + size] for start in range(0, len(elements), size)]
         values = {key: side.value for key, side in (sides or {}).items()}
-        pool = StepPool(step, min(self.workers, len(tasks)), name, self.live_dir, values)
-        try:
-            outputs = pool.run(tasks)
-            pool.close()
-        finally:
-            pool.kill()
-            self._pooled.extend(pool.counts)
         main = self._spool()
         tagged = {tag: self._spool() for tag in step.outputs}
-        for task in outputs:
-            for value in task:
+
+        def deliver(outputs: list[Any]) -> None:
+            for value in outputs:
                 if isinstance(value, Tagged):
                     tagged[value.tag].append(value.value)
                 else:
                     main.append(value)
+
+        workers = min(self.workers, len(tasks))
+        pool = StepPool(step, workers, name, self.live_dir, values)
+        try:
+            pool.run(tasks, deliver, window=TASKS_AHEAD_PER_WORKER * workers)
+            pool.close()
+        finally:
+            pool.kill()
+            self._pooled.extend(pool.counts)
         return Outputs(main, tagged) if step.outputs else main
 
     def counters(self) -> dict[str, int]:
@@ -93,7 +99,9 @@ class LocalEngine:
 
     def run(self, job: str, build: Callable[[Any], None], small: bool = False,
             grows_with_corpus: bool = False) -> dict[str, int]:
-        if small or grows_with_corpus or self.workers == 1:
+        # A job that grows with the corpus (dedup, grouped shards) runs here on spilling collections,
+        # as on the direct runner, with its per-file steps (signing every document) on the workers.
+        if small or self.workers == 1:
             return run_in_process(build, self.runner.scratch)
         workers = self.workers
         return run_in_process(build, self.runner.scratch, flow=lambda directory: PoolFlow(directory, workers))

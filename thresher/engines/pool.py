@@ -10,7 +10,8 @@ they are when the job starts.
 Each worker runs one step for a job: ``setup`` once, then tasks (a task is a bundle: its
 elements in the step's batches, then ``finish``), then ``teardown``. Tasks go to whichever
 worker is free; their outputs come back in task order, so a job's output does not depend on
-which worker ran what. A step's exception comes back and is raised here as it was raised there;
+which worker ran what, and as they come (into the job's spooled collections), a bounded
+number of tasks ahead. A step's exception comes back and is raised here as it was raised there;
 a worker that dies (killed, out of memory) ends the job with one line.
 """
 
@@ -25,7 +26,7 @@ import types
 from contextlib import contextmanager
 from multiprocessing.connection import Connection, wait
 from multiprocessing.reduction import DupFd
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from thresher.engines.base import Step, StepContext, batches, step_outputs
 from thresher.engines.fork_server import context as _context
@@ -80,29 +81,33 @@ class StepPool:
             self.kill()
             raise
 
-    def run(self, tasks: Sequence[list[Any]]) -> list[list[Any]]:
-        """Each task's outputs (a list per task, in task order), the tasks spread over the workers."""
+    def run(self, tasks: Sequence[list[Any]], deliver: Callable[[list[Any]], None], window: int) -> None:
+        """Hand the tasks to the workers as they free up; ``deliver`` each task's outputs, in task order.
+
+        At most ``window`` tasks are handed out beyond the oldest one not yet delivered, so outputs
+        that finished early and wait for an earlier task stay bounded (dedup's light records of a
+        large corpus come back here).
+        """
         self.tasks = len(tasks)
-        results: list[list[Any] | None] = [None] * len(tasks)
-        todo = iter(range(len(tasks)))
+        done: dict[int, list[Any]] = {}
+        idle = [(conn, process) for process, conn in self.workers]
         busy: dict[Connection, tuple[Any, int]] = {}
-        for process, conn in self.workers:
-            index = next(todo, None)
-            if index is None:
-                break
-            conn.send(("task", index, tasks[index]))
-            busy[conn] = (process, index)
-        while busy:
+        handed = delivered = 0
+        while delivered < len(tasks):
+            while idle and handed < len(tasks) and handed < delivered + window:
+                conn, process = idle.pop()
+                conn.send(("task", handed, tasks[handed]))
+                busy[conn] = (process, handed)
+                handed += 1
             for conn in wait(list(busy)):
                 process, index = busy.pop(conn)
                 reply = self._receive(conn, process, index)
-                results[index] = reply[1]
+                done[index] = reply[1]
                 self.counts.append(reply[2])
-                following = next(todo, None)
-                if following is not None:
-                    conn.send(("task", following, tasks[following]))
-                    busy[conn] = (process, following)
-        return [result or [] for result in results]
+                idle.append((conn, process))
+            while delivered in done:
+                deliver(done.pop(delivered))
+                delivered += 1
 
     def close(self) -> None:
         """Every worker's ``teardown``, then the workers end."""
