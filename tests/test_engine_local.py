@@ -91,8 +91,8 @@ def test_spread_steps_run_on_worker_processes_and_come_back_in_input_order(tmp_p
     assert counters["seen"] == 40
     assert counters["value/dist/min"] == 0 and counters["value/dist/max"] == 39  # merged as minima and maxima
     assert counters["value/dist/count"] == 40 and counters["value/dist/sum"] == sum(range(40))
-    # 40 elements in tasks of min(batch 3, 40 / (4 tasks x 2 workers) = 5) = 3: 14 bundles, each finished.
-    assert counters["bundles"] == 14
+    # One element per task (a bundle), each finished.
+    assert counters["bundles"] == 40
     teardowns = sorted(tmp_path.glob("teardown-*"))
     assert {p.name.split("-")[1] for p in teardowns} == {str(pid) for pid in pids}
     assert all(p.read_text() == "1" for p in teardowns)  # one setup per worker, however many tasks

@@ -12,7 +12,6 @@ steps every engine runs, so the same outputs and counters (the golden run checks
 
 from __future__ import annotations
 
-import math
 import os
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
@@ -24,9 +23,6 @@ from thresher.engines.spool import Spool
 from thresher.errors import ThresherError
 from thresher.stats import merge
 
-#: A step's elements are cut into about this many tasks per worker (fewer when its batch is smaller),
-#: so a worker that draws slow elements does not hold the job up at its end.
-TASKS_PER_WORKER = 4
 #: Tasks handed out beyond the oldest one whose outputs have not come back, per worker: what waits
 #: here for an earlier, slower task is at most this many tasks' outputs.
 TASKS_AHEAD_PER_WORKER = 2
@@ -52,8 +48,10 @@ class PoolFlow(InProcessFlow):
         elements = list(coll) if isinstance(coll, _Spread) else []
         if len(elements) < 2:  # not spread work, or nothing to spread (none still sets up and finishes): here
             return super().apply(name, coll, step, sides)
-        size = min(step.batch_size, max(1, math.ceil(len(elements) / (TASKS_PER_WORKER * self.workers))))
-        tasks = [elements[start : start + size] for start in range(0, len(elements), size)]
+        # One element per task: a created collection's elements are files or work units, each bounded
+        # in size, so what a worker holds and sends back does not grow with the corpus (tasks of many
+        # files would), and slow elements spread over the workers to the end of the job.
+        tasks = [[element] for element in elements]
         values = {key: side.value for key, side in (sides or {}).items()}
         main = self._spool()
         tagged = {tag: self._spool() for tag in step.outputs}
