@@ -170,7 +170,12 @@ def build_stats(
         "shuffle": shuffle_summary(counters, input_bytes),
         # Object-store requests the store's client sent again (io/store_retries.py).
         "storage": store_retries.summary(counters),
-        "extraction": {"kept_by_extractor": extraction_summary(counters)},
+        "extraction": {
+            "kept_by_extractor": extraction_summary(counters),
+            # Pages whose trafilatura run the language gate skipped, by the language it saw (the
+            # language stage drops them): extract.language_gate.
+            "language_gated": _prefixed(counters, "extract/language_gated/"),
+        },
         "filters_by_language": language_summary(counters, filter_order),
         "counters": dict(sorted(counters.items())),
     }

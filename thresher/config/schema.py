@@ -79,6 +79,10 @@ class ExtractConfig:
     #: For ``combined``: ``default`` (both libraries on every page) or ``fast`` (resiliparse first,
     #: trafilatura only where resiliparse's text looks like boilerplate). See docs/EXTRACTION.md.
     profile: str = "default"
+    #: For ``combined``, when ``langid.languages`` lists the languages to keep: skip trafilatura on a
+    #: page whose resiliparse text is confidently (lid.176 score >= 0.5) in another language, since the
+    #: language stage drops it whatever its text. ``false`` runs trafilatura on every such page too.
+    language_gate: bool = True
     params: dict[str, Any] = field(default_factory=dict)
 
 

@@ -58,7 +58,8 @@ class PageProcessor:
 
     def __init__(self, pages: PagePlan) -> None:
         self.keep_signals = pages.keep_signals
-        self.extractor = build_extractor(pages.extractor, dict(pages.extract_params), pages.extract_profile)
+        self.extractor = build_extractor(pages.extractor, dict(pages.extract_params), pages.extract_profile,
+                                         language_gate=pages.language_gate)
         self.language_filter = LanguageFilter(**pages.langid) if pages.langid is not None else None
         self.filters = build_quality_filters(pages)
 
@@ -130,6 +131,9 @@ class PageProcessor:
         stats.inc("extract/kept")
         # Which library's text each kept page carries (the combined extractor chooses per page).
         stats.inc(f"extract/by/{result.extractor}")
+        if result.gated_language is not None:
+            # trafilatura skipped: the language stage drops this page for its language.
+            stats.inc(f"extract/language_gated/{result.gated_language}")
         stats.inc("extract/chars_kept", len(text))
         stats.observe("extract/text_chars", len(text))
         return Document(

@@ -45,6 +45,8 @@ class PagePlan:
     audit_per_reason: int
     #: ``output.keep_dropped``: where each dropped document goes (``dropped/``); None when off.
     dropped_dir: str | None = None
+    #: The combined extractor's language gate (LanguageGate keyword arguments); None when off.
+    language_gate: Mapping[str, Any] | None = None
 
     @property
     def filter_order(self) -> list[str]:
@@ -155,7 +157,21 @@ def page_plan(config: PipelineConfig, dropped_dir: str | None = None) -> PagePla
         keep_signals=config.output.keep_signals,
         audit_per_reason=config.output.audit_samples_per_reason,
         dropped_dir=dropped_dir if config.output.keep_dropped else None,
+        language_gate=language_gate(config),
     )
+
+
+def language_gate(config: PipelineConfig) -> dict[str, Any] | None:
+    """The extractor's language gate: the languages the language stage keeps, read with its model.
+
+    Only the combined extractor has one (it reads resiliparse's text before
+    deciding to run trafilatura), and only when language ID keeps a list.
+    """
+    lid = config.langid
+    if not (config.extract.language_gate and config.extract.extractor == "combined"
+            and lid.enabled and lid.languages):
+        return None
+    return {"languages": tuple(lid.languages), "model_path": lid.model}
 
 
 def dedup_plan(config: PipelineConfig) -> DedupPlan:

@@ -26,6 +26,11 @@ keeps the whole body nearly always, with some boilerplate around it. So:
   short or unfinished lines (menus, bylines, teasers, share bars), or no
   text at all.
 
+In both profiles, a ``language_gate`` (the run's kept languages, set by the
+pipeline when ``langid.languages`` lists them) skips trafilatura on a page
+whose resiliparse text is confidently in another language: the language stage
+drops that page whatever its text (:mod:`thresher.stages.extract.language_gate`).
+
 The signals are general (word counts and line shapes of both outputs), with
 no per-site rule. Each threshold was fitted on one dev gold set and scored on
 the other (bench/fit_extract_rule.py; BENCHMARKS.md, "Extraction quality");
@@ -47,6 +52,7 @@ from thresher.stages.extract.base import (
     BoundedExtractor,
     Extraction,
 )
+from thresher.stages.extract.language_gate import LanguageGate
 
 PROFILES = ("default", "fast")
 
@@ -131,6 +137,7 @@ class CombinedExtractor(BoundedExtractor):
         max_short_share: float = DEFAULT_MAX_SHORT_SHARE,
         trafilatura: dict[str, Any] | None = None,
         resiliparse: dict[str, Any] | None = None,
+        language_gate: dict[str, Any] | None = None,
         max_html_chars: int | None = DEFAULT_MAX_HTML_CHARS,
         timeout_s: float | None = DEFAULT_TIMEOUT_S,
         memory_limit_mb: int | None = DEFAULT_MEMORY_LIMIT_MB,
@@ -154,6 +161,10 @@ class CombinedExtractor(BoundedExtractor):
         self.max_short_share = max_short_share
         self.trafilatura_params = dict(trafilatura or {})
         self.resiliparse_params = dict(resiliparse or {})
+        if language_gate is not None and not isinstance(language_gate, dict):
+            raise ValueError("language_gate must be a mapping of LanguageGate's parameters")
+        # Built here, so that a bad parameter fails in the parent; its model loads on first use.
+        self.language_gate = LanguageGate(**language_gate) if language_gate is not None else None
         # Built lazily (in the worker process, when there is one): only the inline halves are used.
         self._inner: tuple[Any, Any] | None = None
         # Fail now, in the parent, on a bad inner parameter, not on the first page in the worker.
@@ -168,6 +179,7 @@ class CombinedExtractor(BoundedExtractor):
             "max_short_share": self.max_short_share,
             "trafilatura": self.trafilatura_params,
             "resiliparse": self.resiliparse_params,
+            "language_gate": self.language_gate.params() if self.language_gate is not None else None,
         }
 
     def _inner_extractors(self) -> tuple[Any, Any]:
@@ -194,6 +206,10 @@ class CombinedExtractor(BoundedExtractor):
             signals["extract.short_line_share"] = round(share, 4)
             if resi_text and share <= self.max_short_share:
                 return Extraction(resi_text, "resiliparse", signals)
+        if self.language_gate is not None and resi_text and resi_text.strip():
+            language = self.language_gate.language_not_kept(resi_text)
+            if language is not None:
+                return Extraction(resi_text, "resiliparse", signals, gated_language=language)
         traf_text, traf_error = _attempt(trafilatura.extract_inline, html, url)
         if traf_error is not None and resi_error is not None:
             raise traf_error

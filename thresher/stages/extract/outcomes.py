@@ -15,12 +15,16 @@ class Extraction:
 
     ``extractor`` is ``trafilatura`` or ``resiliparse`` (for the combined
     extractor, the library whose text it chose); ``signals`` are the numbers
-    the choice was made on, for the document's signals.
+    the choice was made on, for the document's signals. ``gated_language``: the
+    language the combined extractor's language gate saw, when it kept
+    resiliparse's text without running trafilatura (the page is in a language
+    the run does not keep; :mod:`thresher.stages.extract.language_gate`).
     """
 
     text: str | None
     extractor: str
     signals: dict[str, float] = field(default_factory=dict)
+    gated_language: str | None = None
 
 
 class Extractor(Protocol):
