@@ -49,11 +49,14 @@ def _sample_pages(n: int) -> list[HtmlPage]:
 
 def test_the_gate_names_a_confident_language_that_is_not_kept():
     gate = LanguageGate(languages=["en"])
-    assert gate.language_not_kept(FRENCH) == "fr"
-    assert gate.language_not_kept(ENGLISH) is None
-    assert LanguageGate(languages=["en", "fr"]).language_not_kept(FRENCH) is None
+    prediction = gate.rules_out(FRENCH)
+    assert prediction is not None and prediction.language == "fr" and prediction.score >= 0.5
+    # The language stage's own prediction for the same text, which the gate hands on to it.
+    assert prediction == LanguageFilter(languages=["en"]).identifier.predict(FRENCH)
+    assert gate.rules_out(ENGLISH) is None
+    assert LanguageGate(languages=["en", "fr"]).rules_out(FRENCH) is None
     # Never sure enough: the page is extracted as before.
-    assert LanguageGate(languages=["en"], min_score=1.0).language_not_kept(FRENCH) is None
+    assert LanguageGate(languages=["en"], min_score=1.0).rules_out(FRENCH) is None
 
 
 @pytest.mark.parametrize("params, message", [
@@ -95,7 +98,7 @@ def test_the_run_plan_gives_the_gate_only_when_language_id_keeps_a_list():
     def plan(**sections):
         return language_gate(config_from_dict(sections))
 
-    assert plan(langid={"languages": ["en", "de"]}) == {"languages": ("en", "de"), "model_path": None}
+    assert plan(langid={"languages": ["en", "de"]}) == {"languages": ("en", "de"), "model_path": None, "top_k": 3}
     assert plan(langid={"languages": ["en"], "model": "/models/lid.bin"})["model_path"] == "/models/lid.bin"
     assert plan(langid={"languages": None}) is None
     assert plan(langid={"languages": ["en"], "enabled": False}) is None
@@ -116,11 +119,17 @@ def test_on_the_sample_the_gate_changes_no_kept_document_and_every_gated_page_is
 
     on, off = processor(True), processor(False)
     stats_on, stats_off = DictStats(), DictStats()
+    fresh_language_id = LanguageFilter(languages=["en"])
     for page in _sample_pages(400):
         with_gate, without = on.process(page, stats_on), off.process(page, stats_off)
         assert type(with_gate) is type(without)
         if isinstance(with_gate, Document):
             assert with_gate.text == without.text and with_gate.language == without.language
+        elif with_gate.reason == "langid/language_not_kept":
+            # Labelled from the gate's prediction where it acted: what the stage itself would have said.
+            doc = with_gate.dropped
+            expected = fresh_language_id.identifier.predict(doc.text)
+            assert (doc.language, doc.language_score) == (expected.language, round(expected.score, 4))
     counted = sum(n for name, n in stats_on.counts.items() if name.startswith("extract/language_gated/"))
     assert counted > 20, "the sample has pages in several languages: the gate must act on some"
     assert not any(name.startswith("extract/language_gated/") for name in stats_off.counts)
@@ -140,7 +149,7 @@ def test_on_real_pages_no_page_the_run_keeps_is_gated():
     for page in load_gold_set(DATA, "readability"):
         html, _ = decode_html(page.html_bytes, None)
         resi = resiliparse.extract_inline(html, page.url)
-        if not resi or gate.language_not_kept(resi) is None:
+        if not resi or gate.rules_out(resi) is None:
             continue
         gated += 1
         text = plain.extract_inline(html, page.url)

@@ -13,6 +13,7 @@ from thresher.stages.filters.base import DocumentFilter
 from thresher.stages.filters.registry import apply_filters, build_filter
 from thresher.io.charset import decode_html
 from thresher.io.pages import HtmlPage, TextPage
+from thresher.stages.langid.fasttext_lid import LanguagePrediction
 from thresher.stages.langid.language_filter import LanguageFilter
 from thresher.run.plan import PagePlan
 from thresher.record import Document, DroppedDocument
@@ -74,14 +75,15 @@ class PageProcessor:
             close()
 
     def process(self, page: HtmlPage | TextPage, stats: StatsSink) -> Document | DroppedDocument:
-        doc = self._extract(page, stats)
+        doc, prediction = self._extract(page, stats)
         if isinstance(doc, DroppedDocument):
             return doc
         if self.language_filter is not None:
             stats.inc("langid/in")
             stats.inc("langid/chars_in", len(doc.text))
             with stage_timer(stats, "langid"):
-                reason = self.language_filter.filter(doc)
+                # The language gate's prediction is for this very text, by this stage's model.
+                reason = self.language_filter.filter(doc, prediction)
             if reason is not None:
                 stats.inc(dropped("langid", reason))
                 return _dropped_document(doc, f"langid/{reason}")
@@ -118,7 +120,10 @@ class PageProcessor:
             return None, "no_main_text"
         return result, None
 
-    def _extract(self, page: HtmlPage | TextPage, stats: StatsSink) -> Document | DroppedDocument:
+    def _extract(
+        self, page: HtmlPage | TextPage, stats: StatsSink
+    ) -> tuple[Document | DroppedDocument, LanguagePrediction | None]:
+        """The page's document (or its drop) and the language gate's prediction for its text, if it made one."""
         stats.inc("extract/in")
         with stage_timer(stats, "extract"):
             # The timer takes this thread's CPU (decoding, pickling the page for the
@@ -126,7 +131,7 @@ class PageProcessor:
             result, reason = self._extract_text(page, stats)
         if reason is not None:
             stats.inc(dropped("extract", reason))
-            return _dropped_page(page, f"extract/{reason}")
+            return _dropped_page(page, f"extract/{reason}"), None
         text = result.text
         stats.inc("extract/kept")
         # Which library's text each kept page carries (the combined extractor chooses per page).
@@ -136,7 +141,7 @@ class PageProcessor:
             stats.inc(f"extract/language_gated/{result.gated_language}")
         stats.inc("extract/chars_kept", len(text))
         stats.observe("extract/text_chars", len(text))
-        return Document(
+        doc = Document(
             id=page.document_id,
             url=page.url,
             text=text,
@@ -147,6 +152,7 @@ class PageProcessor:
             signals={f"extract.by.{result.extractor}": 1.0, **result.signals},
             fields=dict(page.fields) if isinstance(page, TextPage) and page.fields else {},
         )
+        return doc, result.gate_prediction
 
 
 #: The extractor name of pages that arrive as text (WET records, pre-extracted corpora).

@@ -171,7 +171,7 @@ def language_gate(config: PipelineConfig) -> dict[str, Any] | None:
     if not (config.extract.language_gate and config.extract.extractor == "combined"
             and lid.enabled and lid.languages):
         return None
-    return {"languages": tuple(lid.languages), "model_path": lid.model}
+    return {"languages": tuple(lid.languages), "model_path": lid.model, "top_k": lid.top_k}
 
 
 def dedup_plan(config: PipelineConfig) -> DedupPlan:

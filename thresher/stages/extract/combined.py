@@ -207,9 +207,9 @@ class CombinedExtractor(BoundedExtractor):
             if resi_text and share <= self.max_short_share:
                 return Extraction(resi_text, "resiliparse", signals)
         if self.language_gate is not None and resi_text and resi_text.strip():
-            language = self.language_gate.language_not_kept(resi_text)
-            if language is not None:
-                return Extraction(resi_text, "resiliparse", signals, gated_language=language)
+            prediction = self.language_gate.rules_out(resi_text)
+            if prediction is not None:
+                return Extraction(resi_text, "resiliparse", signals, gate_prediction=prediction)
         traf_text, traf_error = _attempt(trafilatura.extract_inline, html, url)
         if traf_error is not None and resi_error is not None:
             raise traf_error

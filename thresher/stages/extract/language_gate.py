@@ -5,7 +5,8 @@ CPU). When the run keeps only some languages (``langid.languages``) and
 resiliparse's text is confidently in another one, trafilatura's text would go
 to the language stage only to be dropped there: the gate says so, and the page
 keeps resiliparse's text. The language stage then drops it as
-``language_not_kept``, on the same text the gate read.
+``language_not_kept``, on the same text the gate read, from the gate's own
+prediction (the same model on the same text: it is not predicted twice).
 
 The gate only ever skips work on pages in a language that is not kept: a page
 in a kept language, or one the model is unsure of, is extracted as before.
@@ -17,7 +18,10 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from thresher.stages.langid.fasttext_lid import FastTextLanguageIdentifier
+from thresher.stages.langid.fasttext_lid import (
+    FastTextLanguageIdentifier,
+    LanguagePrediction,
+)
 
 #: The gate acts only when language ID is at least this sure of a language that is not kept.
 DEFAULT_MIN_SCORE = 0.5
@@ -37,6 +41,7 @@ class LanguageGate:
         languages: Sequence[str],
         model_path: str | None = None,
         min_score: float = DEFAULT_MIN_SCORE,
+        top_k: int = 3,
     ) -> None:
         if isinstance(languages, str) or not languages or not all(isinstance(x, str) and x for x in languages):
             raise ValueError("language_gate.languages must be a non-empty list of language labels")
@@ -45,15 +50,17 @@ class LanguageGate:
         self.languages = frozenset(languages)
         self.model_path = model_path
         self.min_score = min_score
-        self._identifier = FastTextLanguageIdentifier(model_path, top_k=1)
+        # The language stage's top_k: its prediction, handed on, is the one it would have made.
+        self._identifier = FastTextLanguageIdentifier(model_path, top_k=top_k)
 
     def params(self) -> dict[str, Any]:
         """The keyword arguments that rebuild this gate (in the extraction worker process)."""
-        return {"languages": sorted(self.languages), "model_path": self.model_path, "min_score": self.min_score}
+        return {"languages": sorted(self.languages), "model_path": self.model_path, "min_score": self.min_score,
+                "top_k": self._identifier.top_k}
 
-    def language_not_kept(self, text: str) -> str | None:
-        """The language ``text`` is confidently in when the run does not keep it; None otherwise."""
+    def rules_out(self, text: str) -> LanguagePrediction | None:
+        """The prediction for ``text`` when it is confidently in a language the run does not keep; else None."""
         prediction = self._identifier.predict(text)
         if prediction.language in self.languages or prediction.score < self.min_score:
             return None
-        return prediction.language
+        return prediction

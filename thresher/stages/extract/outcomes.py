@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Protocol
 
+from thresher.stages.langid.fasttext_lid import LanguagePrediction
+
 #: Receives CPU seconds an extraction worker process spent (engines add it to ``extract/cpu_us``).
 ChildCpu = Callable[[float], None]
 
@@ -15,8 +17,8 @@ class Extraction:
 
     ``extractor`` is ``trafilatura`` or ``resiliparse`` (for the combined
     extractor, the library whose text it chose); ``signals`` are the numbers
-    the choice was made on, for the document's signals. ``gated_language``: the
-    language the combined extractor's language gate saw, when it kept
+    the choice was made on, for the document's signals. ``gate_prediction``: the
+    combined extractor's language gate's prediction for ``text``, when it kept
     resiliparse's text without running trafilatura (the page is in a language
     the run does not keep; :mod:`thresher.stages.extract.language_gate`).
     """
@@ -24,7 +26,11 @@ class Extraction:
     text: str | None
     extractor: str
     signals: dict[str, float] = field(default_factory=dict)
-    gated_language: str | None = None
+    gate_prediction: LanguagePrediction | None = None
+
+    @property
+    def gated_language(self) -> str | None:
+        return self.gate_prediction.language if self.gate_prediction is not None else None
 
 
 class Extractor(Protocol):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Mapping, Sequence
 
-from thresher.stages.langid.fasttext_lid import FastTextLanguageIdentifier
+from thresher.stages.langid.fasttext_lid import FastTextLanguageIdentifier, LanguagePrediction
 from thresher.record import Document
 
 
@@ -36,8 +36,11 @@ class LanguageFilter:
     def load(self) -> None:
         self.identifier.load()
 
-    def filter(self, doc: Document) -> str | None:
-        prediction = self.identifier.predict(doc.text)
+    def filter(self, doc: Document, prediction: LanguagePrediction | None = None) -> str | None:
+        """The drop reason, or None to keep ``doc``; ``prediction``: one already made for ``doc.text``
+        with this stage's model and top_k (the extractor's language gate hands its own on)."""
+        if prediction is None:
+            prediction = self.identifier.predict(doc.text)
         doc.language = prediction.language
         doc.language_score = round(prediction.score, 4)
         if self.record_top_k:
