@@ -500,3 +500,25 @@ def test_filters_per_language_and_extraction_by_library_match_stats(tmp_path):
         assert int(value) == expected
     kept_by = dict(re.findall(r'data-extractor="([^"]+)" data-kept="(\d+)"', page))
     assert {k: int(v) for k, v in kept_by.items()} == stats["extraction"]["kept_by_extractor"]
+
+
+def test_pages_the_language_gate_kept_from_trafilatura_match_stats(tmp_path):
+    """A FineWeb run of the bundled sample keeps English: the gated pages per language are stats.json's."""
+    import re
+
+    from thresher.config import config_from_dict
+    from thresher.run.driver import run_pipeline
+    from thresher.tools.report.html import write_report
+
+    out = tmp_path / "run"
+    stats = run_pipeline(config_from_dict({"preset": "fineweb", "output": {"path": str(out)},
+                                           "runner": {"workers": 1}})).stats
+    gated = stats["extraction"]["language_gated"]
+    assert gated and "en" not in gated
+    assert stats["identity"]["holds"]
+    # Every gated page was dropped by language ID, for its language.
+    langid = next(stage for stage in stats["stages"] if stage["stage"] == "langid")
+    assert langid["dropped"]["language_not_kept"] >= sum(gated.values())
+    page = open(write_report(str(out))).read()
+    cells = dict(re.findall(r'data-gated="([^"]+)" data-count="(\d+)"', page))
+    assert {k: int(v) for k, v in cells.items()} == gated

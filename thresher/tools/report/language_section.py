@@ -19,7 +19,7 @@ def filters_by_language(stats: Mapping[str, Any]) -> str:
                      + table("extraction-by-library", ["library", "pages"], rows))
     gated = (stats.get("extraction") or {}).get("language_gated") or {}
     if gated:
-        rows = [f"<tr>{cell(language)}{cell(n, numeric=True, gated_language=language, count=n)}</tr>"
+        rows = [f"<tr>{cell(language)}{cell(n, numeric=True, gated=language, count=n)}</tr>"
                 for language, n in sorted(gated.items(), key=lambda kv: (-kv[1], kv[0]))]
         parts.append("<h3>Pages extracted by resiliparse alone for their language</h3>"
                      + note("Their resiliparse text was confidently in a language this run does not keep, so "
