@@ -22,8 +22,9 @@ def filters_by_language(stats: Mapping[str, Any]) -> str:
         rows = [f"<tr>{cell(language)}{cell(n, numeric=True, gated=language, count=n)}</tr>"
                 for language, n in sorted(gated.items(), key=lambda kv: (-kv[1], kv[0]))]
         parts.append("<h3>Pages extracted by resiliparse alone for their language</h3>"
-                     + note("Their resiliparse text was confidently in a language this run does not keep, so "
-                            "trafilatura did not run; language ID dropped them (extract.language_gate).")
+                     + note("Counted among the resiliparse pages above: their resiliparse text was confidently in a "
+                            "language this run does not keep, so trafilatura did not run, and language ID "
+                            "dropped them (extract.language_gate).")
                      + table("extraction-language-gated", ["language", "pages"], rows))
     if not per_language:
         parts.append(note("This run recorded no per-language filter counts (no filter ran, or an older run)."))
