@@ -125,3 +125,16 @@ def test_fineweb2_preset():
     assert (mh.bands, mh.rows, mh.ngram, mh.per_language, mh.keep_cluster_size) == (14, 8, 5, True, True)
     # A user's own keys still win over the preset.
     assert config_from_dict({"preset": "fineweb2", "langid": {"threshold": 0.5}}).langid.threshold == 0.5
+
+
+def test_an_empty_section_means_its_defaults_and_keeps_the_presets():
+    """`extract:` with every key under it commented out is YAML's null: the section's defaults, not an error."""
+    import yaml
+
+    text = "preset: fineweb\nextract:\n  # profile: fast\ndedup:\n  minhash:\n"
+    config = config_from_dict(yaml.safe_load(text))
+    assert config.extract.profile == "default" and config.extract.language_gate is True
+    assert config.langid.languages == ["en"]  # the preset's, not overwritten by the empty section
+    assert config.dedup.minhash.enabled
+    with pytest.raises(ConfigError, match="extract: expected a mapping"):
+        config_from_dict({"extract": 3})

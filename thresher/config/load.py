@@ -62,6 +62,8 @@ def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None
 def config_from_dict(data: Any, overrides: dict[str, Any] | None = None) -> PipelineConfig:
     if not isinstance(data, dict):
         raise ConfigError("config: expected a mapping at the top level")
+    # An empty section (every key under it commented out) means its defaults, preset ones included.
+    data = _without_empty_sections(PipelineConfig, data)
     preset = data.get("preset")
     if preset is not None:
         from thresher.config.presets import deep_merge, preset_overlay
@@ -74,6 +76,21 @@ def config_from_dict(data: Any, overrides: dict[str, Any] | None = None) -> Pipe
         _set_dotted(config, dotted, value)
     _validate_semantics(config)
     return config
+
+
+def _without_empty_sections(cls: type, data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` without the sections given as nothing (``extract:`` and no keys), at any depth."""
+    hints = typing.get_type_hints(cls)
+    out = {}
+    for key, value in data.items():
+        hint = hints.get(key) if isinstance(key, str) else None
+        if hint is not None and dataclasses.is_dataclass(hint):
+            if value is None:
+                continue
+            if isinstance(value, dict):
+                value = _without_empty_sections(hint, value)
+        out[key] = value
+    return out
 
 
 def _build(cls: type, data: Any, prefix: str) -> Any:
