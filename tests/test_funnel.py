@@ -93,3 +93,13 @@ def test_stage_tokens_are_labelled_estimates_with_their_method():
     plain = build_stats(COUNTERS, ["gopher_quality"])
     assert plain["token_estimates"]["tokens_per_char"] is None and "tokenize/chars" in plain["token_estimates"]["unavailable"]
     assert not any(k.startswith("tokens_") for s in plain["stages"] for k in s)
+
+
+def test_the_terminal_funnel_says_how_many_pages_the_language_gate_kept_from_trafilatura():
+    gated = dict(COUNTERS, **{"extract/language_gated/fr": 3, "extract/language_gated/zh": 2})
+    stats = build_stats(gated, ["gopher_quality"])
+    assert stats["extraction"]["language_gated"] == {"fr": 3, "zh": 2}
+    lines = format_funnel(stats).splitlines()
+    at = next(i for i, line in enumerate(lines) if line.startswith("extract "))
+    assert re.fullmatch(r"\s+no trafilatura: language gate\s+5", lines[at + 2])  # after its drop line
+    assert "language gate" not in format_funnel(build_stats(COUNTERS, ["gopher_quality"]))

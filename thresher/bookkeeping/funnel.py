@@ -199,6 +199,10 @@ def format_funnel(stats: Mapping[str, Any]) -> str:
         lines.append(f"{stage['stage']:<24}{stage['in']:>10,} in {stage['kept']:>10,} kept")
         for reason, n in stage["dropped"].items():
             lines.append(f"  dropped {reason:<22} {n:>8,}")
+        if stage["stage"] == "extract":
+            gated = sum(((stats.get("extraction") or {}).get("language_gated") or {}).values())
+            if gated:  # kept pages whose trafilatura run the language gate skipped
+                lines.append(f"  {'no trafilatura: language gate':<30} {gated:>8,}")
     lines.append(f"kept documents          {stats['kept_documents']:>10,}")
     lines.append(f"tokens                  {stats['tokens']:>10,}")
     timings = stats.get("timings") or {}
