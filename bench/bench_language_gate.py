@@ -34,7 +34,11 @@ import common  # noqa: E402  (puts this tree first on sys.path)
 from thresher.io.charset import decode_html  # noqa: E402
 from thresher.io.warc import iter_html_pages  # noqa: E402
 from thresher.record import Document  # noqa: E402
-from thresher.stages.extract.combined import CombinedExtractor, short_line_share  # noqa: E402
+from thresher.stages.extract.combined import (  # noqa: E402
+    CombinedExtractor,
+    _attempt,
+    short_line_share,
+)
 from thresher.stages.extract.gold import GOLD_SETS, available, load_gold_set  # noqa: E402
 from thresher.stages.extract.language_gate import LanguageGate  # noqa: E402
 from thresher.stages.langid.language_filter import LanguageFilter  # noqa: E402
@@ -54,13 +58,6 @@ def pages(crawl: list[Path], data: Path) -> Iterator[tuple[str, str, str]]:
                 yield name, gold.url, decode_html(gold.html_bytes, None)[0]
 
 
-def _attempt(extract, html: str, url: str) -> str | None:
-    try:
-        return extract(html, url)
-    except Exception:  # noqa: BLE001 - a library's bug on one page: the combined extractor's rule
-        return None
-
-
 def measure(crawl: list[Path], data: Path, languages: list[str]) -> dict[str, Any]:
     extractor = CombinedExtractor(timeout_s=None, max_html_chars=None, memory_limit_mb=None)
     fast = CombinedExtractor(profile="fast", timeout_s=None)
@@ -70,9 +67,9 @@ def measure(crawl: list[Path], data: Path, languages: list[str]) -> dict[str, An
     counts: dict[str, Counter] = {}
     for source, url, html in pages(crawl, data):
         c = counts.setdefault(source, Counter())
-        resi = _attempt(resiliparse.extract_inline, html, url)
+        resi, _ = _attempt(resiliparse.extract_inline, html, url)
         start = time.process_time()
-        traf = _attempt(trafilatura.extract_inline, html, url)
+        traf, _ = _attempt(trafilatura.extract_inline, html, url)
         traf_cpu = time.process_time() - start
         chosen = extractor.choose(traf, resi).text
         kept = bool(chosen and chosen.strip()) and language_stage.filter(
