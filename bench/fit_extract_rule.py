@@ -17,8 +17,9 @@ of equal F1 gives its middle (the tied point nearest the per-parameter
 medians). ``max_short_share`` maximises F1 among the values whose modelled
 CPU stays within 0.225 of bare trafilatura's (the fast profile's ≥ 4×
 target, less a tenth for the worker process): charset decoding and
-resiliparse on every page, plus Thresher's trafilatura on the routed share,
-each priced at its measured CPU per page on the fitting set.
+resiliparse with the fast profile's options (``FAST_RESILIPARSE``) on every
+page, plus Thresher's trafilatura on the routed share, each priced at its
+measured CPU per page on the fitting set.
 
 Both libraries run once per page (as Thresher wraps them, in-process); the
 rule is then replayed with the package's own code for every candidate value.
@@ -39,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import common  # noqa: E402
 
 from thresher.stages.extract import build_extractor  # noqa: E402
-from thresher.stages.extract.combined import CombinedExtractor, short_line_share  # noqa: E402
+from thresher.stages.extract.combined import FAST_RESILIPARSE, CombinedExtractor, short_line_share  # noqa: E402
 from thresher.stages.extract.gold import GOLD_SETS, available, load_gold_set  # noqa: E402
 from thresher.stages.extract.scoring import page_f1  # noqa: E402
 from thresher.io.charset import decode_html  # noqa: E402
@@ -51,19 +52,21 @@ MIN_SHARE_CLEAN_GRID = [round(0.50 + 0.05 * i, 2) for i in range(6)]  # 0.50 .. 
 SURPLUS_GRID = [0.05, 0.1, 0.2, 0.3, 0.5]
 DEFAULT_GRID = [{"min_share": a, "min_share_clean": b, "max_surplus_short": c}
                 for a in MIN_SHARE_GRID for b in MIN_SHARE_CLEAN_GRID for c in SURPLUS_GRID if b >= a]
-SHORT_SHARE_GRID = [round(0.05 * i, 2) for i in range(1, 15)]  # 0.05 .. 0.70
+SHORT_SHARE_GRID = [round(0.05 * i, 2) for i in range(1, 21)]  # 0.05 .. 1.0 (1.0: only pages with no text)
 # A quarter of bare trafilatura's CPU (>= 4x its pages/s), less a tenth for the bounded worker process's
 # own cost (pickling each page over a pipe), which this model leaves out.
 FAST_CPU_BUDGET = 0.225
 
 
 def library_outputs(data: Path, set_name: str) -> dict[str, Any]:
-    """Both libraries' text per page as Thresher wraps them, each one's CPU, and bare trafilatura's CPU."""
+    """Both libraries' text per page as Thresher wraps them (resiliparse as each profile runs it), each one's CPU,
+    and bare trafilatura's CPU."""
     import trafilatura
 
     pages = load_gold_set(data, set_name)
     traf = build_extractor("trafilatura", {"timeout_s": None})
     resi = build_extractor("resiliparse", {"timeout_s": None})
+    resi_fast = build_extractor("resiliparse", {"timeout_s": None, **FAST_RESILIPARSE})
     c0 = time.process_time()
     htmls = [decode_html(page.html_bytes)[0] for page in pages]
     c1 = time.process_time()
@@ -74,13 +77,16 @@ def library_outputs(data: Path, set_name: str) -> dict[str, Any]:
     for page in pages:
         trafilatura.extract(page.html_bytes, favor_precision=True, include_comments=False)
     c4 = time.process_time()
+    resi_fast_out = [resi_fast.extract(html, page.url) for html, page in zip(htmls, pages)]
+    c5 = time.process_time()
     n = len(pages)
     return {
         "golds": [page.gold for page in pages],
         "trafilatura": traf_out,
         "resiliparse": resi_out,
+        "resiliparse_fast": resi_fast_out,
         "cpu_per_page": {"decode": (c1 - c0) / n, "resiliparse": (c2 - c1) / n, "trafilatura": (c3 - c2) / n,
-                         "bare_trafilatura": (c4 - c3) / n},
+                         "bare_trafilatura": (c4 - c3) / n, "resiliparse_fast": (c5 - c4) / n},
     }
 
 
@@ -93,7 +99,7 @@ def default_f1(outputs: dict[str, Any], params: dict[str, float]) -> float:
 def fast_result(outputs: dict[str, Any], params: dict[str, float], max_short_share: float) -> dict[str, float]:
     rule = CombinedExtractor(timeout_s=None, **params)
     texts, routed = [], 0
-    for t, r in zip(outputs["trafilatura"], outputs["resiliparse"]):
+    for t, r in zip(outputs["trafilatura"], outputs["resiliparse_fast"]):
         if r and short_line_share(r) <= max_short_share:
             texts.append(r)
         else:
@@ -101,7 +107,7 @@ def fast_result(outputs: dict[str, Any], params: dict[str, float], max_short_sha
             texts.append(rule.choose(t, r).text)
     cpu = outputs["cpu_per_page"]
     n = len(texts)
-    modelled = (cpu["decode"] + cpu["resiliparse"] + routed / n * cpu["trafilatura"]) / cpu["bare_trafilatura"]
+    modelled = (cpu["decode"] + cpu["resiliparse_fast"] + routed / n * cpu["trafilatura"]) / cpu["bare_trafilatura"]
     return {
         "f1": statistics.fmean(page_f1(text, gold) for text, gold in zip(texts, outputs["golds"])),
         "routed_share": routed / n,
@@ -120,11 +126,12 @@ def routing_ceiling(outputs: dict[str, Any], params: dict[str, float]) -> dict[s
     """
     rule = CombinedExtractor(timeout_s=None, **params)
     golds = outputs["golds"]
-    resi = [page_f1(r, g) for r, g in zip(outputs["resiliparse"], golds)]
-    routed = [page_f1(rule.choose(t, r).text, g) for t, r, g in zip(outputs["trafilatura"], outputs["resiliparse"], golds)]
+    resi_texts = outputs["resiliparse_fast"]
+    resi = [page_f1(r, g) for r, g in zip(resi_texts, golds)]
+    routed = [page_f1(rule.choose(t, r).text, g) for t, r, g in zip(outputs["trafilatura"], resi_texts, golds)]
     n = len(golds)
     gains = sorted((b - a for a, b in zip(resi, routed)), reverse=True)
-    by_signal = sorted(range(n), key=lambda i: -short_line_share(outputs["resiliparse"][i]))
+    by_signal = sorted(range(n), key=lambda i: -short_line_share(resi_texts[i]))
     base = statistics.fmean(resi)
     out = {}
     for share in ROUTED_SHARES:

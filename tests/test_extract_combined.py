@@ -8,7 +8,13 @@ import pytest
 
 from thresher.errors import ConfigError
 from thresher.stages.extract import build_extractor
-from thresher.stages.extract.combined import CombinedExtractor, _attempt, short_line_share, surplus_short_words
+from thresher.stages.extract.combined import (
+    FAST_RESILIPARSE,
+    CombinedExtractor,
+    _attempt,
+    short_line_share,
+    surplus_short_words,
+)
 
 SENTENCE = "The rowing club met on Tuesday evening to plan the spring regatta, and the boat house will open soon."
 
@@ -116,7 +122,7 @@ def test_each_result_names_its_library_and_the_worker_passes_it_on():
 
 
 def test_fast_profile_runs_trafilatura_only_where_resiliparse_text_looks_like_boilerplate():
-    fast = build_extractor("combined", {"timeout_s": None}, profile="fast")
+    fast = build_extractor("combined", {"timeout_s": None, "max_short_share": 0.55}, profile="fast")
     prose = fast.extract_labelled(ARTICLE)
     assert prose.extractor == "resiliparse" and "harbour reopened" in prose.text
     assert "extract.trafilatura_share" not in prose.signals  # trafilatura did not run
@@ -124,6 +130,32 @@ def test_fast_profile_runs_trafilatura_only_where_resiliparse_text_looks_like_bo
     assert linky.signals["extract.short_line_share"] > fast.max_short_share
     assert "extract.trafilatura_share" in linky.signals  # routed: both ran, the rule chose
     assert SENTENCE[:40] in (linky.text or "")
+
+
+def test_fast_profile_by_default_runs_trafilatura_only_where_resiliparse_has_no_text():
+    fast = build_extractor("combined", {"timeout_s": None}, profile="fast")
+    assert fast.max_short_share == 1.0
+    linky = fast.extract_labelled(LINKY)
+    assert linky.extractor == "resiliparse" and "extract.trafilatura_share" not in linky.signals
+    # Only a title: resiliparse leaves <h1> out and has nothing, so trafilatura reads the page.
+    titled = "<html><body><h1>" + SENTENCE + "</h1></body></html>"
+    assert build_extractor("resiliparse", {"timeout_s": None}).extract(titled) is None
+    result = fast.extract_labelled(titled)
+    assert result.extractor == "trafilatura" and result.text == SENTENCE
+    assert result.signals["extract.short_line_share"] == 1.0
+
+
+def test_fast_profile_reads_with_resiliparse_refinements_which_the_user_can_switch_off():
+    fast = build_extractor("combined", {"timeout_s": None}, profile="fast")
+    assert fast.resiliparse_params == FAST_RESILIPARSE
+    assert build_extractor("combined", {"timeout_s": None}).resiliparse_params == {}
+    switched_off = {"boilerplate_containers": False, "article_share": None}
+    off = build_extractor("combined", {"timeout_s": None, "resiliparse": switched_off}, profile="fast")
+    assert off.resiliparse_params == switched_off
+    # A box resiliparse's own heuristics keep, inside the article: named like one, it is left out.
+    page = ARTICLE.replace("</article>", '<div class="next-stories"><p>' + SENTENCE + " Next.</p></div></article>")
+    assert "Next." not in (fast.extract(page) or "") and "harbour reopened" in fast.extract(page)
+    assert "Next." in (off.extract(page) or "")
 
 
 def test_profile_and_parameters_are_validated():
@@ -162,9 +194,11 @@ def test_only_the_extraction_worker_imports_trafilatura():
             "build_extractor('combined', {'trafilatura': {'favor_precision': True}}, 'fast'); "
             "print('trafilatura' in sys.modules)")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
-    bounded = build_extractor("combined", {"timeout_s": 60}, profile="fast")
+    routing = {"max_short_share": 0.55}
+    bounded = build_extractor("combined", {"timeout_s": 60, **routing}, profile="fast")
     try:
-        assert bounded.extract_labelled(LINKY) == build_extractor("combined", {"timeout_s": None}, "fast").extract_labelled(LINKY)
+        inline = build_extractor("combined", {"timeout_s": None, **routing}, "fast")
+        assert bounded.extract_labelled(LINKY) == inline.extract_labelled(LINKY)
         assert "extract.trafilatura_share" in bounded.extract_labelled(LINKY).signals  # routed, in the worker
     finally:
         bounded.close()

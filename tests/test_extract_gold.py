@@ -62,9 +62,10 @@ def mean_f1(texts: list, golds: list) -> float:
 @pytest.mark.parametrize("set_name", GOLD_SETS)
 def test_no_page_is_empty_that_bare_trafilatura_extracts(outputs, set_name):
     entry = outputs.get(set_name) or pytest.skip(f"{set_name} is absent")
-    lost = [i for i, (ours, bare) in enumerate(zip(entry["default"], entry["bare_trafilatura"]))
-            if words(bare) and not words(ours)]
-    assert lost == []
+    for profile in ("default", "fast"):
+        lost = [i for i, (ours, bare) in enumerate(zip(entry[profile], entry["bare_trafilatura"]))
+                if words(bare) and not words(ours)]
+        assert lost == [], profile
     assert len(entry["default"]) == len(entry["gold"]) >= 100
 
 
@@ -82,8 +83,9 @@ def test_default_extraction_beats_both_libraries_by_the_target_margin(outputs, s
 
 @pytest.mark.parametrize("set_name", GOLD_SETS)
 def test_fast_profile_scores_above_bare_resiliparse(outputs, set_name):
-    # The fast profile's F1 target (bare trafilatura's) is met on readability and missed on the
-    # scrapinghub news pages (BENCHMARKS.md): pin what holds on both, and the readability target.
+    # The fast profile's F1 target (bare trafilatura's) is met on readability and missed, by about a
+    # thousandth, on the scrapinghub news pages (BENCHMARKS.md): pin what holds on both, and the
+    # readability target.
     entry = outputs.get(set_name) or pytest.skip(f"{set_name} is absent")
     gold = entry["gold"]
     fast = mean_f1(entry["fast"], gold)
@@ -96,7 +98,7 @@ def test_no_real_crawl_page_is_emptied_that_bare_trafilatura_extracts(shared_dat
     """The same guarantee over the HTML pages of the real WARC files (old and broken pages included)."""
     import trafilatura
 
-    extractor = build_extractor("combined", {"timeout_s": None})
+    extractors = [build_extractor("combined", {"timeout_s": None}, profile) for profile in ("default", "fast")]
     checked = 0
     for folder in ("warc-resiliparse", "warc-node-warc", "warc-warcio"):
         for path in sorted((shared_data / folder).glob("*.warc*")):
@@ -105,7 +107,7 @@ def test_no_real_crawl_page_is_emptied_that_bare_trafilatura_extracts(shared_dat
                     continue
                 bare = trafilatura.extract(page.body, favor_precision=True, include_comments=False)
                 html, _ = decode_html(page.body, page.http_charset)
-                ours = extractor.extract(html, page.url)
-                assert not words(bare) or words(ours), page.url
+                for extractor in extractors:
+                    assert not words(bare) or words(extractor.extract(html, page.url)), (extractor.profile, page.url)
                 checked += 1
     assert checked >= 20

@@ -2,13 +2,20 @@
 
 An order of magnitude faster than trafilatura, somewhat less precise on
 article pages (see bench/bench_extract.py); the choice for very large crawls.
+Two options make it more precise at about twice its CPU (the fast profile of
+the combined extractor turns both on; docs/EXTRACTION.md):
+``boilerplate_containers`` leaves out containers named like boilerplate
+(:mod:`thresher.stages.extract.boilerplate`), and ``article_share`` keeps to
+the page's largest ``<article>`` when that holds most of the text.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from resiliparse.extract.html2text import extract_plain_text
+from resiliparse.parse.html import CSSParserException
 
 from thresher.stages.extract.base import (
     DEFAULT_MAX_HTML_CHARS,
@@ -16,9 +23,15 @@ from thresher.stages.extract.base import (
     DEFAULT_TIMEOUT_S,
     BoundedExtractor,
 )
+from thresher.stages.extract.boilerplate import boilerplate_selectors, largest_article
 
 
 _TITLE = ["h1"]
+#: Leaving out named containers has removed the article itself when the text left has fewer words than this
+#: and under a seventh of the text without them (trafilatura's own guard ratio): the page is then read
+#: without them. Every page the guard caught on both dev gold sets kept 0-41 words (BENCHMARKS.md, section 6).
+OVERPRUNED_WORDS = 50
+_WORD = re.compile(r"\w+")
 
 
 class ResiliparseExtractor(BoundedExtractor):
@@ -28,6 +41,13 @@ class ResiliparseExtractor(BoundedExtractor):
     ``title=False`` leaves out ``<h1>`` elements, the page's title in nearly
     every layout: like trafilatura, the title is metadata, not body text (on
     both dev gold sets this is worth +0.009 / +0.001 F1; bench/bench_extract_quality.py).
+
+    ``boilerplate_containers=True`` also leaves out the page's containers
+    whose ``class`` or ``id`` names boilerplate (share bars, related-story
+    lists, teasers, captions...), unless that leaves under
+    :data:`OVERPRUNED_WORDS` words and a seventh of the text. ``article_share``
+    (0..1, None for off) reads only the page's largest ``<article>`` element
+    when its text holds at least that share of the page's words.
     """
 
     name = "resiliparse"
@@ -42,6 +62,8 @@ class ResiliparseExtractor(BoundedExtractor):
         comments: bool = False,
         post_meta: bool = False,
         title: bool = False,
+        boilerplate_containers: bool = False,
+        article_share: float | None = None,
         max_html_chars: int | None = DEFAULT_MAX_HTML_CHARS,
         timeout_s: float | None = DEFAULT_TIMEOUT_S,
         memory_limit_mb: int | None = DEFAULT_MEMORY_LIMIT_MB,
@@ -54,6 +76,10 @@ class ResiliparseExtractor(BoundedExtractor):
         self.comments = comments
         self.post_meta = post_meta
         self.title = title
+        if article_share is not None and not 0.0 <= article_share <= 1.0:
+            raise ValueError(f"article_share must be within 0..1 (or null for off), got {article_share}")
+        self.boilerplate_containers = boilerplate_containers
+        self.article_share = article_share
 
     def inline_params(self) -> dict[str, Any]:
         return {
@@ -64,9 +90,35 @@ class ResiliparseExtractor(BoundedExtractor):
             "comments": self.comments,
             "post_meta": self.post_meta,
             "title": self.title,
+            "boilerplate_containers": self.boilerplate_containers,
+            "article_share": self.article_share,
         }
 
     def extract_inline(self, html: str, url: str = "") -> str | None:
+        skip = boilerplate_selectors(html) if self.boilerplate_containers else []
+        text = self._guarded(html, skip)
+        if self.article_share is not None and (span := largest_article(html)) is not None:
+            article = self._guarded(html[span[0]:span[1]], skip)
+            if article and _words(article) >= self.article_share * _words(text):
+                text = article
+        return text
+
+    def _guarded(self, html: str, skip: list[str]) -> str | None:
+        """The text with ``skip``'s containers left out, or without them when that lost the article."""
+        text = self._plain_text(html, skip)
+        if skip and _words(text) < OVERPRUNED_WORDS:
+            whole = self._plain_text(html, [])
+            if len(text or "") * 7 < len(whole or ""):
+                return whole
+        return text
+
+    def _plain_text(self, html: str, skip: list[str]) -> str | None:
+        try:
+            return self._read(html, skip)
+        except CSSParserException:  # a class name our escaping missed: the page is read without the skips
+            return self._read(html, [])
+
+    def _read(self, html: str, skip: list[str]) -> str | None:
         text = extract_plain_text(
             html,
             main_content=self.main_content,
@@ -78,6 +130,10 @@ class ResiliparseExtractor(BoundedExtractor):
             noscript=False,
             comments=self.comments,
             post_meta=self.post_meta,
-            skip_elements=None if self.title else _TITLE,
+            skip_elements=(skip if self.title else _TITLE + skip) or None,
         )
         return text if text and text.strip() else None
+
+
+def _words(text: str | None) -> int:
+    return len(_WORD.findall(text)) if text else 0
