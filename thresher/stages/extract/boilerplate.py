@@ -27,16 +27,19 @@ import html as html_entities
 import re
 from typing import Iterable
 
-# Tested on both attributes.
+# Names, as substrings of the attribute's value; "^" marks one that must start it (trafilatura's regexes
+# expanded into plain strings, so that a substring search finds them: "bread-?crumb" is two names here).
+# Tested on both attributes:
 _ID_OR_CLASS = ("^shar", "social", "viral", "newsletter", "syndication", "tags", "sidebar", "banner",
-                "bread-?crumb", "button", "author", "[Tt]easer", "caption")
+                "breadcrumb", "bread-crumb", "button", "author", "teaser", "Teaser", "caption")
 _ID_ONLY = ("footer", "Footer", "share", "Share", "nav", "Nav", "menu", "related", "message-container", "premium",
             "^ad-")
 _CLASS_ONLY = (
     # navigation
-    "^(?:nav|post-nav)", "subnav", "avigation", "navbar", "navbox", "menu", "bar",
+    "^nav", "^post-nav", "subnav", "avigation", "navbar", "navbox", "menu", "bar",
     # advertising
-    " ad ", "-ad-", "(?:^| )ad-", "dfp[Aa]d", "outbrain", "taboola", "criteo", "paid-?content", "widget",
+    " ad ", "-ad-", "^ad-", " ad-", "dfpAd", "dfpad", "outbrain", "taboola", "criteo", "paidcontent", "paid-content",
+    "widget",
     # page furniture: footers, bylines, share and tag bars, consent and modal boxes
     "footer", "Footer", "byline", "Byline", "share-", "sociable", "embedded", "embed", "tag-list", "consent",
     "modal-content", "permission",
@@ -46,18 +49,16 @@ _CLASS_ONLY = (
     "meta", "rating", "attachment", "timestamp", "user-info", "user-profile", "-icon", "article-infos",
     "message-container", "slide", "viewport", "overlay", "options", "expand", "obfuscated", "blurred",
 )
-# One pattern per name: a literal prefix lets the regex engine skip ahead, where one long alternation
-# tries every name at every character. Values are matched one per line ("^" starts a value).
+# Searched for in the values joined one per line: "^name" becomes "\nname" (the joined string starts with "\n").
 _NAMES = {
-    "id": tuple(re.compile(t, re.M) for t in _ID_OR_CLASS + _ID_ONLY),
-    "class": tuple(re.compile(t, re.M) for t in _ID_OR_CLASS + _CLASS_ONLY),
+    "id": tuple(sorted({n.replace("^", "\n") for n in _ID_OR_CLASS + _ID_ONLY})),
+    "class": tuple(sorted({n.replace("^", "\n") for n in _ID_OR_CLASS + _CLASS_ONLY})),
 }
-_OPEN_TAG = re.compile(
-    r"<([dD][iI][vV]|[sS][pP][aA][nN]|[pP]|[sS][eE][cC][tT][iI][oO][nN]|[uUoO][lL]|[lL][iI]|[dD][lLdDtT])\s([^>]*)"
-)
-_ATTRIBUTE = re.compile(r"([\w-]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
-_ARTICLE_OPEN = re.compile(r"<article[\s>]", re.IGNORECASE)
-_ARTICLE_CLOSE = re.compile(r"</article\s*>", re.IGNORECASE)
+# Lower or upper case names only: a literal alternation the regex engine scans for quickly.
+_OPEN_TAG = re.compile(r"<(div|span|p|section|ul|ol|li|dl|dd|dt|DIV|SPAN|P|SECTION|UL|OL|LI|DL|DD|DT)\s([^>]*)")
+# class= or id= among an opening tag's attributes (the name after a space or a quote: not data-id=).
+_CLASS_OR_ID = re.compile(r"(?<=[\s\"'])([cC][lL][aA][sS][sS]|[iI][dD])\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
+_ARTICLE_TAG = re.compile(r"<(/?)(?:article|ARTICLE|Article)[\s>]")
 
 
 def boilerplate_selectors(html: str) -> list[str]:
@@ -65,29 +66,42 @@ def boilerplate_selectors(html: str) -> list[str]:
 
     Sorted, so that the same page always gives the same list.
     """
-    values: dict[str, set[tuple[str, str]]] = {"id": set(), "class": set()}
+    attributes_by_tag: dict[str, list[str]] = {}
     for tag, attributes in set(_OPEN_TAG.findall(html)):
-        for name, double_quoted, single_quoted in _ATTRIBUTE.findall(attributes):
-            name = name.lower()
-            value = double_quoted or single_quoted
-            if value and name in values:
-                values[name].add((tag.lower(), value))
-    selectors: set[str] = set()
-    for attribute, pairs in values.items():
-        for tag, value in _named_like_boilerplate(sorted(pairs), _NAMES[attribute]):
-            selectors.add(f'{tag}[{attribute}="{css_string(html_entities.unescape(value))}"]')
+        attributes_by_tag.setdefault(tag.lower(), []).append(attributes)
+    found: dict[str, set[tuple[str, str]]] = {"id": set(), "class": set()}
+    for tag, attribute_lists in attributes_by_tag.items():
+        # One regex pass per element name over its tags' attributes, joined by ">" (which none holds),
+        # each after a space (for the lookbehind).
+        for name, double_quoted, single_quoted in set(_CLASS_OR_ID.findall(">".join(" " + a for a in attribute_lists))):
+            if value := double_quoted or single_quoted:
+                found[name.lower()].add((tag, value))
+    selectors = set()
+    for attribute, pairs in found.items():
+        named = _named_like_boilerplate({value for _, value in pairs}, _NAMES[attribute])
+        selectors.update(f'{tag}[{attribute}="{css_string(html_entities.unescape(value))}"]'
+                         for tag, value in pairs if value in named)
     return sorted(selectors)
 
 
-def _named_like_boilerplate(pairs: list[tuple[str, str]], names: Iterable[re.Pattern]) -> set[tuple[str, str]]:
-    """The (tag, value) pairs whose value one of ``names`` matches: all values tested at once, one per line."""
-    if not pairs:
+def _named_like_boilerplate(values: set[str], names: Iterable[str]) -> set[str]:
+    """The values holding one of ``names``: all searched at once, one value per line of a joined string."""
+    if not values:
         return set()
-    joined = "\n".join(value.replace("\n", " ") for _, value in pairs)
-    starts = [0]
-    for _, value in pairs[:-1]:
-        starts.append(starts[-1] + len(value) + 1)
-    return {pairs[bisect.bisect_right(starts, m.start()) - 1] for name in names for m in name.finditer(joined)}
+    ordered = sorted(values)
+    joined = "\n" + "\n".join(value.replace("\n", " ") for value in ordered)
+    starts, offset = [], 1
+    for value in ordered:
+        starts.append(offset)
+        offset += len(value) + 1
+    named = set()
+    for name in names:
+        at = joined.find(name)
+        while at >= 0:
+            # A "\n"-led name (one that starts a value) belongs to the value after the newline.
+            named.add(ordered[bisect.bisect_right(starts, at + (name[0] == "\n")) - 1])
+            at = joined.find(name, at + 1)
+    return named
 
 
 def css_string(value: str) -> str:
@@ -102,15 +116,13 @@ def largest_article(html: str) -> tuple[int, int] | None:
     Nested articles (comments, embedded posts) belong to the one around them;
     an unclosed article is ignored.
     """
-    events = sorted([(m.start(), 1) for m in _ARTICLE_OPEN.finditer(html)]
-                    + [(m.end(), -1) for m in _ARTICLE_CLOSE.finditer(html)])
     open_at: list[int] = []
     best: tuple[int, int] | None = None
-    for offset, kind in events:
-        if kind == 1:
-            open_at.append(offset)
+    for m in _ARTICLE_TAG.finditer(html):
+        if not m.group(1):
+            open_at.append(m.start())
         elif open_at:
             start = open_at.pop()
-            if not open_at and (best is None or offset - start > best[1] - best[0]):
-                best = (start, offset)
+            if not open_at and (best is None or m.end() - start > best[1] - best[0]):
+                best = (start, m.end())
     return best
