@@ -61,7 +61,7 @@ def pages(crawl: list[Path], data: Path) -> Iterator[tuple[str, str, str]]:
 def measure(crawl: list[Path], data: Path, languages: list[str]) -> dict[str, Any]:
     extractor = CombinedExtractor(timeout_s=None, max_html_chars=None, memory_limit_mb=None)
     fast = CombinedExtractor(profile="fast", timeout_s=None)
-    trafilatura, resiliparse, _ = extractor._inner_extractors()
+    trafilatura, resiliparse = extractor._inner_extractors()
     gates = {score: LanguageGate(languages=languages, min_score=score) for score in MIN_SCORES}
     language_stage = LanguageFilter(languages=languages, threshold=0.65)
     counts: dict[str, Counter] = {}

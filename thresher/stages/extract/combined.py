@@ -171,7 +171,7 @@ class CombinedExtractor(BoundedExtractor):
         # Built here, so that a bad parameter fails in the parent; its model loads on first use.
         self.language_gate = LanguageGate(**language_gate) if language_gate is not None else None
         # Built lazily (in the worker process, when there is one): only the inline halves are used.
-        self._inner: tuple[Any, Any, Any] | None = None
+        self._inner: tuple[Any, Any] | None = None
         # Fail now, in the parent, on a bad inner parameter, not on the first page in the worker.
         self._inner_extractors()
 
@@ -187,35 +187,23 @@ class CombinedExtractor(BoundedExtractor):
             "language_gate": self.language_gate.params() if self.language_gate is not None else None,
         }
 
-    def _inner_extractors(self) -> tuple[Any, Any, Any]:
-        """trafilatura, resiliparse as this profile runs it, and resiliparse without the fast profile's options
-        (the same object when they are off): the language gate reads that cheaper text first."""
+    def _inner_extractors(self) -> tuple[Any, Any]:
         if self._inner is None:
             from thresher.stages.extract.resiliparse_extractor import ResiliparseExtractor
             from thresher.stages.extract.trafilatura_extractor import TrafilaturaExtractor
 
             unbounded = {"timeout_s": None, "max_html_chars": None, "memory_limit_mb": None}
-            resiliparse = ResiliparseExtractor(**{**self.resiliparse_params, **unbounded})
-            plain = resiliparse
-            if resiliparse.boilerplate_containers or resiliparse.article_share is not None:
-                plain = ResiliparseExtractor(**{**self.resiliparse_params, **unbounded,
-                                                "boilerplate_containers": False, "article_share": None})
-            self._inner = (TrafilaturaExtractor(**{**self.trafilatura_params, **unbounded}), resiliparse, plain)
+            self._inner = (
+                TrafilaturaExtractor(**{**self.trafilatura_params, **unbounded}),
+                ResiliparseExtractor(**{**self.resiliparse_params, **unbounded}),
+            )
         return self._inner
 
     def extract_inline(self, html: str, url: str = "") -> str | None:
         return self.extract_labelled_inline(html, url).text
 
     def extract_labelled_inline(self, html: str, url: str = "") -> Extraction:
-        trafilatura, resiliparse, plain = self._inner_extractors()
-        gate_read = False
-        if self.language_gate is not None and plain is not resiliparse:
-            # Most of a crawl is in languages the run drops: gate on resiliparse's cheap text before
-            # refining it, so that those pages cost one plain reading.
-            gated = self._gated(_attempt(plain.extract_inline, html, url)[0])
-            if gated is not None:
-                return gated
-            gate_read = True
+        trafilatura, resiliparse = self._inner_extractors()
         resi_text, resi_error = _attempt(resiliparse.extract_inline, html, url)
         signals: dict[str, float] = {}
         if self.profile == "fast":
@@ -223,21 +211,14 @@ class CombinedExtractor(BoundedExtractor):
             signals["extract.short_line_share"] = round(share, 4)
             if resi_text and share <= self.max_short_share:
                 return Extraction(resi_text, "resiliparse", signals)
-        if not gate_read and (gated := self._gated(resi_text, signals)) is not None:
-            return gated
+        if self.language_gate is not None and resi_text and resi_text.strip():
+            prediction = self.language_gate.rules_out(resi_text)
+            if prediction is not None:
+                return Extraction(resi_text, "resiliparse", signals, gate_prediction=prediction)
         traf_text, traf_error = _attempt(trafilatura.extract_inline, html, url)
         if traf_error is not None and resi_error is not None:
             raise traf_error
         return self.choose(traf_text, resi_text, signals)
-
-    def _gated(self, resi_text: str | None, signals: dict[str, float] | None = None) -> Extraction | None:
-        """resiliparse's text as the page's, when the language gate rules the page out on it."""
-        if self.language_gate is None or not resi_text or not resi_text.strip():
-            return None
-        prediction = self.language_gate.rules_out(resi_text)
-        if prediction is None:
-            return None
-        return Extraction(resi_text, "resiliparse", dict(signals or {}), gate_prediction=prediction)
 
     def choose(self, traf_text: str | None, resi_text: str | None, signals: dict[str, float] | None = None) -> Extraction:
         """trafilatura's text, unless it has evidently lost part of the page (the module docstring's rule)."""
