@@ -77,8 +77,9 @@ class ExtractConfig:
     #: ``combined`` (trafilatura and resiliparse, the better text per page), ``trafilatura`` or ``resiliparse``.
     extractor: str = "combined"
     #: For ``combined``: ``default`` (both libraries on every page) or ``fast`` (resiliparse first,
-    #: trafilatura only where resiliparse's text looks like boilerplate); in both, ``language_gate``
-    #: below may leave trafilatura out on a page. See docs/EXTRACTION.md.
+    #: leaving out containers named like boilerplate and keeping to the page's main <article>;
+    #: trafilatura only where resiliparse finds no text); in both, ``language_gate`` below may leave
+    #: trafilatura out on a page. See docs/EXTRACTION.md.
     profile: str = "default"
     #: For ``combined``, when ``langid.languages`` lists the languages to keep: skip trafilatura on a
     #: page whose resiliparse text is confidently (lid.176 score >= 0.5) in another language, since the
