@@ -563,3 +563,16 @@ def run_child(kind: str, spec: dict[str, Any], workdir: Path, timeout: float = 3
 
 if __name__ == "__main__":
     print(__doc__)
+
+
+def decoded_gold_sets(data: Path) -> dict[str, tuple[list[str], list[str], list[str]]]:
+    """The dev gold sets under ``data`` as Thresher reads them: per set, each page's decoded HTML, URL and gold."""
+    from thresher.io.charset import decode_html
+    from thresher.stages.extract.gold import GOLD_SETS, available, load_gold_set
+
+    sets = {}
+    for name in GOLD_SETS:
+        if available(data, name):
+            pages = load_gold_set(data, name)
+            sets[name] = ([decode_html(p.html_bytes)[0] for p in pages], [p.url for p in pages], [p.gold for p in pages])
+    return sets

@@ -22,9 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # noqa: E402
 
-from thresher.io.charset import decode_html  # noqa: E402
 from thresher.stages.extract.combined import _WORD, _is_short  # noqa: E402
-from thresher.stages.extract.gold import GOLD_SETS, available, load_gold_set  # noqa: E402
 from thresher.stages.extract.resiliparse_extractor import ResiliparseExtractor  # noqa: E402
 from thresher.stages.extract.scoring import page_f1  # noqa: E402
 
@@ -62,11 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     import trafilatura
 
-    sets = {}
-    for name in GOLD_SETS:
-        if available(args.data, name):
-            pages = load_gold_set(args.data, name)
-            sets[name] = ([decode_html(p.html_bytes)[0] for p in pages], [p.url for p in pages], [p.gold for p in pages])
+    sets = common.decoded_gold_sets(args.data)
     if not sets:
         print("no dev gold set under", args.data)
         return 0

@@ -32,9 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import common  # noqa: E402
 
-from thresher.io.charset import decode_html  # noqa: E402
 from thresher.stages.extract.boilerplate import boilerplate_selectors  # noqa: E402
-from thresher.stages.extract.gold import GOLD_SETS, available, load_gold_set  # noqa: E402
+from thresher.stages.extract.gold import GOLD_SETS  # noqa: E402
 from thresher.stages.extract.resiliparse_extractor import (  # noqa: E402
     OVERPRUNED_WORDS,
     ResiliparseExtractor,
@@ -77,11 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--out", type=Path, default=common.RESULTS / "resiliparse-cleanup-fit.json")
     args = parser.parse_args(argv)
-    sets = {}
-    for name in GOLD_SETS:
-        if available(args.data, name):
-            pages = load_gold_set(args.data, name)
-            sets[name] = ([decode_html(p.html_bytes)[0] for p in pages], [p.gold for p in pages])
+    sets = {name: (htmls, golds) for name, (htmls, _, golds) in common.decoded_gold_sets(args.data).items()}
     if len(sets) < 2:
         print("fitting needs both dev gold sets (one to fit, one to report); not found under", args.data)
         return 0
