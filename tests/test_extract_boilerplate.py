@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from resiliparse.extract.html2text import extract_plain_text
 
 from thresher.errors import ConfigError
@@ -52,6 +54,17 @@ def test_values_with_quotes_entities_and_newlines_give_selectors_that_parse_and_
         text = extract_plain_text(page, skip_elements=skip)
         assert "BOILERPLATE" not in text and "rowing club" in text, value
     assert css_string('a"b\\c\nd') == 'a\\"b\\\\c\\a d'
+
+
+@settings(derandomize=True, max_examples=300, deadline=None, database=None)
+@given(value=st.text(min_size=1, max_size=30))
+def test_any_class_value_gives_a_selector_that_parses_and_skips_its_element(value):
+    value = value.replace("'", "").replace(">", "")  # kept inside the single-quoted attribute and the tag
+    page = (f"<html><body><article><p>{BODY}</p><div class='share-{value}'>BOILERPLATE</div>"
+            "</article></body></html>")
+    skip = boilerplate_selectors(page)
+    assert len(skip) == 1
+    assert "BOILERPLATE" not in extract_plain_text(page, skip_elements=skip)
 
 
 def test_largest_article_counts_nested_articles_in_their_parent_and_ignores_unclosed_ones():
@@ -118,3 +131,10 @@ def test_on_the_real_gold_pages_every_selector_parses_and_the_refinements_gain_o
         assert emptied == [], name
         # +0.018 on scrapinghub-aeb and +0.016 on readability when this was written (BENCHMARKS.md, section 6).
         assert sum(gains) / len(gains) > 0.01, name
+
+
+def test_a_lone_surrogate_in_the_text_does_not_stop_resiliparse():
+    # Thresher's decoding never leaves one, but the extractor is public: resiliparse itself rejects it.
+    page = "\ud800<html><body><article><p>" + BODY + "</p></article></body></html>"
+    for params in ({}, {"boilerplate_containers": True, "article_share": 0.8}):
+        assert "rowing club" in _extract(page, **params)

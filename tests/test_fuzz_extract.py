@@ -1,4 +1,4 @@
-"""Bounded fuzzing of the extraction wrapper: mutated real pages through a bounded trafilatura extractor.
+"""Bounded fuzzing of the extraction wrapper: mutated real pages through bounded trafilatura and resiliparse.
 
 The pages are the real HTML of ``shared/data/warc-*``, cut, nested thousands
 deep, flooded with entities, NULs, lone surrogates and unclosed comments
@@ -49,6 +49,25 @@ def test_mutated_real_pages_extract_or_hit_a_bound(material: FuzzMaterial, extra
     html = case.data.decode("utf-8", "surrogatepass")
     note(f"{len(html)} characters, url {case.params['url']!r}, head {html[:120]!r}")
     check_extract(extractor, html, case.params["url"])
+
+
+@pytest.fixture(scope="module")
+def refined_resiliparse() -> Iterator:
+    """resiliparse as the fast profile reads (boilerplate selectors built from the mutated markup)."""
+    bounded = build_extractor("resiliparse", {"timeout_s": 5.0, "boilerplate_containers": True, "article_share": 0.8})
+    yield bounded
+    bounded.close()
+
+
+@settings(derandomize=True, max_examples=EXTRACT_EXAMPLES, deadline=None, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example])
+@given(rng=st.randoms(use_true_random=False))
+def test_mutated_real_pages_through_the_fast_profiles_resiliparse(material: FuzzMaterial, refined_resiliparse,
+                                                                  rng: random.Random):
+    case = gen_extract(rng, material)
+    html = case.data.decode("utf-8", "surrogatepass")
+    note(f"{len(html)} characters, head {html[:120]!r}")
+    check_extract(refined_resiliparse, html, case.params["url"])
 
 
 def test_a_page_after_a_bound_hit_still_extracts(material: FuzzMaterial):
