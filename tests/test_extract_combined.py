@@ -149,9 +149,9 @@ def test_fast_profile_reads_with_resiliparse_refinements_which_the_user_can_swit
     fast = build_extractor("combined", {"timeout_s": None}, profile="fast")
     assert fast.resiliparse_params == FAST_RESILIPARSE
     assert build_extractor("combined", {"timeout_s": None}).resiliparse_params == {}
-    switched_off = {"boilerplate_containers": False, "article_share": None}
+    switched_off = {"boilerplate_containers": False, "article_share": None, "headers": True}
     off = build_extractor("combined", {"timeout_s": None, "resiliparse": switched_off}, profile="fast")
-    assert off.resiliparse_params == switched_off
+    assert off.resiliparse_params == switched_off  # every fast option overridden
     # A box resiliparse's own heuristics keep, inside the article: named like one, it is left out.
     page = ARTICLE.replace("</article>", '<div class="next-stories"><p>' + SENTENCE + " Next.</p></div></article>")
     assert "Next." not in (fast.extract(page) or "") and "harbour reopened" in fast.extract(page)

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 from thresher.stages.extract import build_extractor
 from thresher.stages.extract.base import ExtractionBoundHit, ExtractionTimeout
+from thresher.stages.extract.combined import FAST_RESILIPARSE
 
 from extract_doubles import STALL, StallingTrafilatura
 from test_fuzz_cases import FuzzMaterial, gen_extract, load_material, mutate_html
@@ -54,7 +55,7 @@ def test_mutated_real_pages_extract_or_hit_a_bound(material: FuzzMaterial, extra
 @pytest.fixture(scope="module")
 def refined_resiliparse() -> Iterator:
     """resiliparse as the fast profile reads (boilerplate selectors built from the mutated markup)."""
-    bounded = build_extractor("resiliparse", {"timeout_s": 5.0, "boilerplate_containers": True, "article_share": 0.8})
+    bounded = build_extractor("resiliparse", {"timeout_s": 5.0, **FAST_RESILIPARSE})
     yield bounded
     bounded.close()
 

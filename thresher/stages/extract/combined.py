@@ -22,7 +22,8 @@ keeps the whole body nearly always, with some boilerplate around it. So:
   trafilatura alone would not be.
 * **fast** profile: resiliparse first, made more precise at about a fifth of
   trafilatura's CPU: it leaves out containers named like boilerplate and
-  keeps to the page's largest ``<article>`` when that holds most of the text
+  ``<header>`` elements, and keeps to the page's largest ``<article>`` when
+  that holds most of the text
   (:data:`FAST_RESILIPARSE`); trafilatura runs, and the default rule
   decides, only where resiliparse's text looks like boilerplate: more than
   ``max_short_share`` of its words in short or unfinished lines (menus,
@@ -67,8 +68,9 @@ DEFAULT_MIN_SHARE_CLEAN = 0.55
 DEFAULT_MAX_SURPLUS_SHORT = 0.2
 DEFAULT_MAX_SHORT_SHARE = 1.0
 #: The fast profile's resiliparse options (``extract.params.resiliparse`` overrides them). ``article_share``
-#: was fitted on readability and is reported on scrapinghub-aeb (bench/fit_resiliparse_cleanup.py).
-FAST_RESILIPARSE: dict[str, Any] = {"boilerplate_containers": True, "article_share": 0.8}
+#: and ``headers`` were fitted on scrapinghub-aeb and are reported on readability; fitted the other way
+#: round they are 0.8 and kept headers (bench/fit_resiliparse_cleanup.py; BENCHMARKS.md, section 6).
+FAST_RESILIPARSE: dict[str, Any] = {"boilerplate_containers": True, "article_share": 0.6, "headers": False}
 #: A line shorter than this many words, or not ending a sentence, is "short" (boilerplate-shaped).
 SHORT_LINE_WORDS = 10
 

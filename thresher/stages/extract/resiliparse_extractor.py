@@ -27,6 +27,7 @@ from thresher.stages.extract.boilerplate import boilerplate_selectors, largest_a
 
 
 _TITLE = ["h1"]
+_HEADER = ["header"]
 #: Leaving out named containers has removed the article itself when the text left has fewer words than this
 #: and under a seventh of the text without them (trafilatura's own guard ratio): the page is then read
 #: without them. Every page the guard caught on both dev gold sets kept 0-41 words (BENCHMARKS.md, section 6).
@@ -41,6 +42,10 @@ class ResiliparseExtractor(BoundedExtractor):
     ``title=False`` leaves out ``<h1>`` elements, the page's title in nearly
     every layout: like trafilatura, the title is metadata, not body text (on
     both dev gold sets this is worth +0.009 / +0.001 F1; bench/bench_extract_quality.py).
+
+    ``headers=False`` leaves out ``<header>`` elements too (a page's or an
+    article's header: logo, navigation, title, byline, standfirst), as
+    trafilatura does with ``favor_precision``.
 
     ``boilerplate_containers=True`` also leaves out the page's containers
     whose ``class`` or ``id`` names boilerplate (share bars, related-story
@@ -62,6 +67,7 @@ class ResiliparseExtractor(BoundedExtractor):
         comments: bool = False,
         post_meta: bool = False,
         title: bool = False,
+        headers: bool = True,
         boilerplate_containers: bool = False,
         article_share: float | None = None,
         max_html_chars: int | None = DEFAULT_MAX_HTML_CHARS,
@@ -78,6 +84,7 @@ class ResiliparseExtractor(BoundedExtractor):
         self.title = title
         if article_share is not None and not 0.0 <= article_share <= 1.0:
             raise ValueError(f"article_share must be within 0..1 (or null for off), got {article_share}")
+        self.headers = headers
         self.boilerplate_containers = boilerplate_containers
         self.article_share = article_share
 
@@ -90,12 +97,13 @@ class ResiliparseExtractor(BoundedExtractor):
             "comments": self.comments,
             "post_meta": self.post_meta,
             "title": self.title,
+            "headers": self.headers,
             "boilerplate_containers": self.boilerplate_containers,
             "article_share": self.article_share,
         }
 
     def extract_inline(self, html: str, url: str = "") -> str | None:
-        skip = boilerplate_selectors(html) if self.boilerplate_containers else []
+        skip = (boilerplate_selectors(html) if self.boilerplate_containers else []) + ([] if self.headers else _HEADER)
         text = self._guarded(html, skip)
         if self.article_share is not None and (span := largest_article(html)) is not None:
             article = self._guarded(html[span[0]:span[1]], skip)
@@ -104,7 +112,7 @@ class ResiliparseExtractor(BoundedExtractor):
         return text
 
     def _guarded(self, html: str, skip: list[str]) -> str | None:
-        """The text with ``skip``'s containers left out, or without them when that lost the article."""
+        """The text with ``skip``'s elements left out, or without them when that lost the article."""
         text = self._plain_text(html, skip)
         if skip and _words(text) < OVERPRUNED_WORDS:
             whole = self._plain_text(html, [])
