@@ -41,8 +41,9 @@ from thresher.stages.extract.gold import GOLD_SETS  # noqa: E402
 from thresher.stages.extract.resiliparse_extractor import (  # noqa: E402
     OVERPRUNED_WORDS,
     ResiliparseExtractor,
+    lost_the_article,
 )
-from thresher.stages.extract.scoring import page_f1, words  # noqa: E402
+from thresher.stages.extract.scoring import page_f1, word_count  # noqa: E402
 
 ARTICLE_SHARE_GRID = [0.5, 0.6, 0.7, 0.8, 0.9, 1.0]
 
@@ -59,8 +60,8 @@ def score(htmls: list[str], golds: list[str], params: dict[str, Any], repeat: in
 
 
 def guard_cases(htmls: list[str]) -> list[dict[str, int]]:
-    """Pages where leaving out the named containers leaves under OVERPRUNED_WORDS words: what is left, and
-    how much the page has without the skips (the guard reads the page without them when that is 7x more)."""
+    """Pages where leaving out the named containers took the article with them (the extractor's own
+    ``lost_the_article``, which makes it read the page without them): the words left, and without the skips."""
     extractor = ResiliparseExtractor(timeout_s=None)
     cases = []
     for html in htmls:
@@ -68,9 +69,9 @@ def guard_cases(htmls: list[str]) -> list[dict[str, int]]:
         if not skip:
             continue
         # The extractor's own reading with and without the skips, as its guard compares them.
-        kept, whole = (len(words(extractor._plain_text(html, s))) for s in (skip, []))
-        if kept < OVERPRUNED_WORDS and kept * 7 < whole:
-            cases.append({"words_left": kept, "words_without_skips": whole})
+        kept, whole = (extractor._plain_text(html, s) for s in (skip, []))
+        if lost_the_article(kept, whole):
+            cases.append({"words_left": word_count(kept), "words_without_skips": word_count(whole)})
     return cases
 
 

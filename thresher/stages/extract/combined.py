@@ -56,6 +56,7 @@ from thresher.stages.extract.base import (
     Extraction,
 )
 from thresher.stages.extract.language_gate import LanguageGate
+from thresher.stages.extract.scoring import word_count
 
 PROFILES = ("default", "fast")
 
@@ -76,10 +77,6 @@ SHORT_LINE_WORDS = 10
 
 _WORD = re.compile(r"\w+")
 _SENTENCE_END = re.compile(r"[.!?…\"”’»)\]]\s*$")
-
-
-def word_count(text: str | None) -> int:
-    return len(_WORD.findall(text)) if text else 0
 
 
 def _is_short(line: str, n_words: int) -> bool:

@@ -2,16 +2,16 @@
 
 An order of magnitude faster than trafilatura, somewhat less precise on
 article pages (see bench/bench_extract.py); the choice for very large crawls.
-Two options make it more precise at two to three times its CPU (the fast profile of
-the combined extractor turns both on; docs/EXTRACTION.md):
+Three options make it more precise at two to three times its CPU (the fast
+profile of the combined extractor sets them; docs/EXTRACTION.md):
 ``boilerplate_containers`` leaves out containers named like boilerplate
-(:mod:`thresher.stages.extract.boilerplate`), and ``article_share`` keeps to
-the page's largest ``<article>`` when that holds most of the text.
+(:mod:`thresher.stages.extract.boilerplate`), ``headers=False`` leaves out
+``<header>`` elements, and ``article_share`` keeps to the page's largest
+``<article>`` when that holds most of the text.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from resiliparse.extract.html2text import extract_plain_text
@@ -24,6 +24,7 @@ from thresher.stages.extract.base import (
     BoundedExtractor,
 )
 from thresher.stages.extract.boilerplate import boilerplate_selectors, largest_article
+from thresher.stages.extract.scoring import word_count
 
 
 _TITLE = ["h1"]
@@ -32,7 +33,12 @@ _HEADER = ["header"]
 #: and under a seventh of the text without them (trafilatura's own guard ratio): the page is then read
 #: without them. Every page the guard caught on both dev gold sets kept 0-41 words (BENCHMARKS.md, section 6).
 OVERPRUNED_WORDS = 50
-_WORD = re.compile(r"\w+")
+
+
+def lost_the_article(kept: str | None, whole: str | None) -> bool:
+    """Whether leaving elements out took the article with them: ``kept`` (the text without them) has under
+    :data:`OVERPRUNED_WORDS` words and under a seventh of ``whole``'s characters (the text with them)."""
+    return word_count(kept) < OVERPRUNED_WORDS and len(kept or "") * 7 < len(whole or "")
 
 
 class ResiliparseExtractor(BoundedExtractor):
@@ -107,16 +113,17 @@ class ResiliparseExtractor(BoundedExtractor):
         text = self._guarded(html, skip)
         if self.article_share is not None and (span := largest_article(html)) is not None:
             article = self._guarded(html[span[0]:span[1]], skip)
-            if article and _words(article) >= self.article_share * _words(text):
+            if article and word_count(article) >= self.article_share * word_count(text):
                 text = article
         return text
 
     def _guarded(self, html: str, skip: list[str]) -> str | None:
         """The text with ``skip``'s elements left out, or without them when that lost the article."""
         text = self._plain_text(html, skip)
-        if skip and _words(text) < OVERPRUNED_WORDS:
+        # Counting the words is cheap; the second reading happens only on pages left nearly empty.
+        if skip and word_count(text) < OVERPRUNED_WORDS:
             whole = self._plain_text(html, [])
-            if len(text or "") * 7 < len(whole or ""):
+            if lost_the_article(text, whole):
                 return whole
         return text
 
@@ -147,6 +154,3 @@ class ResiliparseExtractor(BoundedExtractor):
             text = extract_plain_text(html.encode("utf-8", "surrogatepass").decode("utf-8", "replace"), **options)
         return text if text and text.strip() else None
 
-
-def _words(text: str | None) -> int:
-    return len(_WORD.findall(text)) if text else 0

@@ -29,6 +29,11 @@ def words(text: str | None) -> list[str]:
     return _WORD.findall(text.lower()) if text else []
 
 
+def word_count(text: str | None) -> int:
+    """How many word tokens ``text`` has (0 for None): :func:`words` without building the list's strings lowered."""
+    return len(_WORD.findall(text)) if text else 0
+
+
 @dataclass(frozen=True)
 class PageScore:
     precision: float
