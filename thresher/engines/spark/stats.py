@@ -31,7 +31,7 @@ from typing import Callable, Iterable, Iterator, TypeVar
 
 from pyspark import AccumulatorParam, SparkContext
 
-from thresher.stats import merge, record_observation
+from thresher.stats import DictStats, merge
 
 In = TypeVar("In")
 Out = TypeVar("Out")
@@ -52,17 +52,8 @@ class PartitionCountersParam(AccumulatorParam):
         return value1
 
 
-class PartitionStats:
-    """The :class:`~thresher.stats.StatsSink` a task counts into: one partition of one step."""
-
-    def __init__(self) -> None:
-        self.counts: Counter[str] = Counter()
-
-    def inc(self, name: str, n: int = 1) -> None:
-        self.counts[name] += n
-
-    def observe(self, name: str, value: int) -> None:
-        record_observation(self.counts, name, value)
+#: The :class:`~thresher.stats.StatsSink` a task counts into, one partition of one step: the in-memory sink.
+PartitionStats = DictStats
 
 
 #: A step's body: (partition index, the partition's records, the sink to count into) -> output records.
